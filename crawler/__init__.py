@@ -1,0 +1,1 @@
+"""Scrapy side of the monitor: settings, items, sources config, spiders, middlewares."""

@@ -1,0 +1,33 @@
+"""What discovery finds: links to candidate articles, with what the listing said about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str
+    title: str | None = None
+    summary: str | None = None
+    published: str | None = None  # ISO 8601
+    language: str | None = None
+
+    def published_date(self) -> dt.date | None:
+        return parse_date(self.published)
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    """The calendar date of an ISO 8601 string (``2025-02-03``, ``2025-02-03T10:00:00+01:00``)."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,241 @@
+"""Load and check the sources config (``sources.toml`` by default).
+
+The file holds ``[[story]]`` entries (the stories to follow) and
+``[[source]]`` entries (the outlets to watch). Every problem is reported as a
+:class:`~crawler.errors.ConfigError` whose message names the file, the entry
+and what is wrong, so the command line can print one clear line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.errors import ConfigError
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+EVERY_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+STORY_KEYS = {"name", "url", "file", "title", "language", "published", "since", "terms"}
+SOURCE_KEYS = {"name", "language", "feeds", "sitemaps", "sections", "every", "enabled"}
+
+
+@dataclass(frozen=True)
+class Story:
+    name: str
+    url: str
+    title: str
+    language: str
+    since: dt.date
+    published: dt.date | None = None
+    file: Path | None = None
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    language: str
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    every: str = "1h"
+    enabled: bool = True
+
+    @property
+    def every_seconds(self) -> int:
+        return parse_every(self.every)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    stories: tuple[Story, ...]
+    sources: tuple[Source, ...]
+
+    def source(self, name: str) -> Source:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: no source named {name!r} (known: {known})")
+
+    def select(self, name: str | None) -> tuple[Source, ...]:
+        """The enabled sources, or just the one named ``name``."""
+        if name:
+            return (self.source(name),)
+        return tuple(s for s in self.sources if s.enabled)
+
+    @property
+    def since(self) -> dt.date | None:
+        """The earliest coverage window start of all stories."""
+        return min((s.since for s in self.stories), default=None)
+
+
+def parse_every(value: str) -> int:
+    """``"30m"`` → 1800. Raises ValueError on anything else."""
+    match = EVERY_RE.match(value)
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"{value!r} is not a duration like '15m', '2h' or '1d'")
+    return int(match.group(1)) * UNIT_SECONDS[match.group(2)]
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check the config at ``path``."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (set MONITOR_SOURCES to your sources config)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+    unknown = set(raw) - {"story", "source"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected [[story]] and [[source]]")
+    stories = tuple(_story(path, i, e) for i, e in enumerate(_tables(path, raw, "story"), 1))
+    sources = tuple(_source(path, i, e) for i, e in enumerate(_tables(path, raw, "source"), 1))
+    if not stories:
+        raise ConfigError(f"{path}: no [[story]] entry: the monitor needs a story to follow")
+    _unique(path, "story", [s.name for s in stories])
+    _unique(path, "source", [s.name for s in sources])
+    return Config(path=path, stories=stories, sources=sources)
+
+
+def _tables(path: Path, raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{path}: '{key}' must be written as [[{key}]] tables")
+    return value
+
+
+def _unique(path: Path, kind: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ConfigError(f"{path}: [[{kind}]] {name!r}: name used twice; names must be unique")
+        seen.add(name)
+
+
+class _Entry:
+    """Typed access to one table, with errors that say where."""
+
+    def __init__(self, path: Path, kind: str, index: int, raw: dict[str, Any], keys: set[str]):
+        self.raw = raw
+        name = raw.get("name")
+        label = f"#{index} {name!r}" if isinstance(name, str) else f"#{index}"
+        self.where = f"{path}: [[{kind}]] {label}"
+        unknown = set(raw) - keys
+        if unknown:
+            raise self.error(f"unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(keys))})")
+
+    def error(self, problem: str) -> ConfigError:
+        return ConfigError(f"{self.where}: {problem}")
+
+    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                raise self.error(f"'{key}' is missing")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"'{key}' must be a non-empty string, got {value!r}")
+        return value.strip()
+
+    def name(self) -> str:
+        value = self.text("name")
+        if not NAME_RE.match(value):
+            raise self.error(f"'name' {value!r} may only use a-z, 0-9, '-' and '_'")
+        return value
+
+    def url(self, key: str, value: Any = None) -> str:
+        value = self.raw.get(key) if value is None else value
+        if not isinstance(value, str):
+            raise self.error(f"'{key}' must be a URL string, got {value!r}")
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise self.error(f"'{key}': {value!r} is not an http(s) URL")
+        return value.strip()
+
+    def urls(self, key: str) -> tuple[str, ...]:
+        value = self.raw.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.error(f"'{key}' must be a list of URLs")
+        return tuple(self.url(key, v) for v in value)
+
+    def date(self, key: str, *, required: bool) -> dt.date | None:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                raise self.error(f"'{key}' is missing (a date such as 2025-01-20)")
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                pass
+        raise self.error(f"'{key}' must be a date such as 2025-01-20, got {value!r}")
+
+    def language(self) -> str:
+        value = self.text("language").lower()
+        if not re.match(r"^[a-z]{2,3}(-[a-z0-9]+)?$", value):
+            raise self.error(f"'language' {value!r} is not an ISO 639-1 code such as 'fr'")
+        return value
+
+
+def _story(path: Path, index: int, raw: dict[str, Any]) -> Story:
+    entry = _Entry(path, "story", index, raw, STORY_KEYS)
+    terms = raw.get("terms", [])
+    if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
+        raise entry.error("'terms' must be a list of non-empty strings")
+    file_value = entry.text("file", required=False)
+    file = (path.parent / file_value) if file_value else None
+    since = entry.date("since", required=True)
+    assert since is not None
+    return Story(
+        name=entry.name(),
+        url=entry.url("url"),
+        title=entry.text("title"),
+        language=entry.language(),
+        published=entry.date("published", required=False),
+        since=since,
+        file=file,
+        terms=tuple(t.strip() for t in terms),
+    )
+
+
+def _source(path: Path, index: int, raw: dict[str, Any]) -> Source:
+    entry = _Entry(path, "source", index, raw, SOURCE_KEYS)
+    every = entry.text("every", required=False, default="1h")
+    try:
+        parse_every(every)
+    except ValueError as exc:
+        raise entry.error(f"'every': {exc}") from None
+    source = Source(
+        name=entry.name(),
+        language=entry.language(),
+        feeds=entry.urls("feeds"),
+        sitemaps=entry.urls("sitemaps"),
+        sections=entry.urls("sections"),
+        every=every,
+        enabled=bool(raw.get("enabled", True)),
+    )
+    if not (source.feeds or source.sitemaps or source.sections):
+        raise entry.error("give at least one of 'feeds', 'sitemaps' or 'sections'")
+    return source

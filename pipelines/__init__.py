@@ -1,0 +1,11 @@
+"""Item pipelines, one step per module, in this order (``ITEM_PIPELINES``):
+
+    100  pipelines.extract.ExtractPipeline      page → text and metadata (trafilatura)
+    200  pipelines.language.LanguagePipeline    text → language (langdetect, seeded)
+    300  pipelines.relevance.RelevancePipeline  text → score, matched terms, followup | off_topic
+    400  pipelines.dedup.DedupPipeline          source copies, off-topic drop, near-duplicates
+    500  pipelines.store.StorePipeline          article + ledger rows, crawl_runs counts
+
+Pipelines never make HTTP requests. A page that is not stored is dropped
+with a :mod:`pipelines.drops` exception whose ``reason`` lands in ``urls``.
+"""

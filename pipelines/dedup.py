@@ -1,0 +1,171 @@
+"""Copies of the source and near-duplicates of stored articles.
+
+Two questions, in this order:
+
+1. Is the page the source article again? Either the same text (MinHash
+   similarity to the source ≥ ``MONITOR_DEDUP_SIMILARITY``), or a translation
+   of it: another language, but ≥ ``MONITOR_TRANSLATION_ANCHORS`` of the
+   source's names and numbers (see pipelines/textsig). Label ``source_copy``.
+2. Otherwise, an off-topic page stops here (reason ``off_topic`` in the
+   ledger). A follow-up is compared with what is stored: the same text hash,
+   or an LSH candidate in the same language with similarity ≥ the threshold,
+   makes it ``duplicate_of`` the first article of that group.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from crawler.items import ArticleItem
+from pipelines import textsig
+from pipelines.drops import OffTopic, StorySource
+from pipelines.profile import StoryProfile
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: Any  # article id in the store, or line id in the JSONL tool
+    signature: tuple[int, ...]
+    root: Any  # the first article of its duplicate group (itself if none)
+
+
+class Index(Protocol):
+    def by_hash(self, text_hash: str) -> Candidate | None: ...
+
+    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]: ...
+
+
+def source_copy(profile: StoryProfile, *, signature: tuple[int, ...], anchors: set[str], language: str | None,
+                same_text: float, translation: float) -> dict[str, float] | None:
+    """Evidence that the text is the story's source article again, or None."""
+    if profile.signature is None:
+        return None
+    sim = textsig.similarity(signature, profile.signature)
+    if sim >= same_text:
+        return {"source_similarity": round(sim, 3)}
+    if language and language not in ("und", profile.language):
+        share = textsig.containment(anchors, profile.anchors)
+        if share >= translation:
+            return {"source_anchor_share": round(share, 3)}
+    return None
+
+
+def find_duplicate(index: Index, *, text_hash: str, signature: tuple[int, ...], language: str | None,
+                   threshold: float) -> tuple[Any, float] | None:
+    """The group root this text duplicates, with the similarity, or None."""
+    exact = index.by_hash(text_hash)
+    if exact is not None:
+        return exact.root, 1.0
+    best: tuple[Any, float] | None = None
+    for cand in index.candidates(textsig.bands(signature), language):
+        sim = textsig.similarity(signature, cand.signature)
+        if sim >= threshold and (best is None or sim > best[1]):
+            best = (cand.root, sim)
+    return best
+
+
+class MemoryIndex:
+    """An in-memory index, for the JSONL tool (one run, no store)."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[str, Candidate] = {}
+        self.bands: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+        self.languages: dict[Any, str | None] = {}
+
+    def by_hash(self, text_hash: str) -> Candidate | None:
+        return self.hashes.get(text_hash)
+
+    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]:
+        seen: dict[Any, Candidate] = {}
+        for key in bands:
+            for cand in self.bands.get(key, []):
+                if self.languages[cand.id] == language:
+                    seen[cand.id] = cand
+        return list(seen.values())
+
+    def add(self, item_id: Any, *, text_hash: str, signature: tuple[int, ...], language: str | None,
+            root: Any) -> None:
+        cand = Candidate(item_id, signature, root)
+        self.hashes.setdefault(text_hash, cand)
+        self.languages[item_id] = language
+        for key in textsig.bands(signature):
+            self.bands[key].append(cand)
+
+
+class StoreIndex:
+    """The store's persistent LSH index (storage/), shared by every run."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def by_hash(self, text_hash: str) -> Candidate | None:
+        from storage import queries
+
+        row = queries.article_by_text_hash(self.db, text_hash)
+        if row is None:
+            return None
+        return Candidate(row["id"], (), row["duplicate_of"] or row["id"])
+
+    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]:
+        from storage import queries
+
+        return [Candidate(r["article_id"], textsig.unpack(r["signature"]), r["duplicate_of"] or r["article_id"])
+                for r in queries.lsh_candidates(self.db, bands, language)]
+
+
+class DedupPipeline:
+    def __init__(self, crawler: Crawler, *, same_text: float, translation: float):
+        self.crawler = crawler
+        self.same_text = same_text
+        self.translation = translation
+        self.db: Database | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        return cls(crawler, same_text=crawler.settings.getfloat("MONITOR_DEDUP_SIMILARITY"),
+                   translation=crawler.settings.getfloat("MONITOR_TRANSLATION_ANCHORS"))
+
+    def open_spider(self) -> None:
+        from storage import open_db
+
+        self.db = open_db(self.crawler.settings.get("MONITOR_DB"))
+
+    def close_spider(self) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        from crawler.context import MonitorContext
+
+        assert self.db is not None
+        profiles = MonitorContext.of(self.crawler).profiles
+        profile = profiles.get(item.story or "")
+        text = item.text or ""
+        for story in profiles.values():
+            if item.url == story.url or item.canonical_url == story.url:
+                raise StorySource(f"the source article of story {story.name!r}: {item.url}")
+        item.text_hash = textsig.text_hash(text)
+        item.signature = textsig.signature(text)
+        if profile is not None:
+            evidence = source_copy(profile, signature=item.signature, anchors=textsig.anchors(text),
+                                   language=item.language, same_text=self.same_text, translation=self.translation)
+            if evidence:
+                item.label = "source_copy"
+                item.signals = {**item.signals, **evidence}
+                return item
+        if item.label != "followup":
+            raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
+                           detail=f"score={item.score or 0:.2f}")
+        found = find_duplicate(StoreIndex(self.db), text_hash=item.text_hash, signature=item.signature,
+                               language=item.language, threshold=self.same_text)
+        if found is not None:
+            item.duplicate_of, item.duplicate_similarity = found[0], round(found[1], 3)
+        return item

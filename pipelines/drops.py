@@ -1,0 +1,47 @@
+"""Why a page is not stored: one DropItem subclass per reason code.
+
+Scrapy counts dropped items per exception class
+(``item_dropped_reasons_count/<Class>``), so each reason gets its own
+counter; the store pipeline writes ``reason`` into the ``urls`` ledger.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+
+class Skipped(DropItem):
+    """A page that is not stored as an article, for a normal reason."""
+
+    reason = "skipped"
+    status = "skipped"
+
+    def __init__(self, message: str, *, detail: str | None = None):
+        super().__init__(message, log_level="INFO")
+        self.detail = detail
+
+
+class EmptyBody(Skipped):
+    reason = "empty_body"
+
+
+class NoText(Skipped):
+    reason = "no_text"
+
+
+class NotArticle(Skipped):
+    reason = "not_article"
+
+
+class StorySource(Skipped):
+    reason = "story_source"
+
+
+class OffTopic(Skipped):
+    reason = "off_topic"
+
+
+class KnownArticle(Skipped):
+    """The page's canonical URL is an article already stored."""
+
+    reason = "duplicate_url"

@@ -1,0 +1,186 @@
+"""Clean text and metadata of a page (trafilatura), and the ``extract`` JSONL tool.
+
+``extract_article()`` is our one wrapper around trafilatura: it takes the
+decoded page (``response.text``, never raw bytes), passes ``url=`` and turns
+comments off. ``None`` is a normal answer (nothing readable), not an error.
+
+Command line::
+
+    python -m pipelines.extract < pages.jsonl > extracted.jsonl
+
+reads ``{"id", "url", "html"}`` lines and writes ``{"id", "url", "title",
+"text", "author", "published", "language"}`` lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import sys
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+import trafilatura
+
+from crawler.items import ArticleItem
+from pipelines.drops import EmptyBody, NoText, NotArticle
+from pipelines.language import detect_language
+from pipelines.jsonl import read_lines, write_line
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+logging.getLogger("trafilatura").setLevel(logging.WARNING)
+logging.getLogger("htmldate").setLevel(logging.WARNING)
+
+_LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
+_LOCALE_RE = re.compile(r"<meta\b[^>]*?property\s*=\s*[\"']og:locale[\"'][^>]*?content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
+_URL_DATE_RE = re.compile(r"/(20\d{2}|19\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)")
+_JSONLD_ARTICLE_RE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis|Opinion)?Article"')
+# og:type values that mean "this page is not one article".
+NOT_ARTICLE_TYPES = {"website", "profile", "video.other", "book", "music.song"}
+
+
+@dataclass(frozen=True)
+class Extracted:
+    title: str | None
+    text: str
+    author: str | None
+    published: str | None  # ISO date found in the page, or None
+    canonical_url: str | None
+    sitename: str | None
+    description: str | None
+    page_type: str | None  # og:type
+    html_lang: str | None
+
+
+def declared_language(html: str) -> str | None:
+    """The page's own claim: ``<html lang>``, else ``og:locale``."""
+    head = html[:20000]
+    match = _LANG_RE.search(head) or _LOCALE_RE.search(head)
+    return match.group(1) if match else None
+
+
+def date_from_url(url: str) -> str | None:
+    match = _URL_DATE_RE.search(url)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def looks_like_listing(html: str, *, url: str, page_type: str | None) -> bool:
+    """A page that declares itself a website (not an article) and shows no sign of one.
+
+    Many outlets put ``og:type=website`` on real articles, so the claim alone
+    is not enough: a dated URL or a JSON-LD Article/NewsArticle keeps the page.
+    """
+    if not page_type or page_type.lower() not in NOT_ARTICLE_TYPES:
+        return False
+    return not date_from_url(url) and not _JSONLD_ARTICLE_RE.search(html)
+
+
+def extract_article(html: str, *, url: str, favor_precision: bool = False) -> Extracted | None:
+    """Main text and metadata of ``html``, or ``None`` when nothing readable is there."""
+    if not html or not html.strip():
+        return None
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=favor_precision,
+        )
+    except Exception:  # trafilatura can raise on pathological markup
+        logger.warning("trafilatura failed on %s", url, exc_info=True)
+        return None
+    if doc is None:
+        return None
+    fields = doc if isinstance(doc, dict) else doc.as_dict()
+    text = (fields.get("text") or "").strip()
+    if not text:
+        return None
+    return Extracted(
+        title=fields.get("title") or None,
+        text=text,
+        author=fields.get("author") or None,
+        published=fields.get("date") or None,
+        canonical_url=fields.get("url") or None,
+        sitename=fields.get("sitename") or None,
+        description=fields.get("description") or None,
+        page_type=(fields.get("pagetype") or None),
+        html_lang=declared_language(html),
+    )
+
+
+class ExtractPipeline:
+    """Page → text and metadata; drops empty, unreadable and non-article pages."""
+
+    def __init__(self, min_text_chars: int):
+        self.min_text_chars = min_text_chars
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(min_text_chars=crawler.settings.getint("MONITOR_MIN_TEXT_CHARS"))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        html, item.html = item.html or "", None  # raw HTML never travels further
+        if not html.strip():
+            raise EmptyBody(f"empty body: {item.url}")
+        found = extract_article(html, url=item.url)
+        if found is None:
+            raise NoText(f"no readable text: {item.url}")
+        if looks_like_listing(html, url=item.url, page_type=found.page_type):
+            raise NotArticle(f"og:type={found.page_type}, not an article: {item.url}", detail=f"og:type={found.page_type}")
+        if len(found.text) < self.min_text_chars:
+            raise NoText(f"text too short ({len(found.text)} chars): {item.url}", detail=f"{len(found.text)} chars")
+        item.title = found.title or item.entry_title
+        item.text = found.text
+        item.author = found.author
+        item.canonical_url = found.canonical_url
+        item.sitename = found.sitename
+        item.html_lang = found.html_lang or item.entry_language
+        item.published, item.published_from = pick_published(item, found.published)
+        return item
+
+
+def pick_published(item: ArticleItem, html_date: str | None) -> tuple[str | None, str]:
+    """The best publication date and where it came from: feed, sitemap, html, url or none."""
+    if item.entry_published:
+        return item.entry_published, "sitemap" if item.found_via == "sitemap" else "feed"
+    if html_date:
+        return html_date, "html"
+    from_url = date_from_url(item.url)
+    if from_url:
+        return from_url, "url"
+    return None, "none"
+
+
+def main(stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.stdout, stderr: IO[str] = sys.stderr) -> int:
+    count = 0
+    for number, record in read_lines(stdin, required=("id", "url", "html"), err=stderr):
+        found = extract_article(record["html"], url=record["url"])
+        out: dict[str, Any] = {"id": record["id"], "url": record["url"], "title": None, "text": None,
+                               "author": None, "published": None, "language": None}
+        if found is None:
+            print(f"line {number}: no readable text in {record['url']}", file=stderr)
+        else:
+            published = found.published or date_from_url(record["url"])
+            out.update(title=found.title, text=found.text, author=found.author, published=published,
+                       language=detect_language(f"{found.title or ''}\n{found.text}", declared=found.html_lang).language)
+        write_line(stdout, out)
+        count += 1
+    print(f"extracted {count} page(s)", file=stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

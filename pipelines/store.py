@@ -1,0 +1,165 @@
+"""Write articles and ledger rows; keep the ``crawl_runs`` row of this crawl.
+
+Every page ends here or in ``item_dropped``/``item_error``, and either way
+its URL gets a row in ``urls`` with a status and a reason: "why is this
+article missing?" always has an answer. The run's counts are written when
+the spider closes, with Scrapy's finish reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy import signals
+
+from crawler.items import ArticleItem, UrlRecord
+from pipelines import textsig
+from pipelines.drops import Skipped
+from storage import StorageError, open_db, queries, writes
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_COLUMNS = (
+    "url", "canonical_url", "source", "story", "title", "author", "text", "language", "language_reason",
+    "published", "published_from", "label", "score", "matched", "signals", "duplicate_of",
+    "duplicate_similarity", "text_hash", "found_via", "sitename",
+)
+
+
+def trusted_canonical(url: str, canonical: str | None) -> str:
+    """The page's canonical URL when it names another page of the same site, else ``url``.
+
+    Some sites point every page's canonical at their home page, or at another
+    domain; those claims are ignored.
+    """
+    if not canonical:
+        return url
+    page, claim = urlsplit(url), urlsplit(canonical)
+    if claim.scheme not in ("http", "https") or not claim.hostname or claim.path in ("", "/"):
+        return url
+    def host(h: str | None) -> str:
+        return (h or "").removeprefix("www.")
+    return canonical if host(page.hostname) == host(claim.hostname) else url
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.db: Database | None = None
+        self.run_id: int | None = None
+        self.counts: Counter[str] = Counter()
+        self.errors: list[str] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        path = self.crawler.settings.get("MONITOR_DB")
+        self.db = open_db(path)
+        spider = self.crawler.spider
+        writes.close_stale_runs(self.db, pid_alive=_pid_alive)
+        self.run_id = writes.start_run(self.db, spider=spider.name if spider else "?",
+                                       source=getattr(spider, "source", None), pid=os.getpid())
+        logger.info("run %s: storing into %s", self.run_id, path)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, UrlRecord):
+            self._ledger(item.url, status=item.status, reason=item.reason, source=item.source,
+                         found_via=item.found_via, detail=item.detail)
+        elif isinstance(item, ArticleItem):
+            self._store(item)
+        return item
+
+    def _store(self, item: ArticleItem) -> None:
+        assert self.db is not None
+        canonical = trusted_canonical(item.url, item.canonical_url)
+        known = queries.article_by_url(self.db, canonical) or queries.article_by_url(self.db, item.url)
+        ledger = [item.url, item.discovered_url or item.url]
+        if known is not None:
+            for url in dict.fromkeys(ledger):
+                self._ledger(url, status="skipped", reason="duplicate_url", source=item.source,
+                             found_via=item.found_via, detail=f"same page as article {known['id']}",
+                             article_id=known["id"])
+            return
+        row = {key: getattr(item, key) for key in ARTICLE_COLUMNS}
+        row["canonical_url"] = canonical
+        signature = item.signature
+        try:
+            writes.store_article(
+                self.db, row, run_id=self.run_id, ledger_urls=ledger,
+                signature=textsig.pack(tuple(signature)) if signature else None,
+                bands=textsig.bands(tuple(signature)) if signature else [],
+            )
+        except sqlite3.Error as exc:
+            raise StorageError(f"cannot store {item.url}: {exc}") from exc
+        kind = "duplicate" if item.duplicate_of else (item.label or "unknown")
+        self.counts[f"stored/{kind}"] += 1
+        logger.info("stored %s %s [%s, %.2f]", kind, item.url, item.language, item.score or 0)
+
+    def _ledger(self, url: str, *, status: str, reason: str, source: str, found_via: str = "",
+                detail: str | None = None, article_id: int | None = None) -> None:
+        assert self.db is not None
+        writes.record_url(self.db, url=url, status=status, reason=reason, source=source, run_id=self.run_id,
+                          found_via=found_via, detail=detail, article_id=article_id)
+        self.counts[f"{status}/{reason}"] += 1
+        if status == "error":
+            self.errors.append(f"{reason}: {url}" + (f" ({detail})" if detail else ""))
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
+        if not isinstance(item, ArticleItem) or self.db is None:
+            return
+        if isinstance(exception, Skipped):
+            status, reason, detail = exception.status, exception.reason, exception.detail
+        else:
+            status, reason, detail = "skipped", "dropped", str(exception)
+        for url in dict.fromkeys([item.url, item.discovered_url or item.url]):
+            self._ledger(url, status=status, reason=reason, source=item.source, found_via=item.found_via,
+                         detail=detail)
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
+        if not isinstance(item, ArticleItem) or self.db is None:
+            return
+        message = f"{type(failure.value).__name__}: {failure.value}"
+        self._ledger(item.url, status="error", reason="pipeline_error", source=item.source,
+                     found_via=item.found_via, detail=message[:500])
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.db is None or self.run_id is None:
+            return
+        stats = self.crawler.stats
+        if stats is not None:
+            self.counts["already_known"] += int(stats.get_value("monitor/already_known", 0))
+        try:
+            writes.finish_run(self.db, self.run_id, finish_reason=reason, counts=+self.counts,
+                              error_messages=self.errors)
+            logger.info("run %s finished (%s): %s", self.run_id, reason, dict(sorted(self.counts.items())))
+        finally:
+            self.db.close()
+            self.db = None
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -1,0 +1,109 @@
+"""Every read the crawler, the scheduler and the command line need."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from storage.writes import FINAL_STATUSES
+
+
+def settled_urls(db: Database, urls: Iterable[str]) -> set[str]:
+    """The subset of ``urls`` whose journey already ended (stored or skipped)."""
+    urls = list(dict.fromkeys(urls))
+    found: set[str] = set()
+    placeholders = ", ".join("?" for _ in FINAL_STATUSES)
+    for start in range(0, len(urls), 500):
+        chunk = urls[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.query(
+            f"SELECT url FROM urls WHERE status IN ({placeholders}) AND url IN ({marks})",
+            [*FINAL_STATUSES, *chunk],
+        )
+        found.update(r["url"] for r in rows)
+    return found
+
+
+def article_by_url(db: Database, url: str) -> dict[str, Any] | None:
+    rows = list(db.query(
+        "SELECT id, url, canonical_url, duplicate_of, label FROM articles "
+        "WHERE url = ? OR canonical_url = ? LIMIT 1", [url, url]))
+    return rows[0] if rows else None
+
+
+def article_by_text_hash(db: Database, text_hash: str) -> dict[str, Any] | None:
+    rows = list(db.query(
+        "SELECT id, duplicate_of FROM articles WHERE text_hash = ? ORDER BY id LIMIT 1", [text_hash]))
+    return rows[0] if rows else None
+
+
+def lsh_candidates(db: Database, bands: Iterable[tuple[int, int]], language: str | None) -> list[dict[str, Any]]:
+    """Stored articles sharing at least one LSH band with ``bands``, same language."""
+    pairs = list(bands)
+    if not pairs:
+        return []
+    where = " OR ".join("(b.band = ? AND b.hash = ?)" for _ in pairs)
+    params: list[Any] = [v for pair in pairs for v in pair]
+    sql = (
+        "SELECT DISTINCT s.article_id, s.signature, a.duplicate_of FROM lsh_bands b "
+        "JOIN signatures s ON s.article_id = b.article_id "
+        f"JOIN articles a ON a.id = s.article_id WHERE ({where})"
+    )
+    if language:
+        sql += " AND s.language = ?"
+        params.append(language)
+    return list(db.query(sql + " ORDER BY s.article_id", params))
+
+
+def story_text(db: Database, name: str) -> str | None:
+    rows = list(db.query("SELECT text FROM stories WHERE name = ?", [name]))
+    return rows[0]["text"] if rows and rows[0]["text"] else None
+
+
+def runs_since(db: Database, first_id: int) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM crawl_runs WHERE id >= ? ORDER BY id", [first_id]))
+
+
+def last_run_id(db: Database) -> int:
+    rows = list(db.query("SELECT max(id) AS id FROM crawl_runs"))
+    return int(rows[0]["id"] or 0)
+
+
+def last_runs(db: Database) -> dict[tuple[str, str], dict[str, Any]]:
+    """The latest run of every (spider, source) pair."""
+    rows = db.query(
+        "SELECT * FROM crawl_runs WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY spider, source)")
+    return {(r["spider"], r["source"]): r for r in rows}
+
+
+def summary(db: Database) -> dict[str, Any]:
+    """What the store holds: follow-ups per language, copies, duplicates, skips."""
+    def pairs(sql: str) -> dict[str, int]:
+        return {str(r["k"]): int(r["n"]) for r in db.query(sql)}
+
+    return {
+        "followups_by_language": pairs(
+            "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'followup' "
+            "AND duplicate_of IS NULL GROUP BY language ORDER BY n DESC, k"),
+        "source_copies": pairs(
+            "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'source_copy' "
+            "GROUP BY language ORDER BY n DESC, k"),
+        "duplicates": int(next(iter(db.query(
+            "SELECT count(*) AS n FROM articles WHERE duplicate_of IS NOT NULL")))["n"]),
+        "duplicate_groups": int(next(iter(db.query(
+            "SELECT count(DISTINCT duplicate_of) AS n FROM articles WHERE duplicate_of IS NOT NULL")))["n"]),
+        "skipped_by_reason": pairs(
+            "SELECT reason AS k, count(*) AS n FROM urls WHERE status = 'skipped' "
+            "GROUP BY reason ORDER BY n DESC, k"),
+        "errors_by_reason": pairs(
+            "SELECT reason AS k, count(*) AS n FROM urls WHERE status = 'error' "
+            "GROUP BY reason ORDER BY n DESC, k"),
+        "runs": int(next(iter(db.query("SELECT count(*) AS n FROM crawl_runs")))["n"]),
+    }
+
+
+def decode(value: str | None) -> Any:
+    return json.loads(value) if value else None

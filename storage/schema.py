@@ -1,0 +1,75 @@
+"""Schema of the store, as migrations (applied in order, once each, by open_db)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("followup_monitor")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["stories"].create(
+        {
+            "name": str, "url": str, "title": str, "language": str,
+            "published": str, "since": str, "terms": str,
+            "text": str, "text_from": str, "loaded_at": str,
+        },
+        pk="name",
+    )
+    db["sources"].create(
+        {
+            "name": str, "language": str, "feeds": str, "sitemaps": str,
+            "sections": str, "every": str, "updated_at": str,
+        },
+        pk="name",
+    )
+    db["crawl_runs"].create(
+        {
+            "id": int, "spider": str, "source": str, "started": str,
+            "finished": str, "finish_reason": str, "status": str,
+            "followups": int, "source_copies": int, "duplicates": int,
+            "skipped": int, "errors": int, "already_known": int,
+            "counts": str, "error_messages": str, "pid": int,
+        },
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "id": int, "url": str, "canonical_url": str, "source": str,
+            "story": str, "title": str, "author": str, "text": str,
+            "language": str, "language_reason": str, "published": str,
+            "published_from": str, "label": str, "score": float,
+            "matched": str, "signals": str, "duplicate_of": int,
+            "duplicate_similarity": float, "text_hash": str, "found_via": str,
+            "sitename": str, "first_seen": str, "run_id": int,
+        },
+        pk="id",
+        foreign_keys=[("duplicate_of", "articles", "id"), ("run_id", "crawl_runs", "id")],
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["canonical_url"], unique=True)
+    db["articles"].create_index(["text_hash"])
+    db["articles"].create_index(["published"])
+    db["articles"].create_index(["label", "language"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True)
+    db["urls"].create(
+        {
+            "url": str, "status": str, "reason": str, "source": str,
+            "found_via": str, "detail": str, "article_id": int, "run_id": int,
+            "first_seen": str, "last_seen": str,
+        },
+        pk="url",
+        foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
+    )
+    db["urls"].create_index(["status", "reason"])
+    db["urls"].create_index(["source"])
+    # MinHash signatures and their LSH bands (see storage/lsh.py).
+    db["signatures"].create(
+        {"article_id": int, "language": str, "signature": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["lsh_bands"].create({"band": int, "hash": int, "article_id": int})
+    db["lsh_bands"].create_index(["band", "hash"])
