@@ -8,20 +8,22 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.writes import FINAL_STATUSES
+from storage.writes import FINAL_ERROR_REASONS, FINAL_STATUSES
 
 
 def settled_urls(db: Database, urls: Iterable[str]) -> set[str]:
-    """The subset of ``urls`` whose journey already ended (stored or skipped)."""
+    """The subset of ``urls`` whose journey already ended (stored, skipped, or gone for good)."""
     urls = list(dict.fromkeys(urls))
     found: set[str] = set()
-    placeholders = ", ".join("?" for _ in FINAL_STATUSES)
+    statuses = ", ".join("?" for _ in FINAL_STATUSES)
+    reasons = ", ".join("?" for _ in FINAL_ERROR_REASONS)
     for start in range(0, len(urls), 500):
         chunk = urls[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
         rows = db.query(
-            f"SELECT url FROM urls WHERE status IN ({placeholders}) AND url IN ({marks})",
-            [*FINAL_STATUSES, *chunk],
+            f"SELECT url FROM urls WHERE (status IN ({statuses}) OR (status = 'error' AND reason IN ({reasons})))"
+            f" AND url IN ({marks})",
+            [*FINAL_STATUSES, *FINAL_ERROR_REASONS, *chunk],
         )
         found.update(r["url"] for r in rows)
     return found

@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-# A URL with one of these statuses is settled: it is not fetched again.
+# A URL with one of these statuses is settled: it is not fetched again...
 FINAL_STATUSES = ("stored", "skipped")
+# ...and so is a failed one whose failure is permanent (gone, not there).
+FINAL_ERROR_REASONS = ("http_404", "http_410")
 
 
 def now() -> str:
