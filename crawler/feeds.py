@@ -34,6 +34,11 @@ def _iso(parsed: time.struct_time | None) -> str | None:
         return None
 
 
+def _plain(entry: Any, key: str) -> Any:
+    """A field as parsed, bypassing feedparser's deprecated key aliases (which warn)."""
+    return dict.get(entry, key)
+
+
 def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
@@ -58,7 +63,8 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> list[Entry]:
             url=link,
             title=_text(raw.get("title")),
             summary=_text(raw.get("summary")),
-            published=_iso(raw.get("published_parsed") or raw.get("updated_parsed") or raw.get("created_parsed")),
+            published=_iso(_plain(raw, "published_parsed") or _plain(raw, "updated_parsed")
+                           or _plain(raw, "created_parsed")),
             language=language,
         ))
     return entries

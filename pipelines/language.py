@@ -41,7 +41,9 @@ def detect_language(text: str, *, declared: str | None = None) -> Detected:
     """Detect the language of ``text``; ``declared`` is the page's ``lang``/``og:locale``."""
     hint = _primary(declared)
     sample = " ".join((text or "").split())[:SAMPLE_CHARS]
-    if len(sample) < MIN_CHARS:
+    # A CJK character carries about as much as a short word: count it thrice.
+    weight = len(sample) + 2 * sum(1 for c in sample if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+    if weight < MIN_CHARS:
         return Detected(hint, "declared") if hint else Detected("und", "too_short")
     try:
         guesses = detect_langs(sample)
