@@ -160,6 +160,8 @@ class _Entry:
 
     def url(self, key: str, value: Any = None) -> str:
         value = self.raw.get(key) if value is None else value
+        if value is None:
+            raise self.error(f"'{key}' is missing")
         if not isinstance(value, str):
             raise self.error(f"'{key}' must be a URL string, got {value!r}")
         parts = urlsplit(value.strip())
@@ -201,23 +203,16 @@ class _Entry:
 
 def _story(path: Path, index: int, raw: dict[str, Any]) -> Story:
     entry = _Entry(path, "story", index, raw, STORY_KEYS)
+    name, url, title, language = entry.name(), entry.url("url"), entry.text("title"), entry.language()
+    published = entry.date("published", required=False)
+    since = entry.date("since", required=True)
+    assert since is not None
     terms = raw.get("terms", [])
     if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
         raise entry.error("'terms' must be a list of non-empty strings")
     file_value = entry.text("file", required=False)
-    file = (path.parent / file_value) if file_value else None
-    since = entry.date("since", required=True)
-    assert since is not None
-    return Story(
-        name=entry.name(),
-        url=entry.url("url"),
-        title=entry.text("title"),
-        language=entry.language(),
-        published=entry.date("published", required=False),
-        since=since,
-        file=file,
-        terms=tuple(t.strip() for t in terms),
-    )
+    return Story(name=name, url=url, title=title, language=language, published=published, since=since,
+                 file=(path.parent / file_value) if file_value else None, terms=tuple(t.strip() for t in terms))
 
 
 def _source(path: Path, index: int, raw: dict[str, Any]) -> Source:

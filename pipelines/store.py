@@ -98,18 +98,36 @@ class StorePipeline:
             return
         row = {key: getattr(item, key) for key in ARTICLE_COLUMNS}
         row["canonical_url"] = canonical
+        older_copy = self._is_older_than_its_original(item)
+        if older_copy:
+            row["duplicate_of"] = row["duplicate_similarity"] = None
         signature = item.signature
         try:
-            writes.store_article(
+            article_id = writes.store_article(
                 self.db, row, run_id=self.run_id, ledger_urls=ledger,
                 signature=textsig.pack(tuple(signature)) if signature else None,
                 bands=textsig.bands(tuple(signature)) if signature else [],
             )
+            if older_copy:
+                assert item.duplicate_of is not None
+                writes.promote_original(self.db, group_root=item.duplicate_of, new_root=article_id,
+                                        similarity=item.duplicate_similarity)
+                self.counts["stored/followup"] -= 1  # the former original now counts as a copy
+                self.counts["stored/duplicate"] += 1
+                item.duplicate_of = None
         except sqlite3.Error as exc:
             raise StorageError(f"cannot store {item.url}: {exc}") from exc
         kind = "duplicate" if item.duplicate_of else (item.label or "unknown")
         self.counts[f"stored/{kind}"] += 1
         logger.info("stored %s %s [%s, %.2f]", kind, item.url, item.language, item.score or 0)
+
+    def _is_older_than_its_original(self, item: ArticleItem) -> bool:
+        """A copy published before the article it was matched to is the group's real original."""
+        if not item.duplicate_of or not item.published:
+            return False
+        assert self.db is not None
+        original = queries.published_of(self.db, item.duplicate_of)
+        return bool(original) and _date_key(item.published) < _date_key(original)
 
     def _ledger(self, url: str, *, status: str, reason: str, source: str, found_via: str = "",
                 detail: str | None = None, article_id: int | None = None) -> None:
@@ -151,6 +169,19 @@ class StorePipeline:
         finally:
             self.db.close()
             self.db = None
+
+
+def _date_key(value: str) -> str:
+    """Comparable form of an ISO date or datetime, in UTC when it has an offset."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value[:10]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.isoformat()
 
 
 def _pid_alive(pid: int | None) -> bool:

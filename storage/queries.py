@@ -36,6 +36,11 @@ def article_by_url(db: Database, url: str) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def published_of(db: Database, article_id: int) -> str | None:
+    rows = list(db.query("SELECT published FROM articles WHERE id = ?", [article_id]))
+    return rows[0]["published"] if rows else None
+
+
 def article_by_text_hash(db: Database, text_hash: str) -> dict[str, Any] | None:
     rows = list(db.query(
         "SELECT id, duplicate_of FROM articles WHERE text_hash = ? ORDER BY id LIMIT 1", [text_hash]))

@@ -125,6 +125,15 @@ def store_article(
         return article_id
 
 
+def promote_original(db: Database, *, group_root: int, new_root: int, similarity: float | None) -> None:
+    """Make ``new_root`` (published earlier) the original of ``group_root``'s duplicate group."""
+    with db.atomic():
+        db.execute("UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", [new_root, group_root])
+        db.execute("UPDATE articles SET duplicate_of = ?, duplicate_similarity = ? WHERE id = ?",
+                   [new_root, similarity, group_root])
+        db.execute("UPDATE urls SET reason = 'duplicate' WHERE article_id = ? AND status = 'stored'", [group_root])
+
+
 def upsert_story(db: Database, row: dict[str, Any]) -> None:
     with db.atomic():
         db["stories"].upsert(dict(row, loaded_at=now()), pk="name")
