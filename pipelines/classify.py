@@ -4,8 +4,8 @@
 
 Input lines are ``{"id", "url", "html"}`` (extracted first, as in the crawl)
 or ``{"id", "url", "title", "text", "published"}``. Each output line is the
-input (without ``html``) plus ``label`` (``followup`` | ``source_copy`` |
-``off_topic``), ``score``, ``duplicate_of`` (the ``id`` of an earlier line
+input (without ``html``) plus ``label`` (``followup`` | ``mention`` |
+``source_copy`` | ``off_topic``), ``score``, ``duplicate_of`` (the ``id`` of an earlier line
 it near-duplicates, else null), ``language``, ``matched`` and ``signals``.
 The functions and thresholds are the crawl's own (pipelines/relevance,
 pipelines/dedup, crawler/settings.py).
@@ -27,7 +27,7 @@ from pipelines.extract import date_from_url, extract_article
 from pipelines.jsonl import read_lines, write_line
 from pipelines.language import detect_language
 from pipelines.profile import StoryProfile
-from pipelines.relevance import assess
+from pipelines.relevance import assess, older_than_window
 
 
 def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[str]) -> StoryProfile:
@@ -60,16 +60,24 @@ class Classifier:
     """The crawl's decisions, over a stream of pages, with an in-memory duplicate index."""
 
     def __init__(self, profile: StoryProfile, *, threshold: float = defaults.MONITOR_FOLLOWUP_SCORE,
+                 mention_terms: int = defaults.MONITOR_MENTION_MIN_TERMS,
                  same_text: float = defaults.MONITOR_DEDUP_SIMILARITY,
                  translation: float = defaults.MONITOR_TRANSLATION_ANCHORS):
         self.profile = profile
         self.threshold, self.same_text, self.translation = threshold, same_text, translation
+        self.mention_terms = mention_terms
         self.index = MemoryIndex()
 
-    def classify(self, item_id: Any, *, title: str, text: str, language: str) -> dict[str, Any]:
-        found = assess(self.profile, title=title, text=text, threshold=self.threshold)
+    def classify(self, item_id: Any, *, title: str, text: str, language: str,
+                 published: str | None = None) -> dict[str, Any]:
+        found = assess(self.profile, title=title, text=text, threshold=self.threshold,
+                       mention_terms=self.mention_terms)
         out: dict[str, Any] = {"label": found.label, "score": found.score, "duplicate_of": None,
                                "language": language, "matched": found.matched, "signals": found.signals}
+        too_old = older_than_window(published, [self.profile])
+        if too_old:  # the crawl skips these before or right after fetching
+            out.update(label="off_topic", reason="too_old", detail=too_old)
+            return out
         sig = textsig.signature(text)
         thash = textsig.text_hash(text)
         evidence = source_copy(self.profile, signature=sig, anchors=textsig.anchors(text), language=language,
@@ -77,7 +85,7 @@ class Classifier:
         if evidence:
             out["label"] = "source_copy"
             out["signals"] = {**found.signals, **evidence}
-        elif found.label != "followup":
+        elif found.label == "off_topic":
             return out
         else:
             dup = find_duplicate(self.index, text_hash=thash, signature=sig, language=language,
@@ -122,7 +130,9 @@ def main(argv: list[str] | None = None, stdin: IO[str] = sys.stdin, stdout: IO[s
             continue
         title, text = record.get("title") or "", record.get("text") or ""
         language = detect_language(f"{title}\n{text}", declared=declared).language
-        record.update(classifier.classify(record["id"], title=title, text=text, language=language))
+        published = record.get("published") if isinstance(record.get("published"), str) else None
+        record.update(classifier.classify(record["id"], title=title, text=text, language=language,
+                                          published=published))
         counts[record["label"]] = counts.get(record["label"], 0) + 1
         write_line(stdout, record)
     print("classified: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"), file=stderr)

@@ -7,7 +7,7 @@ Two questions, in this order:
    of it: another language, but ≥ ``MONITOR_TRANSLATION_ANCHORS`` of the
    source's names and numbers (see pipelines/textsig). Label ``source_copy``.
 2. Otherwise, an off-topic page stops here (reason ``off_topic`` in the
-   ledger). A follow-up is compared with what is stored: the same text hash,
+   ledger). A follow-up or a mention is compared with what is stored: the same text hash,
    or an LSH candidate in the same language with similarity ≥ the threshold,
    makes it ``duplicate_of`` the first article of that group.
 """
@@ -161,7 +161,7 @@ class DedupPipeline:
                 item.label = "source_copy"
                 item.signals = {**item.signals, **evidence}
                 return item
-        if item.label != "followup":
+        if item.label not in ("followup", "mention"):
             raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
                            detail=f"score={item.score or 0:.2f}")
         found = find_duplicate(StoreIndex(self.db), text_hash=item.text_hash, signature=item.signature,

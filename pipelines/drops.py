@@ -37,6 +37,12 @@ class StorySource(Skipped):
     reason = "story_source"
 
 
+class TooOld(Skipped):
+    """Published before the story's coverage window (date read from the page)."""
+
+    reason = "too_old"
+
+
 class OffTopic(Skipped):
     reason = "off_topic"
 

@@ -9,8 +9,14 @@ The score adds four signals, each visible in ``articles.signals``:
 * ``anchors`` (up to 0.30): the share of the source article's names and
   numbers the text carries (works across languages).
 
-From ``MONITOR_FOLLOWUP_SCORE`` (0.4) the label is ``followup``, below it
-``off_topic``. Copies of the source are recognised later, in dedup.
+From ``MONITOR_FOLLOWUP_SCORE`` (0.4) the label is ``followup``. Below it, a
+text that still names the story (``MONITOR_MENTION_MIN_TERMS`` tracked-term
+occurrences) is a ``mention`` — stored, not counted as coverage — and any
+other is ``off_topic``. Copies of the source are recognised later, in dedup.
+
+An article whose own date (from the page or its URL; feed and sitemap dates
+were already checked before fetching) is older than every story's ``since``
+is dropped here with reason ``too_old``.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from crawler.entries import parse_date
 from crawler.items import ArticleItem
 from pipelines import textsig
+from pipelines.drops import TooOld
 from pipelines.profile import StoryProfile
 
 if TYPE_CHECKING:
@@ -33,12 +41,13 @@ WORDS_PER_MENTION = 150
 class Relevance:
     story: str
     score: float
-    label: str  # followup | off_topic
+    label: str  # followup | mention | off_topic
     matched: list[str] = field(default_factory=list)
     signals: dict[str, float] = field(default_factory=dict)
 
 
-def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4) -> Relevance:
+def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4,
+           mention_terms: int = 1) -> Relevance:
     title_terms = profile.find_terms(title)
     text_terms = profile.find_terms(text)
     lead_terms = profile.find_terms(text[:LEAD_CHARS])
@@ -53,33 +62,54 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     }
     score = round(min(1.0, sum(signals.values())), 3)
     matched = sorted({t.strip() for t in title_terms + text_terms}, key=str.lower)
-    return Relevance(story=profile.name, score=score, label="followup" if score >= threshold else "off_topic",
-                     matched=matched, signals=signals)
+    if score >= threshold:
+        label = "followup"
+    elif mention_terms > 0 and len(title_terms) + len(text_terms) >= mention_terms:
+        label = "mention"
+    else:
+        label = "off_topic"
+    return Relevance(story=profile.name, score=score, label=label, matched=matched, signals=signals)
 
 
-def best_story(profiles: list[StoryProfile], *, title: str, text: str, threshold: float) -> Relevance | None:
+def best_story(profiles: list[StoryProfile], *, title: str, text: str, threshold: float,
+               mention_terms: int = 1) -> Relevance | None:
     """The story this text is most about (highest score), or None without stories."""
-    results = [assess(p, title=title, text=text, threshold=threshold) for p in profiles]
+    results = [assess(p, title=title, text=text, threshold=threshold, mention_terms=mention_terms)
+               for p in profiles]
     return max(results, key=lambda r: r.score, default=None)
 
 
+def older_than_window(published: str | None, profiles: list[StoryProfile]) -> str | None:
+    """The reason detail when ``published`` is before every story's ``since``, else None."""
+    day = parse_date(published)
+    windows = [p.since for p in profiles if p.since]
+    if day is None or not windows or day.isoformat() >= min(windows):
+        return None
+    return f"published {day.isoformat()}, before {min(windows)}"
+
+
 class RelevancePipeline:
-    def __init__(self, crawler: Crawler, threshold: float):
+    def __init__(self, crawler: Crawler, threshold: float, mention_terms: int):
         self.crawler = crawler
         self.threshold = threshold
+        self.mention_terms = mention_terms
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RelevancePipeline:
-        return cls(crawler, crawler.settings.getfloat("MONITOR_FOLLOWUP_SCORE"))
+        return cls(crawler, crawler.settings.getfloat("MONITOR_FOLLOWUP_SCORE"),
+                   crawler.settings.getint("MONITOR_MENTION_MIN_TERMS"))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         from crawler.context import MonitorContext
 
-        profiles = MonitorContext.of(self.crawler).profiles
-        found = best_story(list(profiles.values()), title=item.title or "", text=item.text or "",
-                           threshold=self.threshold)
+        profiles = list(MonitorContext.of(self.crawler).profiles.values())
+        too_old = older_than_window(item.published, profiles)
+        if too_old:
+            raise TooOld(f"{too_old} ({item.published_from} date): {item.url}", detail=f"{too_old} ({item.published_from})")
+        found = best_story(profiles, title=item.title or "", text=item.text or "",
+                           threshold=self.threshold, mention_terms=self.mention_terms)
         if found is not None:
             item.story, item.score, item.label = found.story, found.score, found.label
             item.matched, item.signals = found.matched, found.signals

@@ -112,7 +112,7 @@ class StorePipeline:
                 assert item.duplicate_of is not None
                 writes.promote_original(self.db, group_root=item.duplicate_of, new_root=article_id,
                                         similarity=item.duplicate_similarity)
-                self.counts["stored/followup"] -= 1  # the former original now counts as a copy
+                self.counts[f"stored/{item.label}"] -= 1  # the former original now counts as a copy
                 self.counts["stored/duplicate"] += 1
                 item.duplicate_of = None
         except sqlite3.Error as exc:

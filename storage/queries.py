@@ -55,7 +55,7 @@ def lsh_candidates(db: Database, bands: Iterable[tuple[int, int]], language: str
     where = " OR ".join("(b.band = ? AND b.hash = ?)" for _ in pairs)
     params: list[Any] = [v for pair in pairs for v in pair]
     sql = (
-        "SELECT DISTINCT s.article_id, s.signature, a.duplicate_of FROM lsh_bands b "
+        "SELECT DISTINCT s.article_id, s.signature, a.duplicate_of FROM lsh b "
         "JOIN signatures s ON s.article_id = b.article_id "
         f"JOIN articles a ON a.id = s.article_id WHERE ({where})"
     )
@@ -94,6 +94,9 @@ def summary(db: Database) -> dict[str, Any]:
     return {
         "followups_by_language": pairs(
             "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'followup' "
+            "AND duplicate_of IS NULL GROUP BY language ORDER BY n DESC, k"),
+        "mentions": pairs(
+            "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'mention' "
             "AND duplicate_of IS NULL GROUP BY language ORDER BY n DESC, k"),
         "source_copies": pairs(
             "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'source_copy' "

@@ -73,3 +73,14 @@ def m001_initial(db: Database) -> None:
     )
     db["lsh_bands"].create({"band": int, "hash": int, "article_id": int})
     db["lsh_bands"].create_index(["band", "hash"])
+
+
+@migrations()
+def m4_lsh_clustered(db: Database) -> None:
+    """LSH bands in one clustered B-tree (WITHOUT ROWID): a lookup is one seek per band."""
+    db.execute(
+        "CREATE TABLE lsh (band INTEGER NOT NULL, hash INTEGER NOT NULL, article_id INTEGER NOT NULL "
+        "REFERENCES articles(id), PRIMARY KEY (band, hash, article_id)) WITHOUT ROWID"
+    )
+    db.execute("INSERT INTO lsh (band, hash, article_id) SELECT band, hash, article_id FROM lsh_bands")
+    db["lsh_bands"].drop()

@@ -119,9 +119,8 @@ def store_article(
             db["signatures"].insert(
                 {"article_id": article_id, "language": row.get("language"), "signature": signature}
             )
-            db["lsh_bands"].insert_all(
-                {"band": band, "hash": value, "article_id": article_id} for band, value in bands
-            )
+            db.conn.executemany("INSERT OR IGNORE INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
+                           [(band, value, article_id) for band, value in bands])
         return article_id
 
 

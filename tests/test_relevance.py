@@ -1,0 +1,107 @@
+"""Hard cases for relevance and deduplication, with the thresholds of crawler/settings.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler import settings
+from localweb.site import PAGES, STORY
+from pipelines import textsig
+from pipelines.dedup import MemoryIndex, find_duplicate, source_copy
+from pipelines.profile import StoryProfile
+from pipelines.relevance import assess, older_than_window
+
+SOURCE = next(p for p in PAGES if p.expect == "story_source")
+
+NVIDIA_EARNINGS = (
+    "Nvidia reported quarterly revenue of 39.3 billion dollars on Wednesday, up 78 percent from a year earlier, "
+    "as demand for its Blackwell chips from cloud providers kept growing. The company said data centre sales "
+    "reached 35.6 billion dollars and guided for about 43 billion in the current quarter, slightly above what "
+    "analysts had expected. Gross margins narrowed as the new generation of chips ramped up, and chief financial "
+    "officer Colette Kress said supply would improve through the year. Executives spent much of the call on "
+    "networking products, sovereign AI projects in Europe and the Middle East, and the pace of orders from large "
+    "internet companies. Asked about efficient models such as DeepSeek, chief executive Jensen Huang said they "
+    "would raise, not lower, the need for computing power. Shares moved little in extended trading. The company "
+    "also announced a new share buyback and said its automotive business had doubled in a year, helped by "
+    "partnerships with carmakers in Japan and Germany."
+)
+KIMI = (
+    "Moonshot AI, the Beijing start-up behind the Kimi chatbot, released its k1.5 reasoning model this week and "
+    "said it matches leading American systems on mathematics and coding benchmarks. The company, founded in 2023 "
+    "by Yang Zhilin, trained the model with reinforcement learning on long chains of thought and offers it free "
+    "of charge to users of its app. Analysts in Shanghai said the release shows how quickly Chinese laboratories "
+    "are closing the gap in reasoning, even as export controls limit their access to the most advanced chips. "
+    "Moonshot is backed by Alibaba and Tencent and was valued at more than three billion dollars in its last "
+    "funding round. The firm plans to open an office in Singapore and to expand its services for businesses."
+)
+
+
+@pytest.fixture(scope="module")
+def profile() -> StoryProfile:
+    return StoryProfile.build(name="demo", url="http://x/", language="fr", terms=tuple(STORY["terms"]),
+                              since=STORY["since"], text="\n".join(SOURCE.paragraphs))
+
+
+def judge(profile: StoryProfile, title: str, text: str):
+    return assess(profile, title=title, text=text, threshold=settings.MONITOR_FOLLOWUP_SCORE,
+                  mention_terms=settings.MONITOR_MENTION_MIN_TERMS)
+
+
+def test_earnings_article_naming_deepseek_once_is_a_mention(profile):
+    result = judge(profile, "Nvidia beats forecasts as Blackwell sales climb", NVIDIA_EARNINGS)
+    assert result.label == "mention", result
+    assert result.matched == ["DeepSeek"] and result.score < settings.MONITOR_FOLLOWUP_SCORE
+
+
+def test_another_chinese_model_is_off_topic(profile):
+    result = judge(profile, "Moonshot's Kimi k1.5 takes on OpenAI in reasoning", KIMI)
+    assert result.label == "off_topic" and result.matched == []
+
+
+def test_followups_of_the_local_web_score_well_above_unrelated_news(profile):
+    scores = {kind: [judge(profile, p.title, "\n".join(p.paragraphs)).score for p in PAGES if p.expect == kind]
+              for kind in ("followup", "off_topic")}
+    assert min(scores["followup"]) >= settings.MONITOR_FOLLOWUP_SCORE + 0.1
+    assert max(scores["off_topic"]) <= settings.MONITOR_FOLLOWUP_SCORE - 0.3
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.expect == "source_copy"], ids=lambda p: p.language)
+def test_copies_and_translations_of_the_source_are_recognised(profile, page):
+    text = "\n".join(page.paragraphs)
+    evidence = source_copy(profile, signature=textsig.signature(text), anchors=textsig.anchors(text),
+                           language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
+                           translation=settings.MONITOR_TRANSLATION_ANCHORS)
+    assert evidence, page.path
+
+
+def test_followups_quoting_the_same_people_are_not_copies(profile):
+    for page in (p for p in PAGES if p.expect == "followup"):
+        text = "\n".join(page.paragraphs)
+        assert not source_copy(profile, signature=textsig.signature(text), anchors=textsig.anchors(text),
+                               language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
+                               translation=settings.MONITOR_TRANSLATION_ANCHORS), page.path
+
+
+def test_syndicated_wire_story_is_grouped_and_other_followups_are_not():
+    index = MemoryIndex()
+    roots: dict[str, object] = {}
+    for page in sorted((p for p in PAGES if p.expect in ("followup", "duplicate")), key=lambda p: p.path):
+        text = "\n".join(page.paragraphs) + f"\n(c) {page.outlet}"  # outlets add their own line
+        sig, thash = textsig.signature(text), textsig.text_hash(text)
+        found = find_duplicate(index, text_hash=thash, signature=sig, language=page.language,
+                               threshold=settings.MONITOR_DEDUP_SIMILARITY)
+        if page.dup_group:
+            if page.dup_group in roots:
+                assert found is not None and found[0] == roots[page.dup_group], page.path
+            else:
+                roots[page.dup_group] = page.path
+        else:
+            assert found is None, (page.path, found)
+        index.add(page.path, text_hash=thash, signature=sig, language=page.language,
+                  root=found[0] if found else page.path)
+
+
+def test_article_older_than_the_story(profile):
+    assert older_than_window("2024-05-07", [profile]) == f"published 2024-05-07, before {STORY['since']}"
+    assert older_than_window("2025-02-10T08:00:00+01:00", [profile]) is None
+    assert older_than_window(None, [profile]) is None
