@@ -51,3 +51,102 @@ class StoryProfile:
     def find_terms(self, text: str) -> list[str]:
         """Every occurrence of a tracked term in ``text``, as written there."""
         return self.pattern.findall(text) if (self.pattern and text) else []
+
+
+# --- Drafting a profile from the source article alone ---------------------------
+
+_ENTITY_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w'’.-]*[\w]|[A-Z]{2,}\d*)(?:[ \u00a0-](?:[A-Z][\w'’.-]*[\w]|\d+[A-Za-z]?))*)")
+_STOP = {
+    # capitalised words that begin sentences in the languages we follow, not names
+    "The", "A", "An", "In", "On", "At", "For", "But", "And", "If", "This", "That", "It", "He", "She", "They",
+    "We", "Le", "La", "Les", "Un", "Une", "Des", "Il", "Elle", "Ils", "Selon", "Pour", "Mais", "Et", "Si",
+    "Ce", "Cette", "Dans", "Sur", "Der", "Die", "Das", "Ein", "Eine", "Im", "Am", "Laut", "El", "Los", "Las",
+    "Según", "Con", "Cependant", "Ces", "Son", "Sa", "Ses", "Lors", "Alors", "Après", "Avant", "Même",
+}
+
+
+def draft_terms(title: str, text: str, *, limit: int = 15) -> list[tuple[str, int]]:
+    """Candidate tracked terms: names and model names, most frequent first, title ones before."""
+    counts: dict[str, int] = {}
+    for match in _ENTITY_RE.finditer(f"{title}\n{text}"):
+        words = [w for w in match.group(1).split() if w not in _STOP]
+        if not words:
+            continue
+        phrase = " ".join(words)
+        if len(phrase) < 3 or phrase.isdigit():
+            continue
+        counts[phrase] = counts.get(phrase, 0) + 1
+    lowered = set(re.findall(r"\b[a-zà-ÿ]+\b", f"{title}\n{text}"))
+    # A single capitalised word also written in lower case is a common word at a sentence start.
+    counts = {p: n for p, n in counts.items() if " " in p or p.lower() not in lowered or p.isupper()}
+    in_title = {p for p in counts if p.lower() in title.lower()}
+    ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], kv[0]))
+    # Names of two words or more (people, companies) are distinctive even when written once.
+    return [(p, n) for p, n in ranked if n >= 2 or p in in_title or " " in p][:limit]
+
+
+def draft_story_toml(*, name: str, url: str, title: str, language: str, text: str, file: str | None) -> str:
+    """A ``[[story]]`` block for sources.toml, for the user to edit."""
+    terms = draft_terms(title, text)
+    numbers = sorted(a for a in textsig.anchors(text) if a[:1].isdigit())
+    lines = [
+        "[[story]]",
+        f"name = {_toml(name)}",
+        f"url = {_toml(url)}",
+        *([f"file = {_toml(file)}"] if file else []),
+        f"title = {_toml(title)}",
+        f"language = {_toml(language)}",
+        "published = 2025-01-01  # EDIT: the day the source article came out",
+        "since = 2025-01-01      # EDIT: pages dated before this day are skipped",
+        "# Tracked terms found in the source (occurrences). Keep the ones that identify the story,",
+        "# and add how other languages and scripts write them (e.g. 深度求索, ディープシーク, Дипсик).",
+        "terms = [",
+        *[f"    {_toml(term)},  # {count}" for term, count in terms],
+        "]",
+        "# Language-neutral anchors the crawl also uses (from the text, nothing to edit):",
+        f"# numbers: {', '.join(numbers[:25]) or 'none'}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+    from pathlib import Path
+
+    from pipelines.extract import extract_article
+    from pipelines.language import detect_language
+
+    parser = argparse.ArgumentParser(
+        prog="python -m pipelines.profile",
+        description="Draft a [[story]] entry for sources.toml from the source article alone.")
+    parser.add_argument("file", help="the source article, as HTML or plain text (first line = title)")
+    parser.add_argument("--url", default="https://example.com/EDIT-ME", help="where it was published")
+    parser.add_argument("--name", default="my-story", help="story name ([a-z0-9_-])")
+    args = parser.parse_args(argv)
+    path = Path(args.file)
+    try:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        print(f"profile: {path}: cannot read: {exc.strerror}", file=sys.stderr)
+        return 2
+    if raw.lstrip()[:1] == "<":
+        found = extract_article(raw, url=args.url)
+        if found is None:
+            print(f"profile: {path}: no readable text in this HTML", file=sys.stderr)
+            return 2
+        title, text = found.title or "", found.text
+    else:
+        title, _, text = raw.strip().partition("\n")
+    language = detect_language(f"{title}\n{text}").language
+    sys.stdout.write(draft_story_toml(name=args.name, url=args.url, title=title.strip(), language=language,
+                                      text=text, file=str(path)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

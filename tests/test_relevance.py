@@ -105,3 +105,27 @@ def test_article_older_than_the_story(profile):
     assert older_than_window("2024-05-07", [profile]) == f"published 2024-05-07, before {STORY['since']}"
     assert older_than_window("2025-02-10T08:00:00+01:00", [profile]) is None
     assert older_than_window(None, [profile]) is None
+
+
+def test_draft_profile_from_the_source_alone(tmp_path, capsys):
+    from crawler.sources import load_config
+    from pipelines import profile as profile_module
+
+    source = tmp_path / "source.txt"
+    source.write_text(SOURCE.title + "\n" + "\n".join(SOURCE.paragraphs), encoding="utf-8")
+    assert profile_module.main([str(source), "--name", "draft", "--url", "https://ex.com/a.html"]) == 0
+    block = capsys.readouterr().out
+    config_path = tmp_path / "sources.toml"
+    config_path.write_text(block.replace(f'file = "{source}"', 'file = "source.txt"') +
+                           '\n[[source]]\nname = "x"\nlanguage = "fr"\nfeeds = ["https://ex.com/f"]\n', encoding="utf-8")
+    story = load_config(config_path).stories[0]  # the draft is a valid config entry
+    assert story.language == "fr" and story.title == SOURCE.title
+    assert story.terms[0] == "DeepSeek"
+    assert {"Hangzhou", "Liang Wenfeng"} <= set(story.terms), story.terms
+
+
+def test_draft_profile_reports_unreadable_file(tmp_path, capsys):
+    from pipelines import profile as profile_module
+
+    assert profile_module.main([str(tmp_path / "missing.txt")]) == 2
+    assert "cannot read" in capsys.readouterr().err

@@ -1,0 +1,124 @@
+"""Benchmark: near-duplicate lookup + store cost per article as the store grows.
+
+    python bench/dedup.py [--size 1000000] [--probe 300]
+
+Fills a fresh store with synthetic articles (random MinHash signatures and
+their LSH bands, written in bulk), and at two sizes — 1,000 articles and
+``--size`` articles — measures the per-article cost of the crawl's own
+dedup path on real-looking texts: signature, exact-hash and LSH lookup
+(``pipelines.dedup.find_duplicate`` over ``StoreIndex``), and the
+one-transaction store (``storage.writes.store_article``, synchronous=FULL).
+A third of the probe texts are near-copies of earlier probes, and must be
+found. Prints one JSON object as its last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipelines import textsig  # noqa: E402
+from pipelines.dedup import StoreIndex, find_duplicate  # noqa: E402
+from storage import open_db, writes  # noqa: E402
+
+WORDS = ("model market chip price share record company start-up engineer investor research training cost "
+         "open source reasoning benchmark data centre government regulator privacy app download user week "
+         "analyst fund founder laboratory export control competition release version performance").split()
+
+
+def synthetic_rows(start: int, count: int, rng: random.Random):
+    for i in range(start, start + count):
+        sig = tuple(rng.getrandbits(32) for _ in range(textsig.NUM_PERM))
+        yield i, sig
+
+
+def fill(db, start: int, count: int, rng: random.Random) -> None:
+    """Bulk-load ``count`` synthetic articles (ids from ``start``) in large transactions."""
+    db.execute("PRAGMA synchronous = OFF")
+    batch = 20_000
+    for offset in range(0, count, batch):
+        rows = list(synthetic_rows(start + offset, min(batch, count - offset), rng))
+        with db.atomic():
+            db["articles"].insert_all(
+                ({"id": i, "url": f"https://synthetic.example/{i}", "canonical_url": f"https://synthetic.example/{i}",
+                  "source": "synthetic", "label": "followup", "language": "en", "text_hash": f"h{i}"}
+                 for i, _ in rows), batch_size=2000)
+            db["signatures"].insert_all(({"article_id": i, "language": "en", "signature": textsig.pack(sig)}
+                                         for i, sig in rows), batch_size=2000)
+            db.conn.executemany("INSERT INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
+                                ((band, value, i) for i, sig in rows for band, value in textsig.bands(sig)))
+    db.execute("PRAGMA synchronous = FULL")
+
+
+def probe_texts(count: int, rng: random.Random) -> list[tuple[str, int | None]]:
+    """Texts of ~300 words; every third one a near-copy (new first and last line) of an earlier one."""
+    texts: list[tuple[str, int | None]] = []
+    for i in range(count):
+        if i % 3 == 2:
+            base = texts[i - 2][0]
+            texts.append((f"Updated {i}.\n{base}\n(with agencies {i})", i - 2))
+        else:
+            texts.append((" ".join(rng.choice(WORDS) for _ in range(300)) + f" {rng.random()}", None))
+    return texts
+
+
+def measure(db, texts: list[tuple[str, int | None]], tag: str) -> tuple[float, int]:
+    """Per-article milliseconds of lookup + store, and how many near-copies were found."""
+    ids: list[int] = []
+    found_copies = 0
+    started = time.perf_counter()
+    for n, (text, copy_of) in enumerate(texts):
+        sig, thash = textsig.signature(text), textsig.text_hash(text)
+        dup = find_duplicate(StoreIndex(db), text_hash=thash, signature=sig, language="en", threshold=0.6)
+        if copy_of is not None and dup is not None and dup[0] == ids[copy_of]:
+            found_copies += 1
+        ids.append(writes.store_article(
+            db, {"url": f"https://probe.example/{tag}/{n}", "canonical_url": f"https://probe.example/{tag}/{n}",
+                 "source": "probe", "label": "followup", "language": "en", "text": text, "text_hash": thash,
+                 "duplicate_of": dup[0] if dup else None},
+            run_id=None, ledger_urls=[f"https://probe.example/{tag}/{n}"], signature=textsig.pack(sig),
+            bands=textsig.bands(sig)))
+    return (time.perf_counter() - started) * 1000 / len(texts), found_copies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="articles in the large store")
+    parser.add_argument("--probe", type=int, default=300, help="articles measured at each size")
+    args = parser.parse_args()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "dedup.db")
+        small = 1000
+        fill(db, 1, small, rng)
+        ms_small, copies_small = measure(db, probe_texts(args.probe, rng), "small")
+        started = time.perf_counter()
+        fill(db, small + args.probe + 1_000_000_000, args.size - small - args.probe, rng)
+        fill_s = time.perf_counter() - started
+        stored = db["articles"].count
+        ms_large, copies_large = measure(db, probe_texts(args.probe, rng), "large")
+        db.close()
+    expected = args.probe // 3
+    result = {
+        "per_item_ms_1k": round(ms_small, 3),
+        "per_item_ms_1m": round(ms_large, 3),
+        "ratio": round(ms_large / ms_small, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "stored_large": stored,
+        "near_copies_found": f"{copies_small}/{expected} and {copies_large}/{expected}",
+        "fill_s": round(fill_s, 1),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

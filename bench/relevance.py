@@ -1,0 +1,116 @@
+"""Evaluation: how well the crawl's classifier labels real and local news.
+
+    python bench/relevance.py
+
+1. ``../shared/data/feeds-2025/``: real feed entries of 27-29 January 2025,
+   labelled by hand (``deepseek``: true / "mention" / "related" / false),
+   classified from title and description against the shipped story
+   (sources.toml). Precision, recall and F1 of ``followup`` (and
+   ``source_copy``) against ``deepseek == true``; "related" entries are left
+   out; how the "mention" entries were labelled.
+2. The local news web's 65 pages (localweb/, each with its expected outcome),
+   rendered to HTML and classified as the crawl would, against the demo story.
+
+Prints one JSON object as its last line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.sources import load_config  # noqa: E402
+from localweb.render import render_article  # noqa: E402
+from localweb.site import PAGES, STORY, get_outlet, published_at  # noqa: E402
+from pipelines.classify import Classifier, load_profile  # noqa: E402
+from pipelines.extract import extract_article  # noqa: E402
+from pipelines.language import detect_language  # noqa: E402
+from pipelines.profile import StoryProfile  # noqa: E402
+
+FEEDS = ROOT.parent / "shared" / "data" / "feeds-2025"
+
+
+def scores(tp: int, fp: int, fn: int) -> dict[str, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
+            "tp": tp, "fp": fp, "fn": fn}
+
+
+def feeds_2025() -> dict[str, object]:
+    if not FEEDS.exists():
+        return {"skipped": f"{FEEDS} is absent"}
+    config = load_config(ROOT / "sources.toml")
+    profile = load_profile(str(config.path), None, None, sys.stderr)
+    classifier = Classifier(profile)
+    rows = [json.loads(line) for path in sorted(FEEDS.glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    tp = fp = fn = 0
+    mentions: Counter[str] = Counter()
+    errors = []
+    for i, row in enumerate(rows):
+        title, text = row["title"] or "", row["description"] or ""
+        language = detect_language(f"{title}\n{text}", declared=row.get("language")).language
+        label = classifier.classify(i, title=title, text=text, language=language)["label"]
+        truth = row["deepseek"]
+        if truth == "mention":
+            mentions[label] += 1
+        if truth == "related":
+            continue
+        predicted = label in ("followup", "source_copy")
+        tp += predicted and truth is True
+        fp += predicted and truth is not True
+        fn += (not predicted) and truth is True
+        if predicted != (truth is True):
+            errors.append({"truth": truth, "label": label, "title": title[:100]})
+    return {"entries": len(rows), **scores(tp, fp, fn), "mention_entries_labelled": dict(mentions),
+            "errors": errors}
+
+
+def local_web() -> dict[str, object]:
+    source = next(p for p in PAGES if p.expect == "story_source")
+    profile = StoryProfile.build(name="demo", url="", language=STORY["language"], terms=tuple(STORY["terms"]),
+                                 since=STORY["since"], text="\n".join(source.paragraphs))
+    classifier = Classifier(profile)
+    outcomes: Counter[str] = Counter()
+    tp = fp = fn = 0
+    for page in sorted(PAGES, key=published_at):
+        if page.expect not in ("followup", "duplicate", "source_copy", "off_topic", "too_old"):
+            continue
+        outlet = get_outlet(page.outlet)
+        html = render_article(page, outlet, f"http://{outlet.address}", []).decode("utf-8")
+        found = extract_article(html, url=f"http://{outlet.address}{page.path}")
+        assert found is not None, page.path
+        language = detect_language(f"{found.title}\n{found.text}", declared=found.html_lang).language
+        result = classifier.classify(page.path, title=found.title or "", text=found.text, language=language,
+                                     published=page.published)
+        got = "duplicate" if result["duplicate_of"] else result.get("reason") or result["label"]
+        if got == "off_topic" and page.expect == "too_old":
+            got = "too_old"
+        outcomes[f"{page.expect}->{got}"] += 1
+        truth = page.expect in ("followup", "duplicate")
+        predicted = got in ("followup", "duplicate")
+        tp += truth and predicted
+        fp += predicted and not truth
+        fn += truth and not predicted
+    right = sum(n for k, n in outcomes.items() if k.split("->")[0] == k.split("->")[1])
+    return {"pages": sum(outcomes.values()), "exact": right, **scores(tp, fp, fn), "outcomes": dict(outcomes)}
+
+
+def main() -> int:
+    result = {"feeds_2025": feeds_2025(), "local_web": local_web()}
+    for name, part in result.items():
+        for error in part.pop("errors", []) if isinstance(part, dict) else []:
+            print(f"{name}: {error}", file=sys.stderr)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
