@@ -10,6 +10,7 @@ EXPECT_KINDS: tuple[str, ...] = (
     "source_copy",  # verbatim republication or faithful translation of the story
     "followup",  # another article about the story (first copy of a wire group too)
     "duplicate",  # a later copy of a wire story already seen (same dup_group)
+    "mention",  # about something else, names the story once in passing
     "off_topic",  # recent, but not about the story
     "too_old",  # published before the story's ``since`` date
     "not_article",  # a list page that sneaked into a feed and a sitemap
@@ -20,7 +21,7 @@ EXPECT_KINDS: tuple[str, ...] = (
 
 #: Kinds whose pages carry real article prose.
 ARTICLE_KINDS: frozenset[str] = frozenset(
-    {"story_source", "source_copy", "followup", "duplicate", "off_topic", "too_old"}
+    {"story_source", "source_copy", "followup", "duplicate", "mention", "off_topic", "too_old"}
 )
 
 #: Kinds whose URL does not serve a readable article.

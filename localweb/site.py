@@ -16,6 +16,7 @@ from localweb import (
     articles_es,
     articles_fr,
     articles_ja,
+    articles_mentions,
     articles_vi,
     articles_zh,
 )
@@ -56,6 +57,7 @@ _MODULES = (
     articles_zh,
     articles_vi,
     articles_ja,
+    articles_mentions,
 )
 
 PAGES: tuple[Page, ...] = tuple(page for module in _MODULES for page in module.PAGES)

@@ -14,7 +14,7 @@ import pytest
 from storage import open_db
 from tests.conftest import scrapy_crawl
 
-STORED = {"followup", "source_copy", "duplicate"}
+STORED = {"followup", "mention", "source_copy", "duplicate"}
 LEDGER = {  # expect → (status, reason) in urls
     "off_topic": ("skipped", "off_topic"),
     "too_old": ("skipped", "too_old"),

@@ -200,6 +200,7 @@ def test_page_counts_per_kind_language_and_outlet() -> None:
     assert kinds["followup"] >= 26
     assert kinds["duplicate"] >= 4
     assert kinds["off_topic"] >= 14
+    assert kinds["mention"] >= 2
     assert kinds["too_old"] >= 5
     assert kinds["not_article"] == 1
     assert kinds["http_404"] == kinds["empty_body"] == kinds["no_text"] == 1
@@ -238,7 +239,7 @@ def test_paths_and_dates() -> None:
             assert published.date() < date(2025, 1, 20), page.path
         elif page.expect in ("followup", "duplicate", "source_copy"):
             assert date(2025, 1, 21) <= published.date() <= date(2025, 3, 15), page.path
-        elif page.expect == "off_topic":
+        elif page.expect in ("off_topic", "mention"):
             assert date(2025, 1, 25) <= published.date() <= date(2025, 3, 10), page.path
         else:
             assert published > since, page.path
