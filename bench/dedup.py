@@ -93,10 +93,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000, help="articles in the large store")
     parser.add_argument("--probe", type=int, default=300, help="articles measured at each size")
+    parser.add_argument("--keep", metavar="DIR", help="keep the filled store in DIR (default: a temporary folder)")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_db(Path(tmp) / "dedup.db")
+        db = open_db(Path(args.keep or tmp) / "dedup.db")
         small = 1000
         fill(db, 1, small, rng)
         ms_small, copies_small = measure(db, probe_texts(args.probe, rng), "small")

@@ -81,7 +81,7 @@ def local_web() -> dict[str, object]:
     outcomes: Counter[str] = Counter()
     tp = fp = fn = 0
     for page in sorted(PAGES, key=published_at):
-        if page.expect not in ("followup", "duplicate", "source_copy", "off_topic", "too_old"):
+        if page.expect not in ("followup", "duplicate", "source_copy", "mention", "off_topic", "too_old"):
             continue
         outlet = get_outlet(page.outlet)
         html = render_article(page, outlet, f"http://{outlet.address}", []).decode("utf-8")
