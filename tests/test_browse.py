@@ -164,7 +164,27 @@ def test_the_article_page_reads_like_an_article(desk):
     assert f'href="/demo/articles/{dup["duplicate_of"]}"' in body
     assert body.count("<p>") >= 3  # the text in paragraphs
     status, _, original = get(f"{base}/articles/{dup['duplicate_of']}")
-    assert f"/demo/articles?duplicate_of={dup['duplicate_of']}" in original
+    assert re.search(rf'href="/demo/articles\?duplicate_of={dup["duplicate_of"]}">\d near-cop', original)
+    status, _, home = get(base)
+    assert 'type="application/atom+xml"' in home and "/demo/-/coverage" in home
+
+
+def test_unhealthy_sources_finds_broken_feeds_and_marked_sources(tmp_path):
+    meta = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
+    sql = meta["databases"]["coverage"]["queries"]["unhealthy_sources"]["sql"]
+    db = open_db(tmp_path / "coverage.db")
+    writes.upsert_sources(db, [{"name": n, "language": "en"} for n in ("fine", "broken", "marked")])
+    writes.record_url(db, url="https://broken.example/feed", status="error", reason="http_404", source="broken",
+                      run_id=None, found_via="config")
+    writes.record_url(db, url="https://fine.example/feed", status="stored", reason="followup", source="fine",
+                      run_id=None, found_via="config")
+    with db.atomic():  # the discovery checks (issue 3) write these columns
+        db["sources"].update("marked", {"health": "dead", "health_reason": "feed gone for 7 days"})
+    rows = {r["source"]: r for r in db.query(sql)}
+    db.close()
+    assert set(rows) == {"broken", "marked"}
+    assert rows["broken"]["broken_config_urls"] == "https://broken.example/feed (http_404)"
+    assert rows["marked"]["health_reason"] == "feed gone for 7 days"
 
 
 def test_browsing_is_live_not_immutable(desk, tmp_path):
