@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from crawler import alerts
 from crawler.errors import ConfigError
 from crawler.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
 from crawler.sources import Config, load_config
@@ -80,6 +81,7 @@ def _report(result: CrawlResult, db: str, first_run_id: int) -> list[dict[str, A
     if not result.ok:
         logger.error("%s: exit status %s%s; last log lines:\n%s", where, result.returncode,
                      " (timed out)" if result.timed_out else "", result.log_tail[-3000:])
+    alerts.notify(db, runs)  # new follow-ups to the webhooks, in the background (crawler/alerts.py)
     return runs
 
 

@@ -47,6 +47,16 @@ MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6
 # follow-ups that quote the same people at most 0.4.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
 
+# Webhook URLs (comma separated) that receive a JSON POST with the new
+# follow-ups after each crawl run (crawler/alerts.py). Empty: no alerts.
+MONITOR_ALERT_WEBHOOKS = os.environ.get("MONITOR_ALERT_WEBHOOKS", "")
+# Retries of an alert after a connection error, timeout, HTTP 429 or 5xx.
+MONITOR_ALERT_RETRIES = int(os.environ.get("MONITOR_ALERT_RETRIES", "3"))
+# Seconds before the first retry of an alert; doubled at each further retry.
+MONITOR_ALERT_BACKOFF = float(os.environ.get("MONITOR_ALERT_BACKOFF", "2"))
+# Seconds to wait for a webhook's answer.
+MONITOR_ALERT_TIMEOUT = float(os.environ.get("MONITOR_ALERT_TIMEOUT", "10"))
+
 # --- Politeness and limits -----------------------------------------------------
 
 USER_AGENT = "followup-monitor/0.1 (+https://github.com/followup-monitor; news coverage research)"

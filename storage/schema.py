@@ -84,3 +84,27 @@ def m4_lsh_clustered(db: Database) -> None:
     )
     db.execute("INSERT INTO lsh (band, hash, article_id) SELECT band, hash, article_id FROM lsh_bands")
     db["lsh_bands"].drop()
+
+
+@migrations()
+def m6_alerts_and_source_health(db: Database) -> None:
+    """Webhook deliveries of new follow-ups, and (tolerantly) the sources' health columns.
+
+    ``health``/``health_reason`` on ``sources`` are owned by the discovery work
+    (issue 3); they are added here only when missing, so the browsing queries
+    work whichever migration comes first.
+    """
+    db["alerts"].create(
+        {
+            "id": int, "webhook": str, "run_ids": str, "article_ids": str,
+            "followups": int, "payload": str, "status": str, "attempts": int,
+            "http_status": int, "error": str, "created": str, "finished": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["alerts"].create_index(["status"], if_not_exists=True)
+    columns = db["sources"].columns_dict
+    for name in ("health", "health_reason"):
+        if name not in columns:
+            db["sources"].add_column(name, str)
