@@ -122,6 +122,10 @@ def test_feed_found_at_a_usual_path(trap_crawl):
     assert first["/feed"] == first["/rss"] == first["/feed.xml"] == first["/rss.xml"] == 1
     [old] = ledger(db, "old-news")
     assert old["reason"] == "too_old"
+    # No robots.txt, so no sitemap: a note, not a failure.
+    assert json.loads(db["sources"].get("usualpath")["discovered_sitemaps"]) == []
+    robots = next(db.query("select * from listings where source = 'usualpath' and kind = 'robots'"))
+    assert robots["note"].startswith("no_sitemap_found") and robots["consecutive_failures"] == 0
 
 
 def test_undated_article_is_kept_and_flagged(trap_crawl):

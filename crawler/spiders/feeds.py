@@ -4,8 +4,9 @@ A source without ``feeds`` gets them discovered: its home page is read for
 ``<link rel="alternate">`` feeds; when it names none, the usual paths
 (``/feed``, ``/rss.xml``…) are tried one at a time until one is a feed. What
 was found is recorded on the source (``sources.discovered_feeds``) and
-reused for ``MONITOR_REDISCOVER_DAYS``; finding nothing is recorded as the
-home page's error, so it counts against the source's health.
+reused for ``MONITOR_REDISCOVER_DAYS`` (an empty result too); finding
+nothing is a note on the home page's ``listings`` row (``no_feed_found``),
+not a failure: a site without a feed is not broken.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class FeedsSpider(MonitorSpider):
             from storage import queries
 
             known = queries.discovered(self.ledger, source.name)
-            if known["feeds"] and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
+            if known["feeds"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
                 feeds = known["feeds"]
             else:
                 home = home_url(source)
@@ -89,7 +90,7 @@ class FeedsSpider(MonitorSpider):
         found = feed_links(text, base_url=response.url)
         if found:
             self.logger.info("%s: feeds announced on %s: %s", source, response.url, ", ".join(found))
-            self._discovered(source, found, response, how="link rel=alternate")
+            self._discovered(source, found, response)
             for url in found:
                 yield self.listing_request(url, source, kind="feed", callback=self.parse_feed)
             return
@@ -109,7 +110,7 @@ class FeedsSpider(MonitorSpider):
             yield from self._next_probe(response.meta)
             return
         self.logger.info("%s: found feed %s at a usual path", source, response.url)
-        self._discovered(source, [response.url], None, how="usual path")
+        self._discovered(source, [response.url], None)
         self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
                             error=None if entries else "empty: no entries", response=response)
         yield from self.article_requests(source, entries, response.url)
@@ -126,10 +127,11 @@ class FeedsSpider(MonitorSpider):
         writes.record_discovery(self.ledger, meta["source"], feeds=[])
         self.logger.warning("%s: no feed on %s (no link rel=alternate, none of %d usual paths)",
                             meta["source"], meta["home"], len(USUAL_FEED_PATHS))
-        self.listing_result(meta["home"], meta["source"], "home", status=200,
-                            error=f"no_feed_found: no link rel=alternate, none of {len(USUAL_FEED_PATHS)} usual paths")
+        # A site without a feed is not broken: noted on the home page's listing and the source.
+        self.listing_result(meta["home"], meta["source"], "home", status=200, entries=0,
+                            note=f"no_feed_found: no link rel=alternate, none of {len(USUAL_FEED_PATHS)} usual paths")
 
-    def _discovered(self, source: str, feeds: list[str], response: Response | None, *, how: str) -> None:
+    def _discovered(self, source: str, feeds: list[str], response: Response | None) -> None:
         from storage import writes
 
         writes.record_discovery(self.ledger, source, feeds=feeds)

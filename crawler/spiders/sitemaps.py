@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from crawler.sitemaps import NotASitemap, parse_sitemap, robots_sitemaps
 from crawler.sources import Source
-from crawler.spiders.base import MonitorSpider
+from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
 from crawler.urls import clean_url
 
@@ -37,7 +38,7 @@ class SitemapsSpider(MonitorSpider):
             from storage import queries
 
             known = queries.discovered(self.ledger, source.name)
-            if known["sitemaps"] and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
+            if known["sitemaps"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
                 sitemaps = known["sitemaps"]
             else:
                 parts = urlsplit([*source.sections, *source.feeds][0])
@@ -50,7 +51,8 @@ class SitemapsSpider(MonitorSpider):
         robots = url.rstrip("/").endswith("/robots.txt")
         meta = {"depth": depth, "chain": (*chain, clean_url(url)), "discover": discover}
         if robots:
-            return scrapy.Request(url, callback=self.parse_robots, errback=self.source_failed,
+            return scrapy.Request(url, callback=self.parse_robots,
+                                  errback=self.discovery_failed if discover else self.source_failed,
                                   meta={"source": source, "listing_kind": "robots", **meta}, dont_filter=depth == 0)
         return self.listing_request(url, source, kind="sitemap", callback=self.parse_sitemap, meta=meta,
                                     dont_filter=depth == 0)
@@ -64,11 +66,23 @@ class SitemapsSpider(MonitorSpider):
 
             writes.record_discovery(self.ledger, source, sitemaps=found)
             self.logger.info("%s: sitemaps in %s: %s", source, response.url, ", ".join(found) or "none")
-            if not found:
-                self.listing_result(response.url, source, "robots", status=response.status,
-                                    error="no_sitemap_found: robots.txt lists no Sitemap")
+            # Not every site has a sitemap: a note on the listing, not a failure of the source.
+            self.listing_result(response.url, source, "robots", status=response.status, entries=len(found),
+                                note=None if found else "no_sitemap_found: robots.txt lists no Sitemap")
         for url in found:
             yield self._listing(url, source, depth=depth + 1, chain=response.meta.get("chain", ()))
+
+    def discovery_failed(self, failure: Failure) -> None:
+        """No readable robots.txt while looking for sitemaps: noted on the listing, not held against the source."""
+        from storage import writes
+
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = failure_reason(failure)
+        source = request.meta["source"]
+        writes.record_discovery(self.ledger, source, sitemaps=[])
+        self.logger.info("%s: no sitemap found, %s: %s", source, request.url, detail)
+        self.listing_result(request.url, source, "robots", status=None, entries=0,
+                            note=f"no_sitemap_found: {reason} ({detail})"[:500])
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if self.not_modified(response):
