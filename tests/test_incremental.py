@@ -203,3 +203,29 @@ def test_real_inputs_keep_their_text():
     assert rdf.url == "https://orf.at/stories/3380633/" and rdf.published
     items = parse_feed((folder / "rss" / "trafilatura-feed.json").read_bytes(), url="u")
     assert all(i.url.startswith("https://www.npr.org/") and i.published for i in items)
+
+
+def test_refetched_article_is_updated_in_place(tmp_path):
+    from crawler.items import ArticleItem
+    from crawler.spiders.feeds import FeedsSpider as Spider
+    from pipelines.store import StorePipeline
+
+    crawler = get_crawler(Spider, {"MONITOR_DB": str(tmp_path / "u.db")})
+    crawler.spider = Spider.from_crawler(crawler)
+    store = StorePipeline.from_crawler(crawler)
+    store.open_spider()
+
+    def item(text: str, published: str) -> ArticleItem:
+        return ArticleItem(url="https://ex.com/2025/02/05/a.html", discovered_url="https://ex.com/2025/02/05/a.html",
+                           source="ex", found_via="feed", title="A", text=text, published=published,
+                           published_from="feed", label="followup", language="en", score=0.9)
+
+    store.process_item(item("First version about DeepSeek.", "2025-02-05"))
+    store.process_item(item("Second, corrected version about DeepSeek.", "2025-02-06"))
+    db = store.db
+    [row] = db.query("select text, published from articles")
+    assert row == {"text": "Second, corrected version about DeepSeek.", "published": "2025-02-06"}
+    [entry] = db.query("select status, reason from urls")
+    assert entry == {"status": "stored", "reason": "followup"}
+    assert store.counts["refreshed"] == 1
+    store.spider_closed(crawler.spider, "finished")
