@@ -23,7 +23,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SPIDERS = ("feeds", "sitemaps")
+SPIDERS = ("feeds", "sitemaps", "sections")
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,28 @@ MONITOR_ALERT_BACKOFF = float(os.environ.get("MONITOR_ALERT_BACKOFF", "2"))
 # Seconds to wait for a webhook's answer.
 MONITOR_ALERT_TIMEOUT = float(os.environ.get("MONITOR_ALERT_TIMEOUT", "10"))
 
+# --- Discovery (sections spider, feed discovery, incremental crawling) ----------
+
+# How deep the sections spider goes from a configured section or home page:
+# 1 fetches the article-looking links of the page; 2 also follows the links
+# of list pages found there (sub-sections), and so on.
+MONITOR_SECTIONS_DEPTH = int(os.environ.get("MONITOR_SECTIONS_DEPTH", "1"))
+# Article-looking links taken from one list page (a page with 10,000 links
+# costs at most this many requests); the rest is noted in the ledger.
+MONITOR_SECTIONS_MAX_LINKS = int(os.environ.get("MONITOR_SECTIONS_MAX_LINKS", "300"))
+# Pages the sections spider fetches per source and run, whatever the depth
+# (a calendar that links to the next month for ever ends here).
+MONITOR_SECTIONS_MAX_PAGES = int(os.environ.get("MONITOR_SECTIONS_MAX_PAGES", "1000"))
+# Fetch an already handled article again when its feed or sitemap date
+# (lastmod) is newer than when it was fetched; off: handled once, for good.
+MONITOR_REFETCH_CHANGED = os.environ.get("MONITOR_REFETCH_CHANGED", "false").lower() in ("1", "true", "yes", "on")
+# Runs in a row a feed, sitemap or section page may fail (broken, not a
+# feed, empty) before its source is flagged unhealthy.
+MONITOR_UNHEALTHY_AFTER = int(os.environ.get("MONITOR_UNHEALTHY_AFTER", "3"))
+# Days the feeds and sitemaps found on a home page are trusted before the
+# home page and robots.txt are read again (sources without 'feeds'/'sitemaps').
+MONITOR_REDISCOVER_DAYS = float(os.environ.get("MONITOR_REDISCOVER_DAYS", "7"))
+
 # --- Politeness and limits -----------------------------------------------------
 
 USER_AGENT = "followup-monitor/0.1 (+https://github.com/followup-monitor; news coverage research)"

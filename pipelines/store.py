@@ -90,6 +90,9 @@ class StorePipeline:
         canonical = trusted_canonical(item.url, item.canonical_url)
         known = queries.article_by_url(self.db, canonical) or queries.article_by_url(self.db, item.url)
         ledger = [item.url, item.discovered_url or item.url]
+        if known is not None and known["url"] == item.url:
+            self._refresh(item, known)
+            return
         if known is not None:
             for url in dict.fromkeys(ledger):
                 self._ledger(url, status="skipped", reason="duplicate_url", source=item.source,
@@ -120,6 +123,18 @@ class StorePipeline:
         kind = "duplicate" if item.duplicate_of else (item.label or "unknown")
         self.counts[f"stored/{kind}"] += 1
         logger.info("stored %s %s [%s, %.2f]", kind, item.url, item.language, item.score or 0)
+
+    def _refresh(self, item: ArticleItem, known: dict[str, Any]) -> None:
+        """The same page fetched again (its feed or sitemap date changed): update it in place."""
+        assert self.db is not None
+        fields = {key: getattr(item, key) for key in ("title", "author", "text", "published", "published_from",
+                                                        "sitename", "score", "text_hash")}
+        writes.refresh_article(self.db, known["id"], {k: v for k, v in fields.items() if v is not None})
+        if item.discovered_url and item.discovered_url != item.url:
+            self._ledger(item.discovered_url, status="stored", reason=str(known["label"]), source=item.source,
+                         found_via=item.found_via, article_id=known["id"])
+        self.counts["refreshed"] += 1
+        logger.info("refreshed article %s %s", known["id"], item.url)
 
     def _is_older_than_its_original(self, item: ArticleItem) -> bool:
         """A copy published before the article it was matched to is the group's real original."""
@@ -162,6 +177,8 @@ class StorePipeline:
         stats = self.crawler.stats
         if stats is not None:
             self.counts["already_known"] += int(stats.get_value("monitor/already_known", 0))
+            for key in ("not_modified", "refetch_changed", "feeds_discovered"):
+                self.counts[key] += int(stats.get_value(f"monitor/{key}", 0))
         try:
             writes.finish_run(self.db, self.run_id, finish_reason=reason, counts=+self.counts,
                               error_messages=self.errors)

@@ -117,3 +117,42 @@ def summary(db: Database) -> dict[str, Any]:
 
 def decode(value: str | None) -> Any:
     return json.loads(value) if value else None
+
+
+# --- Discovery state (issue 3) -------------------------------------------------
+
+
+def listing_validators(db: Database, url: str) -> tuple[str | None, str | None]:
+    """The ``ETag`` and ``Last-Modified`` of the last good fetch of a feed, sitemap or section."""
+    rows = list(db.query("SELECT etag, last_modified FROM listings WHERE url = ?", [url]))
+    return (rows[0]["etag"], rows[0]["last_modified"]) if rows else (None, None)
+
+
+def discovered(db: Database, source: str) -> dict[str, Any]:
+    """What feed discovery found for ``source``: feeds, sitemaps (lists or None), and when."""
+    rows = list(db.query(
+        "SELECT discovered_feeds, discovered_sitemaps, discovered_at FROM sources WHERE name = ?", [source]))
+    if not rows:
+        return {"feeds": None, "sitemaps": None, "at": None}
+    row = rows[0]
+    return {"feeds": decode(row["discovered_feeds"]), "sitemaps": decode(row["discovered_sitemaps"]),
+            "at": row["discovered_at"]}
+
+
+def changed_entries(db: Database, dates: dict[str, str]) -> set[str]:
+    """URLs whose listing date (UTC ISO) is newer than the one they had when last fetched."""
+    changed: set[str] = set()
+    urls = list(dates)
+    for start in range(0, len(urls), 500):
+        chunk = urls[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.query(f"SELECT url, listed FROM entry_dates WHERE url IN ({marks})", chunk):
+            if row["listed"] and dates[row["url"]] > row["listed"]:
+                changed.add(row["url"])
+    return changed
+
+
+def source_health(db: Database) -> list[dict[str, Any]]:
+    return list(db.query(
+        "SELECT name, last_success, last_error, consecutive_failures, unhealthy, unhealthy_reason "
+        "FROM sources ORDER BY name"))

@@ -88,11 +88,10 @@ def m4_lsh_clustered(db: Database) -> None:
 
 @migrations()
 def m6_alerts_and_source_health(db: Database) -> None:
-    """Webhook deliveries of new follow-ups, and (tolerantly) the sources' health columns.
+    """Webhook deliveries of new follow-ups (crawler/alerts.py).
 
-    ``health``/``health_reason`` on ``sources`` are owned by the discovery work
-    (issue 3); they are added here only when missing, so the browsing queries
-    work whichever migration comes first.
+    (The name is historical: the sources' health columns came with
+    m3_discovery_state, not here.)
     """
     db["alerts"].create(
         {
@@ -104,7 +103,36 @@ def m6_alerts_and_source_health(db: Database) -> None:
         if_not_exists=True,
     )
     db["alerts"].create_index(["status"], if_not_exists=True)
-    columns = db["sources"].columns_dict
-    for name in ("health", "health_reason"):
-        if name not in columns:
-            db["sources"].add_column(name, str)
+
+
+@migrations()
+def m3_discovery_state(db: Database) -> None:
+    """Discovery (issue 3): what was found on each source, its health, conditional-GET state.
+
+    * ``sources`` gains what feed discovery found (JSON lists) and the
+      source's health: last success, last error, consecutive failed runs,
+      and ``unhealthy`` with its reason after too many in a row;
+    * ``listings``: one row per feed, sitemap, section or home page URL
+      fetched, with its ``ETag`` / ``Last-Modified`` validators and health;
+    * ``entry_dates``: the feed or sitemap date of each article URL when it
+      was last fetched, so a changed ``lastmod`` can be fetched again;
+    * ``articles.undated``: 1 when no date was found anywhere (kept, flagged).
+    """
+    for column, kind in (
+        ("discovered_feeds", str), ("discovered_sitemaps", str), ("discovered_at", str),
+        ("last_success", str), ("last_error", str), ("last_error_at", str),
+        ("consecutive_failures", int), ("unhealthy", int), ("unhealthy_reason", str),
+    ):
+        db["sources"].add_column(column, kind)
+    db["listings"].create(
+        {
+            "url": str, "source": str, "kind": str, "etag": str, "last_modified": str,
+            "last_status": int, "last_fetched": str, "last_success": str, "last_error": str,
+            "last_error_at": str, "consecutive_failures": int, "entries": int, "note": str,
+        },
+        pk="url",
+    )
+    db["listings"].create_index(["source"])
+    db["entry_dates"].create({"url": str, "listed": str}, pk="url")
+    db.execute("ALTER TABLE articles ADD COLUMN undated INTEGER GENERATED ALWAYS AS "
+               "(published IS NULL OR published = '') VIRTUAL")

@@ -151,3 +151,98 @@ def close_stale_runs(db: Database, *, pid_alive: Any) -> int:
         for run_id in stale:
             db["crawl_runs"].update(run_id, {"status": "crashed", "finish_reason": "crashed", "finished": now()})
     return len(stale)
+
+
+# --- Discovery state (issue 3) -------------------------------------------------
+
+
+def record_discovery(db: Database, source: str, *, feeds: list[str] | None = None,
+                     sitemaps: list[str] | None = None) -> None:
+    """Remember the feeds and/or sitemaps found for ``source`` (home page, usual paths, robots.txt)."""
+    row: dict[str, Any] = {"discovered_at": now()}
+    if feeds is not None:
+        row["discovered_feeds"] = json.dumps(feeds)
+    if sitemaps is not None:
+        row["discovered_sitemaps"] = json.dumps(sitemaps)
+    with db.atomic():
+        db.execute(f"UPDATE sources SET {', '.join(f'{k} = ?' for k in row)} WHERE name = ?",
+                   [*row.values(), source])
+
+
+def record_listing(
+    db: Database,
+    *,
+    url: str,
+    source: str,
+    kind: str,
+    status: int | None,
+    error: str | None = None,
+    entries: int | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    note: str | None = None,
+    unhealthy_after: int = 3,
+) -> None:
+    """One fetch of a feed, sitemap, section or home page, and the source's health after it.
+
+    ``error`` is None for a success (including a 304); validators are only
+    replaced on a success, so a broken body is fetched in full next time.
+    """
+    stamp = now()
+    with db.atomic():
+        rows = list(db.query("SELECT * FROM listings WHERE url = ?", [url]))
+        old = rows[0] if rows else {}
+        row: dict[str, Any] = {"url": url, "source": source, "kind": kind, "last_status": status,
+                               "last_fetched": stamp}
+        if status != 304:
+            row["note"] = note
+        if error is None:
+            row.update(last_success=stamp, consecutive_failures=0)
+            if status != 304:
+                row.update(etag=etag, last_modified=last_modified)
+            if entries is not None:
+                row["entries"] = entries
+        else:
+            row.update(last_error=error[:500], last_error_at=stamp,
+                       consecutive_failures=int(old.get("consecutive_failures") or 0) + 1)
+            if entries is not None:
+                row["entries"] = entries
+        db["listings"].upsert(row, pk="url")
+        _source_health(db, source, unhealthy_after)
+
+
+def _source_health(db: Database, source: str, unhealthy_after: int) -> None:
+    listings = list(db.query("SELECT * FROM listings WHERE source = ?", [source]))
+    if not listings:
+        return
+    successes = [r["last_success"] for r in listings if r["last_success"]]
+    errors = sorted((r for r in listings if r["last_error_at"]), key=lambda r: r["last_error_at"])
+    worst = max(listings, key=lambda r: int(r["consecutive_failures"] or 0))
+    failures = int(worst["consecutive_failures"] or 0)
+    unhealthy = failures >= unhealthy_after
+    reason = (f"{worst['kind']} {worst['url']}: {worst['last_error']} ({failures} runs in a row)"
+              if unhealthy else None)
+    db.execute(
+        "UPDATE sources SET last_success = ?, last_error = ?, last_error_at = ?, consecutive_failures = ?, "
+        "unhealthy = ?, unhealthy_reason = ? WHERE name = ?",
+        [max(successes) if successes else None,
+         f"{errors[-1]['kind']} {errors[-1]['url']}: {errors[-1]['last_error']}" if errors else None,
+         errors[-1]["last_error_at"] if errors else None, failures, int(unhealthy), reason, source],
+    )
+
+
+def remember_entry_dates(db: Database, dates: Mapping[str, str]) -> None:
+    """The feed or sitemap date (UTC ISO) of each URL about to be fetched."""
+    if not dates:
+        return
+    with db.atomic():
+        db["entry_dates"].upsert_all([{"url": u, "listed": d} for u, d in dates.items()], pk="url")
+
+
+def refresh_article(db: Database, article_id: int, fields: Mapping[str, Any]) -> None:
+    """A stored article fetched again because its listing date changed: new text and metadata."""
+    if not fields:
+        return
+    with db.atomic():
+        db["articles"].update(article_id, dict(fields))
+        db.execute("UPDATE urls SET last_seen = ? WHERE article_id = ?", [now(), article_id])

@@ -179,12 +179,12 @@ def test_unhealthy_sources_finds_broken_feeds_and_marked_sources(tmp_path):
     writes.record_url(db, url="https://fine.example/feed", status="stored", reason="followup", source="fine",
                       run_id=None, found_via="config")
     with db.atomic():  # the discovery checks (issue 3) write these columns
-        db["sources"].update("marked", {"health": "dead", "health_reason": "feed gone for 7 days"})
+        db["sources"].update("marked", {"unhealthy": 1, "unhealthy_reason": "feed gone for 7 days"})
     rows = {r["source"]: r for r in db.query(sql)}
     db.close()
     assert set(rows) == {"broken", "marked"}
     assert rows["broken"]["broken_config_urls"] == "https://broken.example/feed (http_404)"
-    assert rows["marked"]["health_reason"] == "feed gone for 7 days"
+    assert rows["marked"]["unhealthy_reason"] == "feed gone for 7 days"
 
 
 def test_browsing_is_live_not_immutable(desk, tmp_path):

@@ -23,7 +23,7 @@ def test_once_runs_every_spider_and_prints_a_summary(localweb_sources, tmp_path)
     assert "skipped:" in result.stdout and "too_old" in result.stdout
     assert "feeds *: finished" in result.stderr and "sitemaps *: finished" in result.stderr
     db = open_db(db_path)
-    assert [r["spider"] for r in db.query("select spider from crawl_runs order by id")] == ["feeds", "sitemaps"]
+    assert [r["spider"] for r in db.query("select spider from crawl_runs order by id")] == ["feeds", "sitemaps", "sections"]
     db.close()
 
     status = scheduler("--status", "--sources", str(localweb_sources), "--db", str(db_path))

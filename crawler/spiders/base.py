@@ -9,6 +9,15 @@ Discovery gates run before any article is fetched:
 
 Fetch failures become :class:`~crawler.items.UrlRecord` items with a reason
 (``http_404``, ``timeout``, ``dns_error``, ``blocked_address``...).
+
+Listings (feeds, sitemaps, section and home pages) are fetched with
+:meth:`MonitorSpider.listing_request`: a conditional GET with the ``ETag`` /
+``Last-Modified`` of the last good fetch (kept in the ``listings`` table), so
+an unchanged listing costs one request and a ``304``. Every listing fetch,
+good or bad, is recorded there, and the source's health follows from it
+(``unhealthy`` after ``MONITOR_UNHEALTHY_AFTER`` failed runs in a row).
+With ``MONITOR_REFETCH_CHANGED`` a settled URL whose feed or sitemap date
+moved forward since it was fetched is fetched again.
 """
 
 from __future__ import annotations
@@ -32,7 +41,7 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from crawler.context import MonitorContext
-from crawler.entries import Entry
+from crawler.entries import Entry, utc_key
 from crawler.errors import ConfigError
 from crawler.items import ArticleItem, UrlRecord
 from crawler.sources import Source
@@ -65,6 +74,8 @@ class MonitorSpider(scrapy.Spider):
 
     source: str | None = None  # -a source=NAME
     found_via = ""
+    refetch_changed = False  # MONITOR_REFETCH_CHANGED, read in start()
+    unhealthy_after = 3  # MONITOR_UNHEALTHY_AFTER, read in start()
 
     async def start(self) -> AsyncIterator[Any]:
         context = MonitorContext.of(self.crawler)
@@ -78,6 +89,8 @@ class MonitorSpider(scrapy.Spider):
         from storage import open_db
 
         self.ledger = open_db(self.settings.get("MONITOR_DB"))
+        self.refetch_changed = self.settings.getbool("MONITOR_REFETCH_CHANGED")
+        self.unhealthy_after = self.settings.getint("MONITOR_UNHEALTHY_AFTER", 3)
         logger.info("%s: %d source(s), coverage since %s", self.name, len(sources), self.since)
         for source in sources:
             for request in self.source_requests(source):
@@ -91,31 +104,90 @@ class MonitorSpider(scrapy.Spider):
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
         raise NotImplementedError
 
+    # --- Listings: conditional GET and health ----------------------------------
+
+    def listing_request(self, url: str, source: str, *, kind: str, callback: Any,
+                        meta: dict[str, Any] | None = None, dont_filter: bool = True,
+                        errback: Any = None) -> scrapy.Request:
+        """A request for a feed, sitemap, section or home page, conditional when we fetched it before."""
+        from storage import queries
+
+        etag, modified = queries.listing_validators(self.ledger, url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return scrapy.Request(url, callback=callback, errback=errback or self.source_failed, headers=headers,
+                              dont_filter=dont_filter,
+                              meta={"source": source, "listing_kind": kind, "handle_httpstatus_list": [304],
+                                    **(meta or {})})
+
+    def not_modified(self, response: Response) -> bool:
+        """True (and recorded) when a listing answered 304: nothing new, nothing more to fetch."""
+        if response.status != 304:
+            return False
+        self.crawler.stats.inc_value("monitor/not_modified")
+        logger.info("%s: %s not modified", response.meta.get("source"), response.url)
+        self.listing_result(response.url, response.meta["source"], response.meta.get("listing_kind", "?"),
+                            status=304)
+        return True
+
+    def listing_result(self, url: str, source: str, kind: str, *, status: int | None,
+                       error: str | None = None, entries: int | None = None,
+                       response: Response | None = None, note: str | None = None) -> None:
+        """Record one listing fetch (validators on success) and update the source's health."""
+        from storage import writes
+
+        etag = modified = None
+        if response is not None and error is None:
+            etag = response.headers.get("ETag", b"").decode("latin-1") or None
+            modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
+        writes.record_listing(self.ledger, url=url, source=source, kind=kind, status=status, error=error,
+                              entries=entries, etag=etag, last_modified=modified, note=note,
+                              unhealthy_after=self.unhealthy_after)
+
     def source_failed(self, failure: Failure) -> UrlRecord:
         """A feed, sitemap or robots.txt of the config could not be fetched."""
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
         logger.warning("%s: %s (%s)", request.meta.get("source"), request.url, detail)
+        if "listing_kind" in request.meta:
+            status = failure.value.response.status if isinstance(failure.value, HttpError) else None
+            self.listing_result(request.url, request.meta["source"], request.meta["listing_kind"],
+                                status=status, error=reason)
         return UrlRecord(url=request.url, source=request.meta["source"], status="error", reason=reason,
                          found_via="config", detail=detail)
 
     def bad_listing(self, response: Response, source: str, problem: str, reason: str) -> UrlRecord:
         logger.warning("%s: %s: %s", source, response.url, problem)
+        if "listing_kind" in response.meta:
+            self.listing_result(response.url, source, response.meta["listing_kind"], status=response.status,
+                                error=f"{reason}: {problem}"[:500])
         return UrlRecord(url=response.url, source=source, status="error", reason=reason, found_via="config",
                          detail=problem[:500])
 
-    def article_requests(self, source: str, entries: list[Entry], base_url: str) -> Iterator[Any]:
+    def article_requests(self, source: str, entries: list[Entry], base_url: str, *,
+                         callback: Any = None, meta: dict[str, Any] | None = None) -> Iterator[Any]:
         """Requests for the entries worth fetching; ``too_old`` records for the rest."""
         cleaned: dict[str, Entry] = {}
         for entry in entries:
             url = clean_url(urljoin(base_url, entry.url.strip()))
             if url.startswith(("http://", "https://")):
                 cleaned.setdefault(url, entry)
-        from storage import queries
+        from storage import queries, writes
 
+        dates = {url: key for url, entry in cleaned.items() if (key := utc_key(entry.published))}
         settled = queries.settled_urls(self.ledger, cleaned)
+        if settled and self.refetch_changed:
+            changed = queries.changed_entries(self.ledger, {u: dates[u] for u in settled if u in dates})
+            if changed:
+                self.crawler.stats.inc_value("monitor/refetch_changed", len(changed))
+                settled -= changed
         if settled:
             self.crawler.stats.inc_value("monitor/already_known", len(settled))
+        fetch = [u for u in cleaned if u not in settled]
+        writes.remember_entry_dates(self.ledger, {u: dates[u] for u in fetch if u in dates})
         for url, entry in cleaned.items():
             if url in settled:
                 continue
@@ -125,8 +197,8 @@ class MonitorSpider(scrapy.Spider):
                                 found_via=self.found_via,
                                 detail=f"published {published.isoformat()}, before {self.since.isoformat()}")
                 continue
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                                 meta={"source": source, "entry": entry, "discovered_url": url})
+            yield scrapy.Request(url, callback=callback or self.parse_article, errback=self.article_failed,
+                                 meta={"source": source, "entry": entry, "discovered_url": url, **(meta or {})})
 
     def parse_article(self, response: Response) -> Any:
         source, entry = response.meta["source"], response.meta["entry"]
