@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/ (see relevance.py)
 
 from pipelines import textsig  # noqa: E402
 from pipelines.dedup import StoreIndex, find_duplicate  # noqa: E402
