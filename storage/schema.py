@@ -73,3 +73,13 @@ def m001_initial(db: Database) -> None:
     )
     db["lsh_bands"].create({"band": int, "hash": int, "article_id": int})
     db["lsh_bands"].create_index(["band", "hash"])
+
+
+@migrations()
+def m5_scheduler(db: Database) -> None:
+    """What the scheduler records: the log tail of a crawl that did not finish well,
+    and events of its jobs (runs skipped because the last one was still going,
+    catch-up runs after downtime, runs missed)."""
+    db["crawl_runs"].add_column("log_tail", str)
+    db["job_events"].create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
+    db["job_events"].create_index(["job", "event"])
