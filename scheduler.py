@@ -212,8 +212,8 @@ class _Scheduler(BackgroundScheduler):  # type: ignore[misc]
 def _listen(scheduler: BackgroundScheduler, ctx: _Context) -> None:
     def overlap(event: JobSubmissionEvent) -> None:
         ctx.overlaps[event.job_id] = ctx.overlaps.get(event.job_id, 0) + 1
-        logger.warning("%s: its last run is still going; this run is skipped (%d skipped since start)",
-                       event.job_id, ctx.overlaps[event.job_id])
+        logger.warning("%s: its previous run has not finished (running, or waiting for a crawl slot); "
+                       "this run is skipped (%d skipped since start)", event.job_id, ctx.overlaps[event.job_id])
         due = ", ".join(t.isoformat(timespec="seconds") for t in event.scheduled_run_times)
         _event(ctx.settings.db, event.job_id, "overlap_skipped", f"due {due}; the last run was still going")
 

@@ -220,7 +220,7 @@ def test_a_crawl_still_running_is_not_started_again_and_the_skip_is_counted(busy
         assert later_start >= earlier_end  # never two at once
     skips = busy.rows("select * from job_events where job = 'source:slow' and event = 'overlap_skipped'")
     assert skips and "the last run was still going" in skips[0]["detail"]
-    assert "source:slow: its last run is still going; this run is skipped" in busy.stderr
+    assert "source:slow: its previous run has not finished" in busy.stderr
     status = busy.run("--status").stdout.splitlines()
     slow = next(line.split() for line in status if line.startswith("source:slow "))
     assert int(slow[-1]) == len(skips)  # the overlap column
