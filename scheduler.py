@@ -278,10 +278,14 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     store = open_db(settings.db)
     try:
         stale = writes.close_stale_runs(store, pid_alive=_pid_alive)
+        alive = queries.running_runs(store)
     finally:
         store.close()
     if stale:
         logger.warning("%d crawl run(s) left 'running' by a crash are now marked 'crashed'", stale)
+    for run in alive:  # e.g. a crawl of a scheduler that was killed with SIGKILL
+        logger.warning("crawl run %s (%s %s, pid %s, started %s) is still running outside this scheduler",
+                       run["id"], run["spider"], run["source"], run["pid"], run["started"])
 
     ctx = _Context(config=config, settings=settings, started_at=dt.datetime.now(dt.UTC))
     _context = ctx

@@ -139,6 +139,11 @@ def run_crawl(spider: str, source: str | None, settings: CrawlSettings) -> Crawl
             running.stopped = running.stopped or "timeout"
         logger.warning("%s: still running after %ss, stopping it", label, settings.timeout + settings.grace)
         _stop(process, settings.grace)
+    except BaseException:  # Ctrl-C or SIGTERM while we wait (--once): the crawl must not outlive us
+        with _lock:
+            running.stopped = "shutdown"
+        _stop(process, settings.grace)
+        raise
     finally:
         with _lock:
             _running.pop(process.pid, None)

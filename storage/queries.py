@@ -144,3 +144,7 @@ def job_events(db: Database, job: str | None = None) -> list[dict[str, Any]]:
     if job is None:
         return list(db.query("SELECT * FROM job_events ORDER BY id"))
     return list(db.query("SELECT * FROM job_events WHERE job = ? ORDER BY id", [job]))
+
+
+def running_runs(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT id, spider, source, pid, started FROM crawl_runs WHERE status = 'running'"))
