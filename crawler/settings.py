@@ -79,6 +79,24 @@ MONITOR_UNHEALTHY_AFTER = int(os.environ.get("MONITOR_UNHEALTHY_AFTER", "3"))
 # home page and robots.txt are read again (sources without 'feeds'/'sitemaps').
 MONITOR_REDISCOVER_DAYS = float(os.environ.get("MONITOR_REDISCOVER_DAYS", "7"))
 
+# --- The scheduler (scheduler.py) ------------------------------------------------
+
+# Program a scheduled crawl runs instead of `python -m scrapy crawl`; it gets the
+# same arguments (spider, -s settings, -a source=). Empty: Scrapy. Tests use it
+# to stand in a crawl that sleeps, fails or hangs.
+MONITOR_CRAWL_COMMAND = os.environ.get("MONITOR_CRAWL_COMMAND", "")
+# Seconds a crawl stopped by the scheduler (timeout, shutdown) gets between
+# SIGTERM and SIGKILL; also how long past its timeout a crawl may take to close.
+MONITOR_KILL_GRACE = int(os.environ.get("MONITOR_KILL_GRACE", "30"))
+# Seconds a stopping scheduler (SIGTERM, Ctrl-C) lets running crawls finish
+# before it stops them.
+MONITOR_SHUTDOWN_GRACE = int(os.environ.get("MONITOR_SHUTDOWN_GRACE", "120"))
+# Most crawls the scheduler runs at the same time (each is a process).
+MONITOR_PARALLEL_CRAWLS = int(os.environ.get("MONITOR_PARALLEL_CRAWLS", "2"))
+# A new job first runs at a random moment within this many seconds (or within
+# its interval, if shorter), so that many new sources do not all start at once.
+MONITOR_FIRST_RUN_SPREAD = int(os.environ.get("MONITOR_FIRST_RUN_SPREAD", "60"))
+
 # --- Politeness and limits -----------------------------------------------------
 
 USER_AGENT = "followup-monitor/0.1 (+https://github.com/followup-monitor; news coverage research)"

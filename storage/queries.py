@@ -156,3 +156,36 @@ def source_health(db: Database) -> list[dict[str, Any]]:
     return list(db.query(
         "SELECT name, last_success, last_error, consecutive_failures, unhealthy, unhealthy_reason "
         "FROM sources ORDER BY name"))
+
+def runs_by_id(db: Database, run_ids: Iterable[int]) -> list[dict[str, Any]]:
+    ids = [int(i) for i in run_ids]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    return list(db.query(f"SELECT * FROM crawl_runs WHERE id IN ({marks}) ORDER BY id", ids))
+
+
+def source_run_stats(db: Database) -> dict[str, dict[str, int]]:
+    """Per source: how many crawl runs, and how many did not finish well."""
+    rows = db.query(
+        "SELECT source, count(*) AS runs, sum(status NOT IN ('finished', 'running')) AS bad "
+        "FROM crawl_runs GROUP BY source")
+    return {r["source"]: {"runs": int(r["runs"]), "bad": int(r["bad"] or 0)} for r in rows}
+
+
+def job_event_counts(db: Database) -> dict[tuple[str, str], int]:
+    """How many times each (job, event) happened, e.g. ``("source:x", "overlap_skipped")``."""
+    if "job_events" not in db.table_names():
+        return {}
+    rows = db.query("SELECT job, event, count(*) AS n FROM job_events GROUP BY job, event")
+    return {(r["job"], r["event"]): int(r["n"]) for r in rows}
+
+
+def job_events(db: Database, job: str | None = None) -> list[dict[str, Any]]:
+    if job is None:
+        return list(db.query("SELECT * FROM job_events ORDER BY id"))
+    return list(db.query("SELECT * FROM job_events WHERE job = ? ORDER BY id", [job]))
+
+
+def running_runs(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT id, spider, source, pid, started FROM crawl_runs WHERE status = 'running'"))

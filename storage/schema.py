@@ -136,3 +136,13 @@ def m3_discovery_state(db: Database) -> None:
     db["entry_dates"].create({"url": str, "listed": str}, pk="url")
     db.execute("ALTER TABLE articles ADD COLUMN undated INTEGER GENERATED ALWAYS AS "
                "(published IS NULL OR published = '') VIRTUAL")
+
+
+@migrations()
+def m5_scheduler(db: Database) -> None:
+    """What the scheduler records: the log tail of a crawl that did not finish well,
+    and events of its jobs (runs skipped because the last one was still going,
+    catch-up runs after downtime, runs missed)."""
+    db["crawl_runs"].add_column("log_tail", str)
+    db["job_events"].create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
+    db["job_events"].create_index(["job", "event"])

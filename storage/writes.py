@@ -246,3 +246,75 @@ def refresh_article(db: Database, article_id: int, fields: Mapping[str, Any]) ->
     with db.atomic():
         db["articles"].update(article_id, dict(fields))
         db.execute("UPDATE urls SET last_seen = ? WHERE article_id = ?", [now(), article_id])
+
+def settle_crawl(
+    db: Database,
+    *,
+    spider: str,
+    source: str | None,
+    after_id: int,
+    returncode: int,
+    stopped: str | None,
+    log_tail: str,
+    pid: int,
+    started: str,
+) -> list[int]:
+    """Record how a crawl subprocess ended, whatever the crawl managed to write itself.
+
+    The crawl's own row (``spider``, ``source``, id above ``after_id``) gets its
+    final status: ``timeout`` when the scheduler stopped it at its timeout (or
+    Scrapy closed it with ``closespider_timeout``), ``interrupted`` when the
+    scheduler stopped it at shutdown, ``failed`` when it exited with an error or
+    died without closing its row. A crawl killed before writing any row gets one.
+    Rows that did not end well keep ``log_tail``. Returns the run ids.
+    """
+    source = source or "*"
+    with db.atomic():  # BEGIN IMMEDIATE (storage/db.py): the rows cannot change under us
+        rows = list(db.query(
+            "SELECT id, status, finish_reason FROM crawl_runs WHERE id > ? AND spider = ? AND source = ? "
+            "ORDER BY id", [after_id, spider, source]))
+        if not rows:
+            status, reason = _crawl_outcome(None, None, returncode, stopped)
+            if status == "finished":
+                status, reason = "failed", "no_run_recorded"
+            table = db["crawl_runs"]
+            table.insert({
+                "spider": spider, "source": source, "started": started, "finished": now(),
+                "finish_reason": reason, "status": status, "followups": 0, "source_copies": 0,
+                "duplicates": 0, "skipped": 0, "errors": 0, "already_known": 0, "pid": pid,
+                "log_tail": log_tail,
+            })
+            return [int(table.last_pk)]  # type: ignore[arg-type]
+        for row in rows:
+            status, reason = _crawl_outcome(row["status"], row["finish_reason"], returncode, stopped)
+            update: dict[str, Any] = {"status": status, "finish_reason": reason}
+            if row["status"] == "running":
+                update["finished"] = now()
+            if status != "finished":
+                update["log_tail"] = log_tail
+            db["crawl_runs"].update(row["id"], update)
+        return [int(r["id"]) for r in rows]
+
+
+def _crawl_outcome(status: str | None, reason: str | None, returncode: int,
+                   stopped: str | None) -> tuple[str, str]:
+    exit_reason = f"killed by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+    if stopped and status == "finished" and reason == "finished":
+        return status, reason  # its work was done and recorded before it was stopped
+    if stopped == "timeout":
+        return "timeout", reason or exit_reason
+    if stopped == "shutdown":
+        return "interrupted", reason or exit_reason
+    if status in (None, "running"):
+        return ("failed", exit_reason) if returncode or status == "running" else ("finished", "finished")
+    if reason == "closespider_timeout":
+        return "timeout", reason
+    if returncode and status == "finished":
+        return "failed", exit_reason if reason == "finished" else (reason or exit_reason)
+    return status, reason or exit_reason
+
+
+def record_job_event(db: Database, *, job: str, event: str, detail: str = "") -> None:
+    """One scheduler event of a job: ``overlap_skipped``, ``catch_up`` or ``missed``."""
+    with db.atomic():
+        db["job_events"].insert({"job": job, "event": event, "at": now(), "detail": detail})
