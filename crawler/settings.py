@@ -37,6 +37,27 @@ MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6
 # a translation of the source.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
 
+# --- Reliability and security (see "Surviving the hostile web" in README.md) ---
+
+# Fixed DNS answers, for tests only (the resolver checks them like real ones):
+# "name=address[|address...]" entries, comma separated; "*.domain" matches a
+# whole domain; successive lookups walk the list (DNS rebinding); "fail"
+# fails the lookup. Empty: every name goes to the system resolver.
+MONITOR_TEST_HOSTS = os.environ.get("MONITOR_TEST_HOSTS", "")
+# Consecutive failures (5xx, 429, timeouts, refused or lost connections) after
+# which a host is paused by the circuit breaker; 0 turns the breaker off.
+MONITOR_BREAKER_FAILURES = int(os.environ.get("MONITOR_BREAKER_FAILURES", "5"))
+# Seconds a host stays paused once the breaker opens.
+MONITOR_BREAKER_PAUSE = float(os.environ.get("MONITOR_BREAKER_PAUSE", "600"))
+# Longest Retry-After (seconds) the crawl waits out; a longer one leaves the
+# host's URLs for the next run (reason rate_limited).
+MONITOR_RETRY_AFTER_MAX = float(os.environ.get("MONITOR_RETRY_AFTER_MAX", "30"))
+# Largest size of the store in SQLite pages (PRAGMA max_page_count; 4 KiB
+# each); a write past it closes the crawl with storage_error. 0: no limit.
+MONITOR_DB_MAX_PAGES = int(os.environ.get("MONITOR_DB_MAX_PAGES", "0"))
+# Every name lookup is checked against the address guard (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
+
 # --- Politeness and limits -----------------------------------------------------
 
 USER_AGENT = "followup-monitor/0.1 (+https://github.com/followup-monitor; news coverage research)"
@@ -61,6 +82,9 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    # After RetryMiddleware (550): they see failures before a retry is scheduled.
+    "crawler.middlewares.HostHealth": 560,
+    "crawler.middlewares.ResolvedAddressGuard": 570,
 }
 EXTENSIONS = {
     "crawler.context.MonitorContext": 10,
