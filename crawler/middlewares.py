@@ -42,6 +42,8 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, task
@@ -398,3 +400,71 @@ def _reactor() -> Any:
     from twisted.internet import reactor
 
     return reactor
+
+
+class _DisallowAll:
+    """The robots.txt policy while a site's robots.txt answers 5xx (RFC 9309 §2.3.1.4)."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
+        return False
+
+    def sitemaps(self) -> list[str]:
+        return []
+
+
+class _RobotsErrorsWithoutTraceback(logging.Filter):
+    """A robots.txt that cannot be fetched is an ordinary event on the web: one line, no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+class RobotsTxtPolicy(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with the RFC 9309 rule for server errors.
+
+    A robots.txt answering 5xx means "the site is unreachable": every URL of
+    the site is disallowed for this run (reason ``robots_txt``) instead of
+    Scrapy's allow-all. Garbage is read as allow-all, and a huge file is
+    bounded by ``DOWNLOAD_MAXSIZE`` like any download. A robots.txt that
+    cannot be fetched at all is logged without a traceback.
+    """
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, _RobotsErrorsWithoutTraceback) for f in robots_logger.filters):
+            robots_logger.addFilter(_RobotsErrorsWithoutTraceback())
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status < 500:
+            await super()._parse_robots(response, netloc, request)
+            return
+        self._stats.inc_value("robotstxt/response_count")
+        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        logger.info("%s/robots.txt answered HTTP %s: the site is off limits for this run", netloc, response.status)
+        waiting = self._parsers[netloc]
+        parser = _DisallowAll(response.status)
+        self._parsers[netloc] = parser  # type: ignore[assignment]
+        if isinstance(waiting, defer.Deferred):
+            waiting.callback(parser)
+
+
+class RedirectAwareDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, except for the hops of a redirect chain.
+
+    The stock filter silently drops a redirect back to a URL already seen,
+    so a redirect loop would leave no trace; letting the hops through makes
+    the loop end at ``REDIRECT_MAX_TIMES`` as an error with a reason.
+    """
+
+    def request_seen(self, request: Request) -> bool:
+        if request.meta.get("redirect_times"):
+            return False
+        return super().request_seen(request)

@@ -55,6 +55,9 @@ MONITOR_RETRY_AFTER_MAX = float(os.environ.get("MONITOR_RETRY_AFTER_MAX", "30"))
 # Largest size of the store in SQLite pages (PRAGMA max_page_count; 4 KiB
 # each); a write past it closes the crawl with storage_error. 0: no limit.
 MONITOR_DB_MAX_PAGES = int(os.environ.get("MONITOR_DB_MAX_PAGES", "0"))
+# Most URLs read from one sitemap (the sitemaps.org protocol allows 50,000);
+# the rest are left out and the sitemap gets reason sitemap_limit.
+MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000"))
 # Every name lookup is checked against the address guard (DNS rebinding).
 TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
 
@@ -80,8 +83,15 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 # --- Components ------------------------------------------------------------------
 
+# Redirect chains pass the duplicate filter, so a redirect loop ends at
+# REDIRECT_MAX_TIMES with a reason (redirect_loop) instead of vanishing.
+DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
+
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    # robots.txt answering 5xx disallows the site (RFC 9309); fetch errors without tracebacks.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtPolicy": 100,
     # After RetryMiddleware (550): they see failures before a retry is scheduled.
     "crawler.middlewares.HostHealth": 560,
     "crawler.middlewares.ResolvedAddressGuard": 570,

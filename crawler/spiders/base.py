@@ -58,10 +58,10 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
         status = exc.response.status
         location = exc.response.headers.get("Location")
         if 300 <= status < 400 and location:
-            target = location.decode("latin-1")[:200]
+            target = location.decode("latin-1")
             scheme = target.partition(":")[0].lower() if ":" in target.split("/", 1)[0] else ""
-            if scheme and scheme not in ("http", "https"):
-                return "bad_redirect_scheme", f"HTTP {status} to {target}"
+            if scheme and scheme not in ("http", "https"):  # the target itself is not kept: data: URLs carry content
+                return "bad_redirect_scheme", f"HTTP {status} to a {scheme}: URL, not followed"
         return f"http_{status}", f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)[:500]

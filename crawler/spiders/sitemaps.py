@@ -44,7 +44,7 @@ class SitemapsSpider(MonitorSpider):
         try:
             sitemap = parse_sitemap(response.body)
         except NotASitemap as exc:
-            yield self.bad_listing(response, source, str(exc), "not_a_sitemap")
+            yield self.bad_listing(response, source, str(exc), exc.reason)
             return
         if sitemap.kind == "index":
             if depth >= MAX_DEPTH:
@@ -55,4 +55,9 @@ class SitemapsSpider(MonitorSpider):
                 yield self._listing(response.urljoin(url), source, depth=depth + 1)
             return
         self.logger.info("%s: %d URLs in %s", source, len(sitemap.entries), response.url)
+        cap = self.settings.getint("MONITOR_SITEMAP_MAX_URLS")
+        if cap and len(sitemap.entries) > cap:
+            yield self.bad_listing(response, source, f"{len(sitemap.entries)} URLs, only the first {cap} read",
+                                   "sitemap_limit")
+            del sitemap.entries[cap:]
         yield from self.article_requests(source, sitemap.entries, response.url)

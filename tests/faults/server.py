@@ -244,7 +244,6 @@ class FaultHandler(BaseHTTPRequestHandler):
 
     def fault(self, name: str, key: str) -> None:  # noqa: PLR0912, PLR0915 - one branch per fault
         web: FaultWeb = self.server.web
-        main = web.base("main")
         if name == "slowloris":
             self._raw("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\nConnection: close\r\n")
             for _ in range(120):
@@ -288,10 +287,8 @@ class FaultHandler(BaseHTTPRequestHandler):
         elif name in ("gzip-bomb", "deflate-bomb", "br-bomb"):
             encoding = name.split("-")[0]
             self.send(200, bomb(encoding), headers={"Content-Encoding": encoding})
-        elif name == "redirect-loop":
-            other = "redirect-loop-b" if not key.endswith("-b") else "redirect-loop"
+        elif name == "redirect-loop":  # /f/redirect-loop/k -> /f/redirect-loop/k-b -> /f/redirect-loop/k ...
             target = f"/f/redirect-loop/{key}-b" if not key.endswith("-b") else f"/f/redirect-loop/{key[:-2]}"
-            del other
             self.send(302, "", headers={"Location": target})
         elif name == "meta-refresh-loop":
             self.send(200, f'<html><head><meta http-equiv="refresh" content="0;url=/f/meta-refresh-loop/{key}">'
@@ -349,7 +346,6 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.send(200, f"<html lang=en><head><title>Weather {key}</title></head><body><article>"
                            f"<h1>Weather {key}</h1><p>{text}.</p></article></body></html>")
         else:
-            del main
             self.send(404, "<h1>No such fault</h1>")
 
     def _shutdown(self) -> None:
@@ -385,7 +381,14 @@ class FaultWeb:
 
     def start(self) -> FaultWeb:
         for role, host in [*HOSTS.items(), ("canary", CANARY_HOST)]:
-            server = FaultHTTPServer((host, 0), role=role, web=self)
+            if role == "canary":
+                # On the main server's port, so a name rebound from main to 127.0.0.1 lands here.
+                try:
+                    server = FaultHTTPServer((host, self.servers["main"].server_address[1]), role=role, web=self)
+                except OSError:
+                    server = FaultHTTPServer((host, 0), role=role, web=self)
+            else:
+                server = FaultHTTPServer((host, 0), role=role, web=self)
             self.servers[role] = server
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                                       name=f"faultweb-{role}", daemon=True)
@@ -437,6 +440,15 @@ class FaultWeb:
             return f"http://metadata.test/latest/meta-data/{key}"
         return f"{self.base(fault.host)}/f/{name}/{key}"
 
+    def canary_urls(self) -> list[str]:
+        """The canary, in every spelling of its address the guard must refuse."""
+        port = self.canary_port
+        return [f"http://{spelling}:{port}/literal/{i}" for i, spelling in enumerate(CANARY_SPELLINGS)]
+
+    def rebind_urls(self) -> list[str]:
+        port = self.servers["main"].server_address[1]
+        return [f"http://rebind.test:{port}/good/rebind-{i}" for i in range(2)]
+
     def test_hosts(self) -> str:
         """``MONITOR_TEST_HOSTS`` for a crawl of this web: failing and private names, and a rebinding one."""
         return ",".join([
@@ -478,7 +490,7 @@ def billion_laughs() -> str:
     entities = ['<!ENTITY lol "lol">'] + [
         f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)]
     return ('<?xml version="1.0"?><!DOCTYPE rss [' + "".join(entities) + ']><rss version="2.0"><channel>'
-            "<title>&lol9;</title><item><title>&lol9;</title><link>http://example.invalid/a</link></item>"
+            "<title>&lol9;</title><item><title>&lol9;</title><link>http://laughs.nx.test/a</link></item>"
             "</channel></rss>")
 
 
