@@ -143,3 +143,14 @@ def run_crawl(spider: str, *, sources: Path, db: Path, settings: dict[str, str],
               timeout: int = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run(crawl_command(spider, sources=sources, db=db, settings=settings), cwd=ROOT,
                           env=crawl_env(), capture_output=True, text=True, timeout=timeout)
+
+
+def simple_site(web: FaultWeb, folder: Path, *, good: int, prefix: str, faults: int = 0) -> Site:
+    """``good`` good pages and ``faults`` ordinary faulty ones (404, empty, off-topic), in one feed."""
+    site = Site(sources=folder / "sources.toml")
+    site.good = [web.good_url(f"{prefix}{i}") for i in range(good)]
+    bad = [web.fault_url(name, f"{prefix}{i}") for i in range(faults) for name in ("gone-404", "empty", "off-topic")]
+    site.faults = {"mixed": bad}
+    feed = web.publish(f"/feeds/{prefix}.xml", rss(site.good + bad))
+    write_config(folder, [{"name": prefix, "language": "en", "feeds": [feed], "sitemaps": [], "every": "1h"}])
+    return site
