@@ -42,6 +42,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     ResponseDataLossError,
 )
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.resolver import CachingThreadedResolver
@@ -310,8 +311,13 @@ class HostHealth:
       is retried after it, never sooner); a longer one fails the host's
       requests for this run with reason ``rate_limited``.
 
-    Sits after ``RetryMiddleware`` (a higher number), so it sees every
-    response and failure before a retry is scheduled.
+    As a downloader middleware it refuses requests to a paused host early.
+    But requests pass the middlewares before they queue for their host's
+    slot, and a burst of fast failures completes before the first response
+    climbs back through the middlewares; so the counting, and the pause
+    itself, happen in :class:`GuardedHTTPDownloadHandler`, as each download
+    leaves the queue and ends. Waiting there holds only the slot of the
+    paused host, never the other hosts.
     """
 
     def __init__(self, *, failures: int, pause: float, retry_after_max: float,
@@ -327,9 +333,11 @@ class HostHealth:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HostHealth:
         settings = crawler.settings
-        return cls(failures=settings.getint("MONITOR_BREAKER_FAILURES"),
-                   pause=settings.getfloat("MONITOR_BREAKER_PAUSE"),
-                   retry_after_max=settings.getfloat("MONITOR_RETRY_AFTER_MAX"), stats=crawler.stats)
+        health = cls(failures=settings.getint("MONITOR_BREAKER_FAILURES"),
+                     pause=settings.getfloat("MONITOR_BREAKER_PAUSE"),
+                     retry_after_max=settings.getfloat("MONITOR_RETRY_AFTER_MAX"), stats=crawler.stats)
+        crawler.monitor_host_health = health  # type: ignore[attr-defined] # read by the download handler
+        return health
 
     def _inc(self, key: str) -> None:
         if self.stats is not None:
@@ -350,20 +358,33 @@ class HostHealth:
             return None
         return left, reason, why
 
-    async def process_request(self, request: Request) -> None:
+    def process_request(self, request: Request) -> None:
+        """Fail fast for a paused host (a short Retry-After is waited out later, in the handler)."""
+        pause = self.wait_for(request.url)
+        if pause is not None and not self._short_wait(pause):
+            self._refuse(request, pause)
+
+    async def before_download(self, request: Request) -> None:
+        """Called as the request leaves its host's queue: wait out a short pause, refuse a long one."""
         pause = self.wait_for(request.url)
         if pause is None:
-            return None
+            return
+        if not self._short_wait(pause):
+            self._refuse(request, pause)
+        self._inc("monitor/retry_after/waited")
+        await maybe_deferred_to_future(task.deferLater(_reactor(), pause[0], lambda: None))
+        await self.before_download(request)
+
+    def _short_wait(self, pause: tuple[float, str, str]) -> bool:
+        return pause[1] == "rate_limited" and pause[0] <= self.retry_after_max
+
+    def _refuse(self, request: Request, pause: tuple[float, str, str]) -> None:
         left, reason, why = pause
-        if reason == "rate_limited" and left <= self.retry_after_max:
-            self._inc("monitor/retry_after/waited")
-            await maybe_deferred_to_future(task.deferLater(_reactor(), left, lambda: None))
-            return None
         self._inc(f"monitor/{reason}")
         raise HostPaused(f"{host_key(request.url)} paused for {left:.0f} s more ({why}): {request.url}",
                          reason=reason)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def observe_response(self, request: Request, response: Response) -> Response:
         key = host_key(request.url)
         if response.status in (429, 503):
             wait = retry_after_seconds(response.headers.get("Retry-After"))
@@ -379,7 +400,7 @@ class HostHealth:
             self.failures.pop(key, None)
         return response
 
-    def process_exception(self, request: Request, exception: Exception) -> None:
+    def observe_exception(self, request: Request, exception: BaseException) -> None:
         if isinstance(exception, TRANSPORT_FAILURES):
             self._failed(host_key(request.url), type(exception).__name__)
         return None
@@ -468,3 +489,19 @@ class RedirectAwareDupeFilter(RFPDupeFilter):
         if request.meta.get("redirect_times"):
             return False
         return super().request_seen(request)
+
+
+class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, asking :class:`HostHealth` first (at dequeue time, per host slot)."""
+
+    async def download_request(self, request: Request) -> Response:
+        health: HostHealth | None = getattr(self._crawler, "monitor_host_health", None)
+        if health is None:
+            return await super().download_request(request)
+        await health.before_download(request)
+        try:
+            response = await super().download_request(request)
+        except Exception as exc:
+            health.observe_exception(request, exc)
+            raise
+        return health.observe_response(request, response)

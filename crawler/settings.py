@@ -79,7 +79,10 @@ RETRY_TIMES = 2
 # A crawl never runs for ever, even when a site misbehaves.
 CLOSESPIDER_TIMEOUT = int(os.environ.get("MONITOR_CRAWL_TIMEOUT", "3600"))
 # Only HTTP(S): pages we read may link to file:, data:, ftp: or s3: URLs.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None,
+                     # HTTP/1.1 that honours the circuit breaker and Retry-After per host.
+                     "http": "crawler.middlewares.GuardedHTTPDownloadHandler",
+                     "https": "crawler.middlewares.GuardedHTTPDownloadHandler"}
 
 # --- Components ------------------------------------------------------------------
 

@@ -121,6 +121,8 @@ ARTICLE_FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("gone-410", "main", ("http_410",)),
     Fault("server-error", "storm", ("http_503", "host_paused", "rate_limited")),
     Fault("rate-limited", "limited", ("rate_limited", "http_429")),
+    Fault("plain-500", "storm", ("http_500", "host_paused", "rate_limited")),
+    Fault("retry-after-once", "main", ("followup",), status="stored", stored=True),
     Fault("empty", "main", ("empty_body",), status="skipped"),
     Fault("empty-no-type", "main", ("empty_body", "not_html"), status="skipped"),
     Fault("binary-as-html", "main", ("no_text", "not_html"), status="skipped"),
@@ -222,7 +224,10 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.send(200, "User-agent: *\nAllow: /\n", content_type="text/plain")
             return
         if self.server.role == "storm":
-            self.send(503, "<h1>Service unavailable</h1>", headers={"Retry-After": "120"})
+            if path.startswith("/f/plain-500/"):  # no Retry-After: only the circuit breaker helps
+                self.send(500, "<h1>Internal server error</h1>")
+            else:
+                self.send(503, "<h1>Service unavailable</h1>", headers={"Retry-After": "120"})
             return
         if self.server.role == "limited":
             self.send(429, "<h1>Too many requests</h1>", headers={"Retry-After": "3600"})
@@ -304,6 +309,14 @@ class FaultHandler(BaseHTTPRequestHandler):
         elif name == "meta-refresh-canary":
             self.send(200, f'<html><head><meta http-equiv="refresh" content="0;url=http://{CANARY_HOST}:'
                            f'{web.canary_port}/meta/{key}"></head><body>Moved</body></html>')
+        elif name == "retry-after-once":  # 429 with a short Retry-After the first time, then the page
+            with web.lock:
+                first = key not in web.seen
+                web.seen.add(key)
+            if first:
+                self.send(429, "<h1>Slow down</h1>", headers={"Retry-After": "1"})
+            else:
+                self.send(200, good_html(f"patient-{key}"))
         elif name == "gone-404":
             self.send(404, "<h1>Not found</h1>")
         elif name == "gone-410":
@@ -378,6 +391,8 @@ class FaultWeb:
         self.listings: dict[str, tuple[str, bytes]] = {}
         self.canary_file = canary_file
         self.closed_port = _free_port(CLOSED_HOST)
+        self.lock = threading.Lock()
+        self.seen: set[str] = set()
 
     def start(self) -> FaultWeb:
         for role, host in [*HOSTS.items(), ("canary", CANARY_HOST)]:
