@@ -5,7 +5,7 @@ routes all of 127.0.0.0/8 to ``lo``), one per kind of host:
 
 * ``main``: good articles about the story, and pages with content faults
   (bombs, loops, bad redirects, empty or broken bodies, odd charsets...);
-* ``slow``: pages that hang or trickle (timeouts), next to good pages;
+* ``slow``: pages that hang, trickle or break off (timeouts, data loss), next to good pages;
 * ``storm``: a host that answers 503 to everything (circuit breaker);
 * ``limited``: a host that answers 429 with ``Retry-After`` to everything.
 
@@ -103,8 +103,8 @@ ARTICLE_FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("slowloris", "slow", ("timeout",)),
     Fault("hang-headers", "slow", ("timeout",)),
     Fault("hang-accept", "slow", ("timeout",)),
-    Fault("truncated", "main", ("data_loss",)),
-    Fault("bad-chunked", "main", ("data_loss",)),
+    Fault("truncated", "slow", ("data_loss",)),
+    Fault("bad-chunked", "slow", ("data_loss",)),
     Fault("huge-length", "main", ("too_large",)),
     Fault("huge-chunked", "main", ("too_large",)),
     Fault("gzip-bomb", "main", ("decompression_bomb",)),
