@@ -39,7 +39,9 @@ def url_problem(url: str) -> tuple[str, str] | None:
         return "url_too_long", f"{len(url)} characters (limit {MAX_URL_LENGTH})"
     try:
         parts = urlsplit(url)
-        host, _port = parts.hostname, parts.port
+        host = parts.hostname
+        if parts.port is not None and not 0 < parts.port < 65536:  # urlsplit raises for most bad ports
+            return "invalid_url", f"port {parts.port}"
     except ValueError as exc:
         return "invalid_url", str(exc)
     if parts.scheme not in ("http", "https"):

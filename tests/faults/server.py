@@ -7,7 +7,9 @@ routes all of 127.0.0.0/8 to ``lo``), one per kind of host:
   (bombs, loops, bad redirects, empty or broken bodies, odd charsets...);
 * ``slow``: pages that hang, trickle or break off (timeouts, data loss), next to good pages;
 * ``storm``: a host that answers 503 to everything (circuit breaker);
-* ``limited``: a host that answers 429 with ``Retry-After`` to everything.
+* ``limited``: a host that answers 429 with ``Retry-After`` to everything;
+* ``robots503``, ``robotsjunk``, ``robotshuge``: good pages behind a robots.txt
+  that answers 503, is binary garbage, or is 5 MiB.
 
 A canary server on 127.0.0.1 (outside the crawl's allow-list) counts every
 request it gets; its secret must never reach the store. Article URLs look
@@ -35,7 +37,8 @@ from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 
-HOSTS = {"main": "127.0.1.1", "slow": "127.0.1.2", "storm": "127.0.1.3", "limited": "127.0.1.4"}
+HOSTS = {"main": "127.0.1.1", "slow": "127.0.1.2", "storm": "127.0.1.3", "limited": "127.0.1.4",
+         "robots503": "127.0.1.6", "robotsjunk": "127.0.1.7", "robotshuge": "127.0.1.8"}
 CLOSED_HOST = "127.0.1.5"  # nothing listens there: connection refused
 ALLOWED = "127.0.1.0/24"  # the crawl's MONITOR_ALLOWED_HOSTS; the canary is outside it
 CANARY_HOST = "127.0.0.1"
@@ -221,7 +224,15 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.send(200, f"<html><body><p>{SECRET}</p></body></html>")
             return
         if path == "/robots.txt":
-            self.send(200, "User-agent: *\nAllow: /\n", content_type="text/plain")
+            if self.server.role == "robots503":
+                self.send(503, "<h1>Unavailable</h1>")
+            elif self.server.role == "robotsjunk":
+                self.send(200, random.Random(7).randbytes(3000), content_type="text/plain")
+            elif self.server.role == "robotshuge":
+                self.send(200, "User-agent: *\nDisallow: /private/\n" + "# padding\n" * 520_000,
+                          content_type="text/plain")
+            else:
+                self.send(200, "User-agent: *\nAllow: /\n", content_type="text/plain")
             return
         if self.server.role == "storm":
             if path.startswith("/f/plain-500/"):  # no Retry-After: only the circuit breaker helps

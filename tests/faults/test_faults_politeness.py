@@ -42,3 +42,22 @@ def test_breaker_parks_a_failing_host_while_the_others_are_crawled(faultweb, tmp
     assert set(patient) <= stored
     assert all(faultweb.servers["main"].hits[urlpath] == 2 for urlpath in
                ["/" + u.split("/", 3)[3] for u in patient])
+
+
+def test_robots_txt_503_disallows_the_site_garbage_allows_and_huge_is_bounded(faultweb, tmp_path):
+    pages = {role: [faultweb.good_url(f"robots-{role}-{i}", role) for i in range(2)]
+             for role in ("robots503", "robotsjunk", "robotshuge")}
+    feed = faultweb.publish("/feeds/robots.xml", rss([u for urls in pages.values() for u in urls]))
+    write_config(tmp_path, [{"name": "robots", "language": "en", "feeds": [feed], "sitemaps": [], "every": "1h"}])
+    db = tmp_path / "robots.db"
+    result = run_crawl("feeds", sources=tmp_path / "sources.toml", db=db, settings=crawl_settings(faultweb))
+    assert "'finish_reason': 'finished'" in result.stderr and "Traceback" not in result.stderr
+    assert "'robotstxt/response_status_count/503'" in result.stderr
+    conn = sqlite3.connect(db)
+    reasons = {u: conn.execute("SELECT reason FROM urls WHERE url = ?", [u]).fetchone()[0]
+               for urls in pages.values() for u in urls}
+    conn.close()
+    assert {reasons[u] for u in pages["robots503"]} == {"robots_txt"}
+    assert {reasons[u] for u in pages["robotsjunk"]} == {"followup"}
+    # 5 MiB robots.txt is over DOWNLOAD_MAXSIZE (1 MiB here): not read, so the site is allowed.
+    assert {reasons[u] for u in pages["robotshuge"]} == {"followup"}
