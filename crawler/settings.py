@@ -97,6 +97,30 @@ MONITOR_PARALLEL_CRAWLS = int(os.environ.get("MONITOR_PARALLEL_CRAWLS", "2"))
 # its interval, if shorter), so that many new sources do not all start at once.
 MONITOR_FIRST_RUN_SPREAD = int(os.environ.get("MONITOR_FIRST_RUN_SPREAD", "60"))
 
+# --- Reliability and security (see "Surviving the hostile web" in README.md) ---
+
+# Fixed DNS answers, for tests only (the resolver checks them like real ones):
+# "name=address[|address...]" entries, comma separated; "*.domain" matches a
+# whole domain; successive lookups walk the list (DNS rebinding); "fail"
+# fails the lookup. Empty: every name goes to the system resolver.
+MONITOR_TEST_HOSTS = os.environ.get("MONITOR_TEST_HOSTS", "")
+# Consecutive failures (5xx, 429, timeouts, refused or lost connections) after
+# which a host is paused by the circuit breaker; 0 turns the breaker off.
+MONITOR_BREAKER_FAILURES = int(os.environ.get("MONITOR_BREAKER_FAILURES", "5"))
+# Seconds a host stays paused once the breaker opens.
+MONITOR_BREAKER_PAUSE = float(os.environ.get("MONITOR_BREAKER_PAUSE", "600"))
+# Longest Retry-After (seconds) the crawl waits out; a longer one leaves the
+# host's URLs for the next run (reason rate_limited).
+MONITOR_RETRY_AFTER_MAX = float(os.environ.get("MONITOR_RETRY_AFTER_MAX", "30"))
+# Largest size of the store in SQLite pages (PRAGMA max_page_count; 4 KiB
+# each); a write past it closes the crawl with storage_error. 0: no limit.
+MONITOR_DB_MAX_PAGES = int(os.environ.get("MONITOR_DB_MAX_PAGES", "0"))
+# Most URLs read from one sitemap (the sitemaps.org protocol allows 50,000);
+# the rest are left out and the sitemap gets reason sitemap_limit.
+MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000"))
+# Every name lookup is checked against the address guard (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
+
 # --- Politeness and limits -----------------------------------------------------
 
 USER_AGENT = "followup-monitor/0.1 (+https://github.com/followup-monitor; news coverage research)"
@@ -115,12 +139,25 @@ RETRY_TIMES = 2
 # A crawl never runs for ever, even when a site misbehaves.
 CLOSESPIDER_TIMEOUT = int(os.environ.get("MONITOR_CRAWL_TIMEOUT", "3600"))
 # Only HTTP(S): pages we read may link to file:, data:, ftp: or s3: URLs.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None,
+                     # HTTP/1.1 that honours the circuit breaker and Retry-After per host.
+                     "http": "crawler.middlewares.GuardedHTTPDownloadHandler",
+                     "https": "crawler.middlewares.GuardedHTTPDownloadHandler"}
 
 # --- Components ------------------------------------------------------------------
 
+# Redirect chains pass the duplicate filter, so a redirect loop ends at
+# REDIRECT_MAX_TIMES with a reason (redirect_loop) instead of vanishing.
+DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
+
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    # robots.txt answering 5xx disallows the site (RFC 9309); fetch errors without tracebacks.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtPolicy": 100,
+    # After RetryMiddleware (550): they see failures before a retry is scheduled.
+    "crawler.middlewares.HostHealth": 560,
+    "crawler.middlewares.ResolvedAddressGuard": 570,
 }
 EXTENSIONS = {
     "crawler.context.MonitorContext": 10,

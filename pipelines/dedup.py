@@ -14,6 +14,8 @@ Two questions, in this order:
 
 from __future__ import annotations
 
+import logging
+
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -132,9 +134,12 @@ class DedupPipeline:
                    translation=crawler.settings.getfloat("MONITOR_TRANSLATION_ANCHORS"))
 
     def open_spider(self) -> None:
-        from storage import open_db
+        from storage import StorageError, open_db
 
-        self.db = open_db(self.crawler.settings.get("MONITOR_DB"))
+        try:
+            self.db = open_db(self.crawler.settings.get("MONITOR_DB"))
+        except StorageError as exc:  # the store pipeline closes the crawl with storage_error
+            logging.getLogger(__name__).error("%s", exc)
 
     def close_spider(self) -> None:
         if self.db is not None:

@@ -51,3 +51,14 @@ class KnownArticle(Skipped):
     """The page's canonical URL is an article already stored."""
 
     reason = "duplicate_url"
+
+
+class StorageUnavailable(DropItem):
+    """The store cannot be written; the crawl is closing with ``storage_error``.
+
+    Not a :class:`Skipped`: nothing is written for it, so the URL stays
+    unsettled and the next run fetches it again.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message, log_level="DEBUG")

@@ -4,6 +4,13 @@ Every page ends here or in ``item_dropped``/``item_error``, and either way
 its URL gets a row in ``urls`` with a status and a reason: "why is this
 article missing?" always has an answer. The run's counts are written when
 the spider closes, with Scrapy's finish reason.
+
+When the store cannot be written (disk full, read-only file, database
+locked past the busy timeout), the crawl is closed with reason
+``storage_error`` at the first failure, instead of fetching pages only to
+drop them one by one. Nothing is lost: each article and its ledger rows are
+one transaction, so an unwritten page has no ``stored`` row and the next
+run fetches it again.
 """
 
 from __future__ import annotations
@@ -16,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.utils.defer import _schedule_coro
 
 from crawler.items import ArticleItem, UrlRecord
 from pipelines import textsig
-from pipelines.drops import Skipped
-from storage import StorageError, open_db, queries, writes
+from pipelines.drops import Skipped, StorageUnavailable
+from storage import StorageError, limit_size, open_db, queries, writes
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -59,6 +67,7 @@ class StorePipeline:
         self.run_id: int | None = None
         self.counts: Counter[str] = Counter()
         self.errors: list[str] = []
+        self.storage_failure: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -70,20 +79,44 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         path = self.crawler.settings.get("MONITOR_DB")
-        self.db = open_db(path)
-        spider = self.crawler.spider
-        writes.close_stale_runs(self.db, pid_alive=_pid_alive)
-        self.run_id = writes.start_run(self.db, spider=spider.name if spider else "?",
-                                       source=getattr(spider, "source", None), pid=os.getpid())
+        try:
+            self.db = open_db(path)
+            limit_size(self.db, self.crawler.settings.getint("MONITOR_DB_MAX_PAGES"))
+            spider = self.crawler.spider
+            writes.close_stale_runs(self.db, pid_alive=_pid_alive)
+            self.run_id = writes.start_run(self.db, spider=spider.name if spider else "?",
+                                           source=getattr(spider, "source", None), pid=os.getpid())
+        except (StorageError, sqlite3.Error) as exc:
+            self._storage_failed(exc)
+            return
         logger.info("run %s: storing into %s", self.run_id, path)
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, UrlRecord):
-            self._ledger(item.url, status=item.status, reason=item.reason, source=item.source,
-                         found_via=item.found_via, detail=item.detail)
-        elif isinstance(item, ArticleItem):
-            self._store(item)
+        if self.storage_failure is not None:
+            raise StorageUnavailable(f"not stored, the store failed ({self.storage_failure}): {_url_of(item)}")
+        try:
+            if isinstance(item, UrlRecord):
+                self._ledger(item.url, status=item.status, reason=item.reason, source=item.source,
+                             found_via=item.found_via, detail=item.detail)
+            elif isinstance(item, ArticleItem):
+                self._store(item)
+        except (StorageError, sqlite3.Error) as exc:
+            self._storage_failed(exc)
+            raise StorageUnavailable(f"not stored ({self.storage_failure}): {_url_of(item)}") from None
         return item
+
+    def _storage_failed(self, exc: BaseException) -> None:
+        """The first write failure closes the crawl with ``storage_error``; later items are left for the next run."""
+        if self.storage_failure is not None:
+            return
+        self.storage_failure = str(exc)[:300]
+        logger.error("the store cannot be written, closing the crawl: %s", self.storage_failure)
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.set_value("monitor/storage_error", self.storage_failure)
+        engine = self.crawler.engine
+        if engine is not None:
+            _schedule_coro(engine.close_spider_async(reason="storage_error"))
 
     def _store(self, item: ArticleItem) -> None:
         assert self.db is not None
@@ -154,22 +187,28 @@ class StorePipeline:
             self.errors.append(f"{reason}: {url}" + (f" ({detail})" if detail else ""))
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
-        if not isinstance(item, ArticleItem) or self.db is None:
+        if not isinstance(item, ArticleItem) or self.db is None or self.storage_failure is not None:
             return
         if isinstance(exception, Skipped):
             status, reason, detail = exception.status, exception.reason, exception.detail
         else:
             status, reason, detail = "skipped", "dropped", str(exception)
-        for url in dict.fromkeys([item.url, item.discovered_url or item.url]):
-            self._ledger(url, status=status, reason=reason, source=item.source, found_via=item.found_via,
-                         detail=detail)
+        try:
+            for url in dict.fromkeys([item.url, item.discovered_url or item.url]):
+                self._ledger(url, status=status, reason=reason, source=item.source, found_via=item.found_via,
+                             detail=detail)
+        except (StorageError, sqlite3.Error) as exc:
+            self._storage_failed(exc)
 
     def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
-        if not isinstance(item, ArticleItem) or self.db is None:
+        if not isinstance(item, ArticleItem) or self.db is None or self.storage_failure is not None:
             return
         message = f"{type(failure.value).__name__}: {failure.value}"
-        self._ledger(item.url, status="error", reason="pipeline_error", source=item.source,
-                     found_via=item.found_via, detail=message[:500])
+        try:
+            self._ledger(item.url, status="error", reason="pipeline_error", source=item.source,
+                         found_via=item.found_via, detail=message[:500])
+        except (StorageError, sqlite3.Error) as exc:
+            self._storage_failed(exc)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.db is None or self.run_id is None:
@@ -183,6 +222,8 @@ class StorePipeline:
             writes.finish_run(self.db, self.run_id, finish_reason=reason, counts=+self.counts,
                               error_messages=self.errors)
             logger.info("run %s finished (%s): %s", self.run_id, reason, dict(sorted(self.counts.items())))
+        except (StorageError, sqlite3.Error) as exc:
+            logger.error("run %s (%s): cannot record the end of the run: %s", self.run_id, reason, exc)
         finally:
             self.db.close()
             self.db = None
@@ -211,3 +252,7 @@ def _pid_alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _url_of(item: Any) -> str:
+    return str(getattr(item, "url", "?"))

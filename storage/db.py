@@ -72,3 +72,9 @@ def open_db(path: str | Path, *, readonly: bool = False) -> Database:
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"{path}: cannot open the store: {exc}") from exc
     return db
+
+
+def limit_size(db: Database, max_pages: int) -> None:
+    """Cap the store at ``max_pages`` pages (``PRAGMA max_page_count``); writes past it fail with SQLITE_FULL."""
+    if max_pages > 0:
+        db.execute(f"PRAGMA max_page_count = {int(max_pages)}")

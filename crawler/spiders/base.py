@@ -29,7 +29,16 @@ from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    CloseSpider,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -45,7 +54,8 @@ from crawler.entries import Entry, utc_key
 from crawler.errors import ConfigError
 from crawler.items import ArticleItem, UrlRecord
 from crawler.sources import Source
-from crawler.urls import clean_url
+from crawler.urls import clean_url, url_problem
+from storage import StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -54,18 +64,38 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
     """A short reason code and a readable detail for a failed request."""
     exc = failure.value
     if isinstance(exc, HttpError):
-        return f"http_{exc.response.status}", f"HTTP {exc.response.status}"
+        status = exc.response.status
+        location = exc.response.headers.get("Location")
+        if 300 <= status < 400 and location:
+            target = location.decode("latin-1")
+            scheme = target.partition(":")[0].lower() if ":" in target.split("/", 1)[0] else ""
+            if scheme and scheme not in ("http", "https"):  # the target itself is not kept: data: URLs carry content
+                return "bad_redirect_scheme", f"HTTP {status} to a {scheme}: URL, not followed"
+        return f"http_{status}", f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
-        text = str(exc)
+        text = str(exc)[:500]
         if "robots.txt" in text:
             return "robots_txt", text
+        if "max redirections reached" in text:
+            return "redirect_loop", text
+        if "during decompression" in text:
+            return "decompression_bomb", text
         return getattr(exc, "reason", "ignored"), text
-    if isinstance(exc, DNSLookupError):
-        return "dns_error", str(exc)
-    if isinstance(exc, (TimeoutError, TCPTimedOutError)):
-        return "timeout", str(exc)
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection_refused", str(exc)
+    if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
+        return "dns_error", str(exc)[:500]
+    if isinstance(exc, (DownloadTimeoutError, TimeoutError, TCPTimedOutError)):
+        return "timeout", str(exc)[:500]
+    if isinstance(exc, (DownloadConnectionRefusedError, ConnectionRefusedError)):
+        return "connection_refused", str(exc)[:500]
+    if isinstance(exc, ResponseDataLossError):
+        return "data_loss", "the connection closed before the whole body arrived"
+    if isinstance(exc, DownloadCancelledError):
+        # Scrapy cancels a download whose size passes DOWNLOAD_MAXSIZE, announced
+        # (with a message) or while streaming (without one).
+        text = str(exc) or "body larger than DOWNLOAD_MAXSIZE"
+        return "too_large", text[:500]
+    if isinstance(exc, DownloadFailedError):
+        return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
     return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
 
 
@@ -85,10 +115,17 @@ class MonitorSpider(scrapy.Spider):
         except ConfigError as exc:
             logger.error("%s", exc)
             raise CloseSpider("config_error") from None
+        except StorageError as exc:
+            logger.error("%s", exc)
+            raise CloseSpider("storage_error") from None
         self.since: dt.date | None = config.since
         from storage import open_db
 
-        self.ledger = open_db(self.settings.get("MONITOR_DB"))
+        try:
+            self.ledger = open_db(self.settings.get("MONITOR_DB"))
+        except StorageError as exc:
+            logger.error("%s", exc)
+            raise CloseSpider("storage_error") from None
         self.refetch_changed = self.settings.getbool("MONITOR_REFETCH_CHANGED")
         self.unhealthy_after = self.settings.getint("MONITOR_UNHEALTHY_AFTER", 3)
         logger.info("%s: %d source(s), coverage since %s", self.name, len(sources), self.since)
@@ -172,9 +209,22 @@ class MonitorSpider(scrapy.Spider):
         """Requests for the entries worth fetching; ``too_old`` records for the rest."""
         cleaned: dict[str, Entry] = {}
         for entry in entries:
-            url = clean_url(urljoin(base_url, entry.url.strip()))
-            if url.startswith(("http://", "https://")):
-                cleaned.setdefault(url, entry)
+            raw = entry.url.strip()
+            try:
+                url = clean_url(urljoin(base_url, raw))
+            except ValueError as exc:  # e.g. http://[::1
+                url, problem = raw, ("invalid_url", str(exc))
+            else:
+                problem = url_problem(url)
+            if problem is not None:
+                reason, detail = problem
+                if reason == "blocked_scheme":
+                    self.crawler.stats.inc_value("ssrf/blocked/scheme")
+                self.crawler.stats.inc_value(f"monitor/url_refused/{reason}")
+                yield UrlRecord(url=url[:4096], source=source, status="skipped", reason=reason,
+                                found_via=self.found_via, detail=detail)
+                continue
+            cleaned.setdefault(url, entry)
         from storage import queries, writes
 
         dates = {url: key for url, entry in cleaned.items() if (key := utc_key(entry.published))}
