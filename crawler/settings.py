@@ -52,6 +52,12 @@ MONITOR_WORKERS = int(os.environ.get("MONITOR_WORKERS", "0"))
 # Seconds a worker may spend on one page before it is killed and replaced
 # (the page gets reason extract_timeout; a crashed worker gives extract_crash).
 MONITOR_WORKER_TIMEOUT = float(os.environ.get("MONITOR_WORKER_TIMEOUT", "60"))
+# Writes (articles, ledger rows, run counts) are queued and written in one
+# transaction when this many are waiting...
+MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "200"))
+# ...or when the oldest has waited this many seconds, and when the crawl closes.
+# A crash loses at most one unwritten batch; those pages are fetched again.
+MONITOR_STORE_BATCH_SECONDS = float(os.environ.get("MONITOR_STORE_BATCH_SECONDS", "2"))
 
 # --- Politeness and limits -----------------------------------------------------
 
@@ -81,6 +87,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "crawler.context.MonitorContext": 10,
     "pipelines.pool.CpuPool": 20,
+    "pipelines.batch.WriteBatch": 30,
 }
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {
