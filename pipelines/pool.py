@@ -179,6 +179,14 @@ class ProcessPool:
             self._processes[number] = process
         return process, parent
 
+    def _replace(self, number: int) -> tuple[BaseProcess, Connection] | None:
+        """A fresh worker, or None (tried again with the next task) when it cannot start."""
+        try:
+            return self._spawn(number)
+        except Exception as exc:
+            logger.error("cpu pool: cannot start worker %d: %s", number, exc)
+            return None
+
     def _retire(self, number: int, process: BaseProcess, conn: Connection, *, kill: bool) -> int | None:
         if kill:
             process.kill()
@@ -192,11 +200,7 @@ class ProcessPool:
         return process.exitcode
 
     def _feed(self, number: int) -> None:
-        worker: tuple[BaseProcess, Connection] | None = None
-        try:
-            worker = self._spawn(number)  # started with the crawl, not with its first page
-        except Exception as exc:
-            logger.error("cpu pool: cannot start worker %d: %s", number, exc)
+        worker = self._replace(number)  # started with the crawl, not with its first page
         while True:
             task = self._tasks.get()
             if task is None:
@@ -211,16 +215,16 @@ class ProcessPool:
                 task.args, task.kwargs = (), {}  # the page's HTML is in the worker now
                 if not conn.poll(self.timeout):
                     self._retire(number, process, conn, kill=True)
-                    worker = None
                     self.timeouts += 1
                     task.future.set_exception(WorkerTimeout(f"no answer within {self.timeout:g} s"))
+                    worker = self._replace(number)
                     continue
                 ok, value = conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 code = self._retire(number, *worker, kill=False) if worker else None
-                worker = None
                 self.crashes += 1
                 task.future.set_exception(WorkerCrashed(f"worker process exited with code {code}"))
+                worker = self._replace(number)
                 continue
             except Exception as exc:  # a worker that cannot start, or a task that cannot be pickled
                 task.future.set_exception(TaskError(f"{type(exc).__name__}: {exc}"))
