@@ -25,7 +25,6 @@ from typing import IO, TYPE_CHECKING, Any
 import trafilatura
 
 from crawler.items import ArticleItem
-from pipelines.drops import EmptyBody, ExtractCrash, ExtractTimeout, NoText, NotArticle
 from pipelines.language import detect_language
 from pipelines.jsonl import read_lines, write_line
 
@@ -144,6 +143,8 @@ class ExtractPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
+        # Imported here: worker processes import this module and need neither Scrapy nor the pool.
+        from pipelines.drops import EmptyBody, ExtractCrash, ExtractTimeout, NoText, NotArticle
         from pipelines.pool import CpuPool, WorkerCrashed, WorkerTimeout
 
         html, item.html = item.html or "", None  # raw HTML never travels further

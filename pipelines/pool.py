@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Modules the forkserver imports once, so that forked workers start warm.
-PRELOAD = ["pipelines.extract", "pipelines.language", "pipelines.textsig"]
+# Modules the forkserver imports once, so that forked workers start warm
+# (trafilatura and langdetect; not Scrapy, not datasketch: workers need neither).
+PRELOAD = ["pipelines.extract", "pipelines.language"]
 
 
 class WorkerCrashed(Exception):
