@@ -144,6 +144,10 @@ def bare(pages: list[bytes]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
+CPU_SECONDS: dict[int, float] = {}  # pid → latest utime+stime seen
+LAST_CPU: dict[str, float] = {}  # command → CPU seconds of its last run
+
+
 def tree_memory_kb(root: int) -> tuple[int, int]:
     """Summed (PSS, RSS) in kB of ``root`` and all its descendants.
 
@@ -158,7 +162,10 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            fields = stat.rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            CPU_SECONDS.setdefault(-int(entry), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+            CPU_SECONDS[-int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     family, changed = {root}, True
     while changed:
         changed = False
@@ -166,6 +173,8 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
             if parent in family and pid not in family:
                 family.add(pid)
                 changed = True
+    for pid in family:
+        CPU_SECONDS[pid] = CPU_SECONDS.get(-pid, 0.0)
     pss = rss = 0
     for pid in family:
         try:
@@ -181,7 +190,12 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
 
 
 def timed_run(command: list[str], *, cwd: Path, env: dict[str, str], log_path: Path) -> tuple[float, float, float]:
-    """Wall seconds, peak summed PSS and peak summed RSS (MB) of a command and its children."""
+    """Wall seconds, peak summed PSS and peak summed RSS (MB) of a command and its children.
+
+    The CPU seconds of the process tree (as last sampled) are logged: they do
+    not depend on what else the machine runs meanwhile.
+    """
+    CPU_SECONDS.clear()
     with log_path.open("w") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -191,6 +205,10 @@ def timed_run(command: list[str], *, cwd: Path, env: dict[str, str], log_path: P
             peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
             time.sleep(0.05)
         seconds = time.perf_counter() - started
+    cpu = sum(v for k, v in CPU_SECONDS.items() if k > 0)
+    LAST_CPU[command[0]] = cpu
+    log(f"{Path(command[0]).name} {command[1] if len(command) > 1 else ''}: {seconds:.1f} s wall, "
+        f"~{cpu:.1f} s CPU in its processes, load average {os.getloadavg()[0]:.1f}")
     if process.returncode != 0:
         raise SystemExit(f"throughput: {command[:4]} failed ({process.returncode}); see {log_path}")
     return seconds, peak_pss / 1024, peak_rss / 1024
@@ -284,6 +302,9 @@ def main() -> int:
         "bare_pps": round(bare_pps, 2), "trafilatura_cli_pps": round(cli_pps, 2), "ours_pps": round(ours_pps, 2),
         "ours_vs_cli": round(ours_pps / cli_pps, 2) if cli_pps else None,
         "ours_vs_bare": round(ours_pps / bare_pps, 2) if bare_pps else None,
+        "cli_cpu_ms_per_page": round(1000 * LAST_CPU.get(str(BIN / "trafilatura"), 0) / max(1, cli_pages), 1),
+        "ours_cpu_ms_per_page": round(1000 * LAST_CPU.get(sys.executable, 0) / max(1, our_pages), 1),
+        "load_average": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(peak, 1), "peak_rss_sum_mb": round(peak_rss, 1), "ours_accounted": sum(outcomes.values()), "ours_outcomes": outcomes,
     }
     print(json.dumps(result))
