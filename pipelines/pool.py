@@ -52,8 +52,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Modules the forkserver imports once, so that forked workers start warm
-# (trafilatura and langdetect; not Scrapy, not datasketch: workers need neither).
-PRELOAD = ["pipelines.extract", "pipelines.language"]
+# (trafilatura and langdetect, warmed up on one page; not Scrapy, not datasketch:
+# workers need neither).
+PRELOAD = ["pipelines.warmup"]
 
 
 class WorkerCrashed(Exception):
