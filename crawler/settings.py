@@ -46,6 +46,18 @@ MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6
 # a translation of the source. Translations carry 0.83-1.0 of them,
 # follow-ups that quote the same people at most 0.4.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
+# Worker processes that read pages (extraction, language detection) while the
+# crawl goes on downloading; 0 = one per usable CPU core. Started once per crawl.
+MONITOR_WORKERS = int(os.environ.get("MONITOR_WORKERS", "0"))
+# Seconds a worker may spend on one page before it is killed and replaced
+# (the page gets reason extract_timeout; a crashed worker gives extract_crash).
+MONITOR_WORKER_TIMEOUT = float(os.environ.get("MONITOR_WORKER_TIMEOUT", "60"))
+# Writes (articles, ledger rows, run counts) are queued and written in one
+# transaction when this many are waiting...
+MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "200"))
+# ...or when the oldest has waited this many seconds, and when the crawl closes.
+# A crash loses at most one unwritten batch; those pages are fetched again.
+MONITOR_STORE_BATCH_SECONDS = float(os.environ.get("MONITOR_STORE_BATCH_SECONDS", "2"))
 
 # Webhook URLs (comma separated) that receive a JSON POST with the new
 # follow-ups after each crawl run (crawler/alerts.py). Empty: no alerts.
@@ -161,6 +173,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.context.MonitorContext": 10,
+    "pipelines.pool.CpuPool": 20,
+    "pipelines.batch.WriteBatch": 30,
 }
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {

@@ -169,7 +169,11 @@ class DedupPipeline:
         if item.label not in ("followup", "mention"):
             raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
                            detail=f"score={item.score or 0:.2f}")
-        found = find_duplicate(StoreIndex(self.db), text_hash=item.text_hash, signature=item.signature,
+        from pipelines.batch import PendingAwareIndex, WriteBatch
+
+        # The store and the articles still queued for its next transaction (pipelines/batch).
+        index = PendingAwareIndex(StoreIndex(self.db), WriteBatch.of(self.crawler))
+        found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,
                                language=item.language, threshold=self.same_text)
         if found is not None:
             item.duplicate_of, item.duplicate_similarity = found[0], round(found[1], 3)

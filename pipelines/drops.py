@@ -62,3 +62,19 @@ class StorageUnavailable(DropItem):
 
     def __init__(self, message: str):
         super().__init__(message, log_level="DEBUG")
+
+class ExtractCrash(Skipped):
+    """The worker process reading the page died (or failed) on it; it was replaced.
+
+    An error, not a settled skip: the page is tried again by the next run.
+    """
+
+    reason = "extract_crash"
+    status = "error"
+
+
+class ExtractTimeout(Skipped):
+    """Reading the page took longer than ``MONITOR_WORKER_TIMEOUT``; its worker was killed."""
+
+    reason = "extract_timeout"
+    status = "error"

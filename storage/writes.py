@@ -44,16 +44,23 @@ def finish_run(
                 "finished": now(),
                 "finish_reason": finish_reason,
                 "status": "failed" if failed else "finished",
-                "followups": counts.get("stored/followup", 0),
-                "source_copies": counts.get("stored/source_copy", 0),
-                "duplicates": counts.get("stored/duplicate", 0),
-                "skipped": sum(v for k, v in counts.items() if k.startswith("skipped/")),
-                "errors": sum(v for k, v in counts.items() if k.startswith("error/")),
-                "already_known": counts.get("already_known", 0),
-                "counts": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
+                **run_count_columns(counts),
                 "error_messages": json.dumps(error_messages[-50:], ensure_ascii=False),
             },
         )
+
+
+def run_count_columns(counts: Mapping[str, int]) -> dict[str, Any]:
+    """The ``crawl_runs`` columns that hold a run's counts."""
+    return {
+        "followups": counts.get("stored/followup", 0),
+        "source_copies": counts.get("stored/source_copy", 0),
+        "duplicates": counts.get("stored/duplicate", 0),
+        "skipped": sum(v for k, v in counts.items() if k.startswith("skipped/")),
+        "errors": sum(v for k, v in counts.items() if k.startswith("error/")),
+        "already_known": counts.get("already_known", 0),
+        "counts": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
+    }
 
 
 def record_url(
@@ -103,25 +110,31 @@ def store_article(
 ) -> int:
     """Store one article, its ledger rows and its near-duplicate bands atomically."""
     with db.atomic():
-        article = dict(row, run_id=run_id, first_seen=now())
-        for key in ("matched", "signals"):
-            if not isinstance(article.get(key), (str, type(None))):
-                article[key] = json.dumps(article[key], ensure_ascii=False)
-        table = db["articles"]
-        table.insert(article)
-        article_id = int(table.last_pk)  # type: ignore[arg-type]
-        reason = "duplicate" if row.get("duplicate_of") else str(row.get("label"))
-        for url in dict.fromkeys(ledger_urls):
-            _ledger(db, url=url, status="stored", reason=reason, source=str(row.get("source")),
-                    run_id=run_id, found_via=str(row.get("found_via") or ""), detail=None,
-                    article_id=article_id)
-        if signature is not None:
-            db["signatures"].insert(
-                {"article_id": article_id, "language": row.get("language"), "signature": signature}
-            )
-            db.conn.executemany("INSERT OR IGNORE INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
-                           [(band, value, article_id) for band, value in bands])
-        return article_id
+        return _insert_article(db, row, run_id=run_id, ledger_urls=ledger_urls, signature=signature, bands=bands)
+
+
+def _insert_article(db: Database, row: dict[str, Any], *, run_id: int | None, ledger_urls: Iterable[str],
+                    signature: bytes | None, bands: Iterable[tuple[int, int]]) -> int:
+    """Insert one article with its ledger rows, signature and LSH bands (inside a transaction)."""
+    article = dict(row, run_id=run_id, first_seen=now())
+    for key in ("matched", "signals"):
+        if not isinstance(article.get(key), (str, type(None))):
+            article[key] = json.dumps(article[key], ensure_ascii=False)
+    table = db["articles"]
+    table.insert(article)
+    article_id = int(table.last_pk)  # type: ignore[arg-type]
+    reason = "duplicate" if row.get("duplicate_of") else str(row.get("label"))
+    for url in dict.fromkeys(ledger_urls):
+        _ledger(db, url=url, status="stored", reason=reason, source=str(row.get("source")),
+                run_id=run_id, found_via=str(row.get("found_via") or ""), detail=None,
+                article_id=article_id)
+    if signature is not None:
+        db["signatures"].insert(
+            {"article_id": article_id, "language": row.get("language"), "signature": signature}
+        )
+        db.conn.executemany("INSERT OR IGNORE INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
+                       [(band, value, article_id) for band, value in bands])
+    return article_id
 
 
 def promote_original(db: Database, *, group_root: int, new_root: int, similarity: float | None) -> None:
@@ -318,3 +331,37 @@ def record_job_event(db: Database, *, job: str, event: str, detail: str = "") ->
     """One scheduler event of a job: ``overlap_skipped``, ``catch_up`` or ``missed``."""
     with db.atomic():
         db["job_events"].insert({"job": job, "event": event, "at": now(), "detail": detail})
+
+def write_batch(
+    db: Database,
+    operations: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    run_id: int | None,
+    counts: Mapping[str, int] | None = None,
+) -> dict[int, int]:
+    """Apply queued writes in order, in ONE transaction; return provisional → real article ids.
+
+    ``operations`` are ``("ledger", {url, status, reason, source, found_via,
+    detail, article_id})`` and ``("article", {key, row, ledger_urls,
+    signature, bands})``. An article's ``key`` is a negative provisional id;
+    ``duplicate_of`` in a row and ``article_id`` in a ledger row may name one
+    (of an article earlier in the same batch) and are rewritten to the real
+    id. ``counts`` (the run's counts so far) are written to ``crawl_runs`` in
+    the same transaction, so the run row always agrees with the ledger.
+    """
+    ids: dict[int, int] = {}
+
+    def real(value: Any) -> Any:
+        return ids.get(value, value) if isinstance(value, int) and value < 0 else value
+
+    with db.atomic():
+        for kind, op in operations:
+            if kind == "article":
+                row = dict(op["row"], duplicate_of=real(op["row"].get("duplicate_of")))
+                ids[op["key"]] = _insert_article(db, row, run_id=run_id, ledger_urls=op["ledger_urls"],
+                                                 signature=op["signature"], bands=op["bands"])
+            else:
+                _ledger(db, **dict(op, article_id=real(op.get("article_id"))), run_id=run_id)
+        if counts is not None and run_id is not None:
+            db["crawl_runs"].update(run_id, run_count_columns(counts))
+    return ids

@@ -210,8 +210,12 @@ def test_refetched_article_is_updated_in_place(tmp_path):
     from crawler.spiders.feeds import FeedsSpider as Spider
     from pipelines.store import StorePipeline
 
-    crawler = get_crawler(Spider, {"MONITOR_DB": str(tmp_path / "u.db")})
+    from scrapy.extension import ExtensionManager
+
+    crawler = get_crawler(Spider, {"MONITOR_DB": str(tmp_path / "u.db"), "MONITOR_STORE_BATCH": 200,
+                                   "EXTENSIONS": {"pipelines.batch.WriteBatch": 30}})
     crawler.spider = Spider.from_crawler(crawler)
+    crawler.extensions = ExtensionManager.from_crawler(crawler)  # the write batch the store queues into
     store = StorePipeline.from_crawler(crawler)
     store.open_spider()
 
@@ -221,7 +225,9 @@ def test_refetched_article_is_updated_in_place(tmp_path):
                            published_from="feed", label="followup", language="en", score=0.9)
 
     store.process_item(item("First version about DeepSeek.", "2025-02-05"))
+    store.flush()  # a later run re-fetches it: by then the first version is written
     store.process_item(item("Second, corrected version about DeepSeek.", "2025-02-06"))
+    store.flush()
     db = store.db
     [row] = db.query("select text, published from articles")
     assert row == {"text": "Second, corrected version about DeepSeek.", "published": "2025-02-06"}
