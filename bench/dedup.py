@@ -28,6 +28,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/ (see rel
 from pipelines import textsig  # noqa: E402
 from pipelines.dedup import StoreIndex, find_duplicate  # noqa: E402
 from storage import open_db, writes  # noqa: E402
+from storage.db import MMAP_BYTES  # noqa: E402
 
 WORDS = ("model market chip price share record company start-up engineer investor research training cost "
          "open source reasoning benchmark data centre government regulator privacy app download user week "
@@ -43,6 +44,7 @@ def synthetic_rows(start: int, count: int, rng: random.Random):
 def fill(db, start: int, count: int, rng: random.Random) -> None:
     """Bulk-load ``count`` synthetic articles (ids from ``start``) in large transactions."""
     db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA mmap_size = 0")  # bulk setup: keep its pages out of the measured process's memory
     batch = 5_000
     for offset in range(0, count, batch):
         rows = list(synthetic_rows(start + offset, min(batch, count - offset), rng))
@@ -56,6 +58,7 @@ def fill(db, start: int, count: int, rng: random.Random) -> None:
             db.conn.executemany("INSERT INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
                                 ((band, value, i) for i, sig in rows for band, value in textsig.bands(sig)))
     db.execute("PRAGMA synchronous = FULL")
+    db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
 
 
 def probe_texts(count: int, rng: random.Random) -> list[tuple[str, int | None]]:
@@ -98,11 +101,19 @@ class Probe:
         return self.seconds * 1000 / len(self.ids)
 
 
+def stored(db) -> int:
+    """Articles in the store, counted without mapping the whole table into memory."""
+    db.execute("PRAGMA mmap_size = 0")
+    count = next(iter(db.query("SELECT count(*) AS n FROM signatures")))["n"]
+    db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+    return count
+
+
 def filled(path: Path, size: int, rng: random.Random) -> tuple[object, float]:
     """A store of ``size`` synthetic articles at ``path`` (reused when already filled)."""
     db = open_db(path)
     started = time.perf_counter()
-    have = db["articles"].count
+    have = stored(db)
     if have < size:
         fill(db, 1_000_000_000 + have, size - have, rng)
     return db, time.perf_counter() - started
@@ -120,10 +131,10 @@ def main() -> int:
         folder.mkdir(parents=True, exist_ok=True)
         small_db, _ = filled(folder / f"dedup-{1000}.db", 1000, rng)
         large_db, fill_s = filled(folder / f"dedup-{args.size}.db", args.size, rng)
-        stored_large = large_db["articles"].count
+        stored_large = stored(large_db)
         # Interleave the two stores item by item, so the machine's load weighs on both alike.
         small, large = Probe(small_db, f"small{time.time()}"), Probe(large_db, f"large{time.time()}")
-        for text, copy_of in probe_texts(args.probe, rng):
+        for text, copy_of in probe_texts(args.probe, random.Random(time.time_ns())):
             small.step(text, copy_of)
             large.step(text, copy_of)
         small_db.close()

@@ -12,6 +12,12 @@ from sqlite_utils import Database
 from storage.schema import migrations
 
 BUSY_TIMEOUT_MS = 30_000
+# Reads through a memory map of the file (no copy per page) and a 64 MiB page
+# cache: with a million articles the LSH lookup touches ~20 random leaves of a
+# large B-tree per article, and copying pages in was most of its cost
+# (bench/dedup.py: 3.3 ms per lookup without, 0.4 ms with).
+MMAP_BYTES = 256 << 20
+CACHE_KIB = 65536
 
 
 class StorageError(Exception):
@@ -67,6 +73,8 @@ def open_db(path: str | Path, *, readonly: bool = False) -> Database:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
+        db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         db.execute("PRAGMA foreign_keys = ON")
         migrations.apply(db)
     except (sqlite3.Error, OSError) as exc:
