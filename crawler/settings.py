@@ -184,7 +184,9 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 400,
     "pipelines.store.StorePipeline": 500,
 }
-# Dropped pages are normal (off-topic news): log them at INFO, not WARNING.
+# Dropped pages are normal (off-topic news): log them at INFO, not WARNING,
+# with their reason and URL only (not the whole article).
+LOG_FORMATTER = "crawler.logformatter.MonitorLogFormatter"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
 LOG_LEVEL = os.environ.get("MONITOR_LOG_LEVEL", "INFO")

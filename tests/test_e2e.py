@@ -45,6 +45,8 @@ def test_no_traceback_and_no_deprecation(crawled):
         assert "Traceback" not in log, log[-3000:]
         assert "Deprecat" not in log, [line for line in log.splitlines() if "Deprecat" in line]
         assert "ERROR" not in log, [line for line in log.splitlines() if "ERROR" in line]
+        assert "Dropped: off topic" in log or "Dropped:" not in log
+        assert "'text':" not in log  # dropped pages are logged by reason and URL, not dumped
 
 
 def test_every_page_ends_where_the_ground_truth_says(crawled, localweb):
