@@ -246,7 +246,12 @@ class ProcessPool:
 
 
 class CpuPool:
-    """The crawl's worker pool, shared by the pipelines (an extension, started on spider_opened)."""
+    """The crawl's worker pool, shared by the pipelines (an extension).
+
+    Its workers start with the crawl's first page to read, not when the spider
+    opens: a crawl that finds nothing new (the usual case for a monitor) pays
+    no worker start-up.
+    """
 
     def __init__(self, size: int, timeout: float):
         self.pool = ProcessPool(size, timeout=timeout)
@@ -270,7 +275,7 @@ class CpuPool:
         return await self.pool.run(function, *args, **kwargs)
 
     def spider_opened(self, spider: Any) -> None:
-        self.pool.start()
+        logger.debug("cpu pool: %d worker(s), started with the first page", self.pool.size)
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         self.pool.close()
