@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from crawler import frontier
 from crawler.errors import ConfigError
 from crawler.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
 from crawler.sources import Config, load_config
@@ -44,6 +45,8 @@ def job_store_path(db: str) -> Path:
 
 def run_job(spider: str, source: str | None, sources: str, db: str, allowed_hosts: str, timeout: int) -> bool:
     """One scheduled crawl: run it, log one line. (A module-level function: the job store keeps its name.)"""
+    if frontier.redis_url():  # distributed mode: the workers crawl, we only queue the listings
+        return frontier.scheduled_discovery(spider, source, sources) >= 0
     settings = CrawlSettings(sources=sources, db=db, allowed_hosts=allowed_hosts, timeout=timeout)
     first = _last_run_id(db)
     result = run_crawl(spider, source, settings)
@@ -85,6 +88,10 @@ def _report(result: CrawlResult, db: str, first_run_id: int) -> list[dict[str, A
 
 def run_once(config: Config, settings: CrawlSettings, out: TextIO) -> int:
     """Every spider once over every source; print a summary; 0 if all crawls succeeded."""
+    if frontier.redis_url():
+        queued = {spider: frontier.scheduled_discovery(spider, None, settings.sources) for spider in SPIDERS}
+        print(f"queued for the workers: {', '.join(f'{s} {n}' for s, n in queued.items())}", file=out)
+        return 0
     first = _last_run_id(settings.db)
     failed = 0
     for spider in SPIDERS:

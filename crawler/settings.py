@@ -46,6 +46,14 @@ MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6
 # a translation of the source. Translations carry 0.83-1.0 of them,
 # follow-ups that quote the same people at most 0.4.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
+# Distributed mode (crawler/frontier.py): the URL of a Redis server, e.g.
+# redis://10.0.0.5:6379/0. When set, `scrapy crawl` is a worker of a shared
+# frontier (scrapy-redis) and pushes its items to `python -m storage.ingest`;
+# empty (the default): one machine, nothing in Redis.
+MONITOR_REDIS_URL = os.environ.get("MONITOR_REDIS_URL", "")
+# A worker whose frontier is empty waits for work for ever (0, a service), or
+# stops after this many seconds with nothing queued and no other worker busy.
+MONITOR_REDIS_IDLE_CLOSE = float(os.environ.get("MONITOR_REDIS_IDLE_CLOSE", "0"))
 
 # --- Politeness and limits -----------------------------------------------------
 
@@ -74,6 +82,10 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.context.MonitorContext": 10,
+}
+# Switches to the shared Redis frontier when MONITOR_REDIS_URL is set.
+ADDONS = {
+    "crawler.frontier.DistributedMode": 0,
 }
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {

@@ -84,3 +84,9 @@ def m4_lsh_clustered(db: Database) -> None:
     )
     db.execute("INSERT INTO lsh (band, hash, article_id) SELECT band, hash, article_id FROM lsh_bands")
     db["lsh_bands"].drop()
+
+
+@migrations()
+def m9_ingested(db: Database) -> None:
+    """Messages of the distributed ingest already committed (storage/ingest.py), so none is stored twice."""
+    db["m9_ingested"].create({"id": str, "ingested_at": str}, pk="id")

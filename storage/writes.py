@@ -151,3 +151,11 @@ def close_stale_runs(db: Database, *, pid_alive: Any) -> int:
         for run_id in stale:
             db["crawl_runs"].update(run_id, {"status": "crashed", "finish_reason": "crashed", "finished": now()})
     return len(stale)
+
+
+def mark_ingested(db: Database, ids: Iterable[str]) -> None:
+    """Record distributed-ingest messages as committed (inside the batch's transaction)."""
+    with db.atomic():
+        stamp = now()
+        db.conn.executemany("INSERT OR IGNORE INTO m9_ingested (id, ingested_at) VALUES (?, ?)",
+                            [(i, stamp) for i in ids])

@@ -75,9 +75,13 @@ class MonitorSpider(scrapy.Spider):
             logger.error("%s", exc)
             raise CloseSpider("config_error") from None
         self.since: dt.date | None = config.since
-        from storage import open_db
+        from crawler import frontier
 
-        self.ledger = open_db(self.settings.get("MONITOR_DB"))
+        self.ledger = frontier.open_ledger(self.settings)
+        if frontier.distributed(self.settings):
+            logger.info("%s: worker of the shared frontier; coverage since %s", self.name, self.since)
+            frontier.ready(self)
+            return  # scheduler.py queues the listings (crawler/frontier.py)
         logger.info("%s: %d source(s), coverage since %s", self.name, len(sources), self.since)
         for source in sources:
             for request in self.source_requests(source):
@@ -111,9 +115,7 @@ class MonitorSpider(scrapy.Spider):
             url = clean_url(urljoin(base_url, entry.url.strip()))
             if url.startswith(("http://", "https://")):
                 cleaned.setdefault(url, entry)
-        from storage import queries
-
-        settled = queries.settled_urls(self.ledger, cleaned)
+        settled = self.ledger.settled(cleaned)
         if settled:
             self.crawler.stats.inc_value("monitor/already_known", len(settled))
         for url, entry in cleaned.items():
