@@ -65,8 +65,6 @@ ITEMS_KEY = "monitor:items"
 PROCESSING_KEY = "monitor:items:processing"
 STORY_TEXT_KEY = "monitor:story_text"
 WORKER_KEY = "monitor:worker:%s"
-HEARTBEAT_SECONDS = 5
-WORKER_TTL = 20  # a worker silent this long is dead; its leases go back to the queue
 
 
 READY = "frontier_ready"
@@ -167,6 +165,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.worker = worker_id()
+        self.ttl = 20  # MONITOR_REDIS_WORKER_TTL, set by from_crawler
+        self.beat = 0.0
         self.leased: dict[str, Request] = {}
         self.crawler: Crawler | None = None
         self._pop = self.server.register_script(_POP_AND_LEASE)
@@ -176,6 +176,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
     def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
         scheduler: LeasedScheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
+        scheduler.ttl = max(2, crawler.settings.getint("MONITOR_REDIS_WORKER_TTL"))
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -206,6 +207,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def next_request(self) -> Request | None:
         self.release_finished()
+        if time.monotonic() - self.beat > self.ttl / 4:
+            self.heartbeat()  # also here: a busy reactor may delay the extension's timer
         if not getattr(self.spider, READY, False):
             return None  # the spider's start() has not loaded the story profiles yet
         lease = uuid.uuid4().hex
@@ -250,7 +253,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
                 del self.leased[lease]
 
     def heartbeat(self) -> None:
-        self.server.set(WORKER_KEY % self.worker, str(int(time.time())), ex=WORKER_TTL)
+        self.beat = time.monotonic()
+        self.server.set(WORKER_KEY % self.worker, str(int(time.time())), ex=self.ttl)
 
     def reclaim(self) -> int:
         """Put back the leases of dead workers; how many."""
@@ -319,7 +323,8 @@ class WorkerLifecycle:
         from twisted.internet import task
 
         self.loop = task.LoopingCall(self.tick)
-        self.loop.start(HEARTBEAT_SECONDS, now=False)
+        ttl = max(2, self.crawler.settings.getint("MONITOR_REDIS_WORKER_TTL"))
+        self.loop.start(ttl / 4, now=False)  # a few heartbeats per TTL
 
     def spider_closed(self, spider: Spider) -> None:
         if self.loop is not None and self.loop.running:

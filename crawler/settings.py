@@ -54,6 +54,9 @@ MONITOR_REDIS_URL = os.environ.get("MONITOR_REDIS_URL", "")
 # A worker whose frontier is empty waits for work for ever (0, a service), or
 # stops after this many seconds with nothing queued and no other worker busy.
 MONITOR_REDIS_IDLE_CLOSE = float(os.environ.get("MONITOR_REDIS_IDLE_CLOSE", "0"))
+# Seconds without a heartbeat after which a worker counts as dead, and the
+# requests it held go back to the frontier for the others.
+MONITOR_REDIS_WORKER_TTL = int(os.environ.get("MONITOR_REDIS_WORKER_TTL", "20"))
 
 # --- Politeness and limits -----------------------------------------------------
 

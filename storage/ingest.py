@@ -245,6 +245,11 @@ class Ingest:
         elif kind == "error":
             self.store.item_error(item, None, spider, _remote_failure(message.get("detail") or ""))  # type: ignore[arg-type]
         elif kind == "article":
+            if queries.settled_urls(self.db, [item.discovered_url or item.url]):
+                # Fetched again after its journey ended (a request given back by a
+                # stopped worker that had already pushed it): nothing new to store.
+                logger.info("already settled, not stored again: %s", item.url)
+                return []
             try:
                 self.store.process_item(self.dedup.process_item(item))
             except DropItem as exc:
