@@ -244,13 +244,17 @@ def test_a_killed_worker_leaves_its_work_to_the_other(localweb_sources, single_p
     seed(localweb_sources, db, redis_url)
     slow = ("-s", "DOWNLOAD_DELAY=0.2", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "MONITOR_REDIS_WORKER_TTL=8")
     victim = worker("feeds", localweb_sources, redis_url, *slow)
-    survivor = worker("feeds", localweb_sources, redis_url, *slow)
+
+    def victim_leases() -> int:
+        return sum(f":{victim.pid}:".encode() in v for v in redis.hvals("monitor:feeds:leases"))
+
     deadline = time.monotonic() + 60
-    while redis.llen("monitor:items") < 12 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    victim.send_signal(signal.SIGKILL)
+    while (redis.llen("monitor:items") < 8 or not victim_leases()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    victim.send_signal(signal.SIGKILL)  # mid-crawl: items pushed, requests in flight
     victim.wait(timeout=30)
-    assert redis.hlen("monitor:feeds:leases") > 0 or redis.zcard("monitor:feeds:requests") > 0
+    assert victim_leases() > 0
+    survivor = worker("feeds", localweb_sources, redis_url, *slow)
     log = finish([survivor])[0]
     assert "put back" in log  # the survivor took over the victim's requests
     assert ingest(db, redis_url).returncode == 0
