@@ -91,7 +91,7 @@ def measure(workers: int, *, sources: Path, redis_url: str, total: int, env: dic
     procs = [subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "feeds", "-s", f"MONITOR_SOURCES={sources}",
                                "-s", f"MONITOR_REDIS_URL={redis_url}", "-s", "MONITOR_REDIS_IDLE_CLOSE=1",
                                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-                               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"],
+                               "-s", "CONCURRENT_REQUESTS=32", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=WARNING"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log) for log in logs]
     while server.llen(ITEMS_KEY) < workers:  # each worker says "config" once its profiles are loaded
         time.sleep(0.05)
