@@ -28,9 +28,16 @@ demo: $(STAMP)
 run: $(STAMP)
 	MONITOR_DB=$(DB) $(BIN)/python scheduler.py
 
+# Datasette reads a file given as a plain argument with read-only connections (mode=ro), so
+# browsing is safe while crawls write. Never -i/--immutable on a live store: immutable
+# mode assumes the file never changes and would serve torn or stale pages.
+DATASETTE_OPTS = --metadata metadata.json --plugins-dir plugins --template-dir templates \
+	--host 127.0.0.1 --port $(PORT)
+
 ## browse the store in Datasette on http://127.0.0.1:$(PORT)/ (DB=data/demo.db for the demo)
 browse: $(STAMP)
-	$(BIN)/datasette serve $(DB) --metadata metadata.json --host 127.0.0.1 --port $(PORT)
+	@test -f "$(DB)" || { echo "make browse: $(DB) does not exist yet: run 'make run' (or 'make demo', then DB=data/demo.db)" >&2; exit 2; }
+	$(BIN)/datasette serve "$(DB)" $(DATASETTE_OPTS)
 
 browse-demo:
 	$(MAKE) browse DB=data/demo.db

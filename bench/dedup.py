@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/ (see relevance.py)
 
 from pipelines import textsig  # noqa: E402
 from pipelines.dedup import StoreIndex, find_duplicate  # noqa: E402
@@ -43,7 +43,7 @@ def synthetic_rows(start: int, count: int, rng: random.Random):
 def fill(db, start: int, count: int, rng: random.Random) -> None:
     """Bulk-load ``count`` synthetic articles (ids from ``start``) in large transactions."""
     db.execute("PRAGMA synchronous = OFF")
-    batch = 20_000
+    batch = 5_000
     for offset in range(0, count, batch):
         rows = list(synthetic_rows(start + offset, min(batch, count - offset), rng))
         with db.atomic():
@@ -66,55 +66,76 @@ def probe_texts(count: int, rng: random.Random) -> list[tuple[str, int | None]]:
             base = texts[i - 2][0]
             texts.append((f"Updated {i}.\n{base}\n(with agencies {i})", i - 2))
         else:
-            texts.append((" ".join(rng.choice(WORDS) for _ in range(300)) + f" {rng.random()}", None))
+            texts.append((" ".join(rng.choice(WORDS) for _ in range(300)) + f" {rng.random()} {time.time()}", None))
     return texts
 
 
-def measure(db, texts: list[tuple[str, int | None]], tag: str) -> tuple[float, int]:
-    """Per-article milliseconds of lookup + store, and how many near-copies were found."""
-    ids: list[int] = []
-    found_copies = 0
-    started = time.perf_counter()
-    for n, (text, copy_of) in enumerate(texts):
+class Probe:
+    """Looks up and stores articles in one store, timing each (the crawl's own dedup path)."""
+
+    def __init__(self, db, tag: str):
+        self.db, self.tag = db, tag
+        self.ids: list[int] = []
+        self.seconds = 0.0
+        self.found_copies = 0
+
+    def step(self, text: str, copy_of: int | None) -> None:
+        n = len(self.ids)
+        url = f"https://probe.example/{self.tag}/{n}"
+        started = time.perf_counter()
         sig, thash = textsig.signature(text), textsig.text_hash(text)
-        dup = find_duplicate(StoreIndex(db), text_hash=thash, signature=sig, language="en", threshold=0.6)
-        if copy_of is not None and dup is not None and dup[0] == ids[copy_of]:
-            found_copies += 1
-        ids.append(writes.store_article(
-            db, {"url": f"https://probe.example/{tag}/{n}", "canonical_url": f"https://probe.example/{tag}/{n}",
-                 "source": "probe", "label": "followup", "language": "en", "text": text, "text_hash": thash,
-                 "duplicate_of": dup[0] if dup else None},
-            run_id=None, ledger_urls=[f"https://probe.example/{tag}/{n}"], signature=textsig.pack(sig),
-            bands=textsig.bands(sig)))
-    return (time.perf_counter() - started) * 1000 / len(texts), found_copies
+        dup = find_duplicate(StoreIndex(self.db), text_hash=thash, signature=sig, language="en", threshold=0.6)
+        self.ids.append(writes.store_article(
+            self.db, {"url": url, "canonical_url": url, "source": "probe", "label": "followup", "language": "en",
+                      "text": text, "text_hash": thash, "duplicate_of": dup[0] if dup else None},
+            run_id=None, ledger_urls=[url], signature=textsig.pack(sig), bands=textsig.bands(sig)))
+        self.seconds += time.perf_counter() - started
+        if copy_of is not None and dup is not None and dup[0] == self.ids[copy_of]:
+            self.found_copies += 1
+
+    @property
+    def ms_per_item(self) -> float:
+        return self.seconds * 1000 / len(self.ids)
+
+
+def filled(path: Path, size: int, rng: random.Random) -> tuple[object, float]:
+    """A store of ``size`` synthetic articles at ``path`` (reused when already filled)."""
+    db = open_db(path)
+    started = time.perf_counter()
+    have = db["articles"].count
+    if have < size:
+        fill(db, 1_000_000_000 + have, size - have, rng)
+    return db, time.perf_counter() - started
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=1_000_000, help="articles in the large store")
-    parser.add_argument("--probe", type=int, default=300, help="articles measured at each size")
-    parser.add_argument("--keep", metavar="DIR", help="keep the filled store in DIR (default: a temporary folder)")
+    parser.add_argument("--probe", type=int, default=300, help="articles measured in each store")
+    parser.add_argument("--keep", metavar="DIR", help="keep (and reuse) the filled stores in DIR")
     args = parser.parse_args()
     rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_db(Path(args.keep or tmp) / "dedup.db")
-        small = 1000
-        fill(db, 1, small, rng)
-        ms_small, copies_small = measure(db, probe_texts(args.probe, rng), "small")
-        started = time.perf_counter()
-        fill(db, small + args.probe + 1_000_000_000, args.size - small - args.probe, rng)
-        fill_s = time.perf_counter() - started
-        stored = db["articles"].count
-        ms_large, copies_large = measure(db, probe_texts(args.probe, rng), "large")
-        db.close()
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        small_db, _ = filled(folder / f"dedup-{1000}.db", 1000, rng)
+        large_db, fill_s = filled(folder / f"dedup-{args.size}.db", args.size, rng)
+        stored_large = large_db["articles"].count
+        # Interleave the two stores item by item, so the machine's load weighs on both alike.
+        small, large = Probe(small_db, f"small{time.time()}"), Probe(large_db, f"large{time.time()}")
+        for text, copy_of in probe_texts(args.probe, rng):
+            small.step(text, copy_of)
+            large.step(text, copy_of)
+        small_db.close()
+        large_db.close()
     expected = args.probe // 3
     result = {
-        "per_item_ms_1k": round(ms_small, 3),
-        "per_item_ms_1m": round(ms_large, 3),
-        "ratio": round(ms_large / ms_small, 3),
+        "per_item_ms_1k": round(small.ms_per_item, 3),
+        "per_item_ms_1m": round(large.ms_per_item, 3),
+        "ratio": round(large.ms_per_item / small.ms_per_item, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "stored_large": stored,
-        "near_copies_found": f"{copies_small}/{expected} and {copies_large}/{expected}",
+        "stored_large": stored_large,
+        "near_copies_found": f"{small.found_copies}/{expected} and {large.found_copies}/{expected}",
         "fill_s": round(fill_s, 1),
     }
     print(json.dumps(result))

@@ -31,7 +31,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
 from crawler.frontier import ITEMS_KEY, connect, enqueue_discovery  # noqa: E402
 from crawler.sources import load_config  # noqa: E402
@@ -129,7 +129,7 @@ def main() -> int:
         extra = "".join(f'\n[[source]]\nname = "bench{i}"\nlanguage = "en"\nfeeds = ["{base}/feed.xml"]\n'
                         f'every = "1h"\n' for i, base in enumerate(bases))
         sources.write_text(sources_toml(web) + extra, encoding="utf-8")
-        env = dict(os.environ, MONITOR_ALLOWED_HOSTS="127.0.0.0/8")
+        env = dict(os.environ, MONITOR_ALLOWED_HOSTS="127.0.0.0/8", MONITOR_WORKERS="1")  # one extraction process per worker
         total = args.pages * args.hosts
         time.sleep(0.5)
         pps_1 = measure(1, sources=sources, redis_url=f"redis://127.0.0.1:{port}/0", total=total, env=env)

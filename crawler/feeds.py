@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -23,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 class NotAFeed(ValueError):
     pass
+
+
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 
 
 def _iso(parsed: time.struct_time | None) -> str | None:
@@ -48,6 +52,9 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> list[Entry]:
     head = body[:512].lstrip()
     if "json" in content_type.lower() or head[:1] in (b"{", b"["):
         return _json_feed(body, url=url)
+    if _ENTITY_DECLARATION.search(body[:65536]):
+        # No real feed declares entities; billion-laughs and external-entity (XXE) attacks do.
+        raise NotAFeed("not a feed (declares XML entities: refused, as in billion-laughs or XXE attacks)")
     parsed = feedparser.parse(body, response_headers={"content-location": url, "content-type": content_type or "application/xml"})
     version = parsed.get("version") or ""
     if not version:

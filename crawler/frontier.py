@@ -11,8 +11,9 @@ without the setting nothing changes):
 * the spider does not discover on its own: ``scheduler.py`` puts each due
   source's listings into the frontier (:func:`enqueue_discovery`), and the
   worker keeps waiting for work (``MONITOR_REDIS_IDLE_CLOSE``);
-* the URL ledger is read from ``monitor:settled`` (kept by the ingest), so
-  a worker needs no SQLite file;
+* the spiders' ledger (crawler/ledger.py) is Redis: settled URLs are read
+  from ``monitor:settled`` (kept by the ingest), listing results and
+  discoveries go to the ingest as messages, so a worker needs no SQLite file;
 * extract, language and relevance run in the worker; then
   :class:`pipelines.push.PushPipeline` puts the item on ``monitor:items``,
   and ``python -m storage.ingest`` deduplicates and stores it (one writer).
@@ -22,7 +23,7 @@ fetching would lose it (its fingerprint stays in the seen set, so nobody
 would ever fetch it). :class:`LeasedScheduler` pops *and* leases in one
 Redis script (``monitor:<spider>:leases``), releases the lease once Scrapy
 has finished with the request (response handled, items pushed, new requests
-queued), and puts back the leases of workers whose heartbeat
+queued; an article request is marked seen and queued in one script), and puts back the leases of workers whose heartbeat
 (``monitor:worker:<id>``) has expired. This is the one adapter over
 scrapy-redis 0.9.1; its scheduler and duplicate filter are otherwise used
 as they are with Scrapy 2.19 (tests/test_scaleout.py checks both).
@@ -35,11 +36,11 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
@@ -101,7 +102,9 @@ class DistributedMode:
             return
         settings.set("REDIS_URL", url, priority="addon")
         settings.set("SCHEDULER", "crawler.frontier.LeasedScheduler", priority="addon")
-        settings.set("DUPEFILTER_CLASS", "crawler.frontier.ArticleDupeFilter", priority="addon")
+        # crawler/settings.py names its own filter at "project" priority, above an add-on's.
+        settings.set("DUPEFILTER_CLASS", "crawler.frontier.ArticleDupeFilter",
+                     priority=max(settings.getpriority("DUPEFILTER_CLASS") or 0, SETTINGS_PRIORITIES["addon"]))
         settings.set("SCHEDULER_SERIALIZER", "crawler.redisjson", priority="addon")
         settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", priority="addon")
         settings.set("SCHEDULER_QUEUE_KEY", QUEUE_KEY, priority="addon")
@@ -125,11 +128,19 @@ class ArticleDupeFilter(RFPDupeFilter):
 
     Listings (feeds, sitemaps, robots.txt, sections) must be read again at
     every round, so they never enter the seen set; an article request is
-    recognised by its ``meta["entry"]``.
+    recognised by its ``meta["entry"]``. As crawler.middlewares'
+    RedirectAwareDupeFilter, the hops of a redirect chain pass, so a redirect
+    loop ends at ``REDIRECT_MAX_TIMES`` with a reason.
     """
 
+    def tracked_fingerprint(self, request: Request) -> str | None:
+        """The seen-set member of ``request``, or None when the filter lets it pass."""
+        if request.meta.get("entry") is None or request.meta.get("redirect_times"):
+            return None
+        return str(self.request_fingerprint(request))
+
     def request_seen(self, request: Request) -> bool:
-        if request.meta.get("entry") is None:
+        if self.tracked_fingerprint(request) is None:
             return False
         return bool(super().request_seen(request))
 
@@ -146,6 +157,12 @@ if #found == 0 then return false end
 redis.call('ZREM', KEYS[1], found[1])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '\\n' .. found[2] .. '\\n' .. found[1])
 return found[1]
+"""
+# Mark an article request seen and queue it, both or neither.
+_SEE_AND_QUEUE = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
 """
 # Give a lease back to the queue, once (the HDEL decides who does it).
 _RETURN_LEASE = """
@@ -171,6 +188,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         self.crawler: Crawler | None = None
         self._pop = self.server.register_script(_POP_AND_LEASE)
         self._return = self.server.register_script(_RETURN_LEASE)
+        self._see_and_queue = self.server.register_script(_SEE_AND_QUEUE)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LeasedScheduler:
@@ -229,13 +247,26 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
 
     def enqueue_request(self, request: Request) -> bool:
         # As scrapy-redis 0.9.1's, without the ``spider=`` argument to the
-        # stats that Scrapy 2.19 deprecates.
-        if not request.dont_filter and self.df.request_seen(request):
+        # stats that Scrapy 2.19 deprecates, and with the seen-set and the
+        # queue written in one Redis script: a worker killed between the two
+        # would leave an article marked seen that nobody ever fetches (the
+        # listing that found it is fetched again, but finds it seen).
+        fingerprint = None
+        if not request.dont_filter and isinstance(self.df, ArticleDupeFilter):
+            fingerprint = self.df.tracked_fingerprint(request)
+        if fingerprint is not None:
+            added = self._see_and_queue(keys=[self.df.key, self.queue.key],
+                                        args=[fingerprint, -request.priority, self.queue._encode_request(request)])
+            if not added:
+                self.df.log(request, self.spider)
+                return False
+        elif not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
             return False
+        else:
+            self.queue.push(request)
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def has_pending_requests(self) -> bool:
@@ -358,67 +389,50 @@ class WorkerLifecycle:
         logger.info("frontier empty for %.0fs: this worker stops", now - self.idle_since)
 
 
-class RedisLedger:
-    """The URL ledger as a worker sees it: ``monitor:settled``, kept by the ingest."""
+def open_ledger(settings: BaseSettings) -> Any:
+    """A spider's ledger (crawler/ledger.py): Redis in a distributed worker, else the SQLite store."""
+    from crawler.ledger import RedisLedger, SqliteLedger
 
-    def __init__(self, url: str):
-        self.server = connect(url)
-
-    def settled(self, urls: Iterable[str]) -> set[str]:
-        urls = list(dict.fromkeys(urls))
-        found: set[str] = set()
-        for start in range(0, len(urls), 1000):
-            chunk = urls[start:start + 1000]
-            flags = self.server.smismember(SETTLED_KEY, chunk)
-            found.update(u for u, flag in zip(chunk, flags, strict=True) if flag)
-        return found
-
-    def close(self) -> None:
-        self.server.close()
-
-
-class SqliteLedger:
-    """The URL ledger of a single-machine crawl: the ``urls`` table."""
-
-    def __init__(self, path: str):
-        from storage import open_db
-
-        self.db = open_db(path)
-
-    def settled(self, urls: Iterable[str]) -> set[str]:
-        from storage import queries
-
-        return queries.settled_urls(self.db, urls)
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def open_ledger(settings: BaseSettings) -> RedisLedger | SqliteLedger:
     url = redis_url(settings)
-    return RedisLedger(url) if url else SqliteLedger(settings.get("MONITOR_DB"))
+    return RedisLedger(url) if url else SqliteLedger(str(settings.get("MONITOR_DB")))
 
 
-def enqueue_discovery(url: str, spider_name: str, sources: list[Any]) -> int:
+def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | None = None) -> int:
     """Put the listings of ``sources`` (feeds, sitemaps, sections...) into ``spider_name``'s frontier.
 
-    The requests are built by the spider's own ``source_requests`` and
+    The requests are built by the spider's own ``source_requests``, on a
+    spider built by a Crawler with the project settings; its ledger is the
+    SQLite store ``db`` when given (scheduler.py: discovered feeds and
+    sitemaps, conditional-GET validators), else the Redis ledger. They are
     queued the way scrapy-redis queues them; returns how many.
     """
+    from scrapy.crawler import Crawler
     from scrapy.settings import Settings
     from scrapy.spiderloader import SpiderLoader
     from scrapy_redis.queue import PriorityQueue
 
+    from crawler.ledger import RedisLedger, SqliteLedger
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    if db:
+        settings.set("MONITOR_DB", db, priority="cmdline")
     spidercls = SpiderLoader.from_settings(settings).load(spider_name)
-    spider = spidercls()
-    queue = PriorityQueue(server=connect(url), spider=spider, key=QUEUE_KEY, serializer=redisjson)
+    crawler = Crawler(spidercls, settings)
+    spider = spidercls.from_crawler(crawler)
+    crawler.spider = spider
+    spider.ledger = SqliteLedger(db) if db else RedisLedger(url)
+    server = connect(url)
+    queue = PriorityQueue(server=server, spider=spider, key=QUEUE_KEY, serializer=redisjson)
     count = 0
-    for source in sources:
-        for request in spider.source_requests(source):
-            queue.push(request)
-            count += 1
+    try:
+        for source in sources:
+            for request in spider.source_requests(source):
+                queue.push(request)
+                count += 1
+    finally:
+        spider.ledger.close()
+        server.close()
     logger.info("%s: %d listing request(s) of %d source(s) queued in %s", spider_name, count, len(sources),
                 queue.key)
     return count
@@ -462,9 +476,6 @@ async def load_profiles(context: MonitorContext, config: Config) -> None:
         server.close()
 
 
-def scheduled_discovery(spider_name: str, source: str | None, sources_path: str) -> int:
-    """scheduler.py's job in distributed mode: queue one source's (or every source's) listings."""
-    from crawler.sources import load_config
-
-    config = load_config(sources_path)
-    return enqueue_discovery(redis_url(), spider_name, config.select(source))
+def scheduled_discovery(spider_name: str, sources: list[Any], db: str) -> int:
+    """scheduler.py's job in distributed mode: queue these sources' listings for the workers."""
+    return enqueue_discovery(redis_url(), spider_name, sources, db)

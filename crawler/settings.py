@@ -46,6 +46,95 @@ MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6
 # a translation of the source. Translations carry 0.83-1.0 of them,
 # follow-ups that quote the same people at most 0.4.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
+# Worker processes that read pages (extraction, language detection) while the
+# crawl goes on downloading; 0 = one per usable CPU core. Started once per crawl.
+MONITOR_WORKERS = int(os.environ.get("MONITOR_WORKERS", "0"))
+# Seconds a worker may spend on one page before it is killed and replaced
+# (the page gets reason extract_timeout; a crashed worker gives extract_crash).
+MONITOR_WORKER_TIMEOUT = float(os.environ.get("MONITOR_WORKER_TIMEOUT", "60"))
+# Writes (articles, ledger rows, run counts) are queued and written in one
+# transaction when this many are waiting...
+MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "200"))
+# ...or when the oldest has waited this many seconds, and when the crawl closes.
+# A crash loses at most one unwritten batch; those pages are fetched again.
+MONITOR_STORE_BATCH_SECONDS = float(os.environ.get("MONITOR_STORE_BATCH_SECONDS", "2"))
+
+# Webhook URLs (comma separated) that receive a JSON POST with the new
+# follow-ups after each crawl run (crawler/alerts.py). Empty: no alerts.
+MONITOR_ALERT_WEBHOOKS = os.environ.get("MONITOR_ALERT_WEBHOOKS", "")
+# Retries of an alert after a connection error, timeout, HTTP 429 or 5xx.
+MONITOR_ALERT_RETRIES = int(os.environ.get("MONITOR_ALERT_RETRIES", "3"))
+# Seconds before the first retry of an alert; doubled at each further retry.
+MONITOR_ALERT_BACKOFF = float(os.environ.get("MONITOR_ALERT_BACKOFF", "2"))
+# Seconds to wait for a webhook's answer.
+MONITOR_ALERT_TIMEOUT = float(os.environ.get("MONITOR_ALERT_TIMEOUT", "10"))
+
+# --- Discovery (sections spider, feed discovery, incremental crawling) ----------
+
+# How deep the sections spider goes from a configured section or home page:
+# 1 fetches the article-looking links of the page; 2 also follows the links
+# of list pages found there (sub-sections), and so on.
+MONITOR_SECTIONS_DEPTH = int(os.environ.get("MONITOR_SECTIONS_DEPTH", "1"))
+# Article-looking links taken from one list page (a page with 10,000 links
+# costs at most this many requests); the rest is noted in the ledger.
+MONITOR_SECTIONS_MAX_LINKS = int(os.environ.get("MONITOR_SECTIONS_MAX_LINKS", "300"))
+# Pages the sections spider fetches per source and run, whatever the depth
+# (a calendar that links to the next month for ever ends here).
+MONITOR_SECTIONS_MAX_PAGES = int(os.environ.get("MONITOR_SECTIONS_MAX_PAGES", "1000"))
+# Fetch an already handled article again when its feed or sitemap date
+# (lastmod) is newer than when it was fetched; off: handled once, for good.
+MONITOR_REFETCH_CHANGED = os.environ.get("MONITOR_REFETCH_CHANGED", "false").lower() in ("1", "true", "yes", "on")
+# Runs in a row a feed, sitemap or section page may fail (broken, not a
+# feed, empty) before its source is flagged unhealthy.
+MONITOR_UNHEALTHY_AFTER = int(os.environ.get("MONITOR_UNHEALTHY_AFTER", "3"))
+# Days the feeds and sitemaps found on a home page are trusted before the
+# home page and robots.txt are read again (sources without 'feeds'/'sitemaps').
+MONITOR_REDISCOVER_DAYS = float(os.environ.get("MONITOR_REDISCOVER_DAYS", "7"))
+
+# --- The scheduler (scheduler.py) ------------------------------------------------
+
+# Program a scheduled crawl runs instead of `python -m scrapy crawl`; it gets the
+# same arguments (spider, -s settings, -a source=). Empty: Scrapy. Tests use it
+# to stand in a crawl that sleeps, fails or hangs.
+MONITOR_CRAWL_COMMAND = os.environ.get("MONITOR_CRAWL_COMMAND", "")
+# Seconds a crawl stopped by the scheduler (timeout, shutdown) gets between
+# SIGTERM and SIGKILL; also how long past its timeout a crawl may take to close.
+MONITOR_KILL_GRACE = int(os.environ.get("MONITOR_KILL_GRACE", "30"))
+# Seconds a stopping scheduler (SIGTERM, Ctrl-C) lets running crawls finish
+# before it stops them.
+MONITOR_SHUTDOWN_GRACE = int(os.environ.get("MONITOR_SHUTDOWN_GRACE", "120"))
+# Most crawls the scheduler runs at the same time (each is a process).
+MONITOR_PARALLEL_CRAWLS = int(os.environ.get("MONITOR_PARALLEL_CRAWLS", "2"))
+# A new job first runs at a random moment within this many seconds (or within
+# its interval, if shorter), so that many new sources do not all start at once.
+MONITOR_FIRST_RUN_SPREAD = int(os.environ.get("MONITOR_FIRST_RUN_SPREAD", "60"))
+
+# --- Reliability and security (see "Surviving the hostile web" in README.md) ---
+
+# Fixed DNS answers, for tests only (the resolver checks them like real ones):
+# "name=address[|address...]" entries, comma separated; "*.domain" matches a
+# whole domain; successive lookups walk the list (DNS rebinding); "fail"
+# fails the lookup. Empty: every name goes to the system resolver.
+MONITOR_TEST_HOSTS = os.environ.get("MONITOR_TEST_HOSTS", "")
+# Consecutive failures (5xx, 429, timeouts, refused or lost connections) after
+# which a host is paused by the circuit breaker; 0 turns the breaker off.
+MONITOR_BREAKER_FAILURES = int(os.environ.get("MONITOR_BREAKER_FAILURES", "5"))
+# Seconds a host stays paused once the breaker opens.
+MONITOR_BREAKER_PAUSE = float(os.environ.get("MONITOR_BREAKER_PAUSE", "600"))
+# Longest Retry-After (seconds) the crawl waits out; a longer one leaves the
+# host's URLs for the next run (reason rate_limited).
+MONITOR_RETRY_AFTER_MAX = float(os.environ.get("MONITOR_RETRY_AFTER_MAX", "30"))
+# Largest size of the store in SQLite pages (PRAGMA max_page_count; 4 KiB
+# each); a write past it closes the crawl with storage_error. 0: no limit.
+MONITOR_DB_MAX_PAGES = int(os.environ.get("MONITOR_DB_MAX_PAGES", "0"))
+# Most URLs read from one sitemap (the sitemaps.org protocol allows 50,000);
+# the rest are left out and the sitemap gets reason sitemap_limit.
+MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000"))
+# Every name lookup is checked against the address guard (DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
+
+# --- Distributed mode (crawler/frontier.py, storage/ingest.py) ------------------
+
 # Distributed mode (crawler/frontier.py): the URL of a Redis server, e.g.
 # redis://10.0.0.5:6379/0. When set, `scrapy crawl` is a worker of a shared
 # frontier (scrapy-redis) and pushes its items to `python -m storage.ingest`;
@@ -76,15 +165,30 @@ RETRY_TIMES = 2
 # A crawl never runs for ever, even when a site misbehaves.
 CLOSESPIDER_TIMEOUT = int(os.environ.get("MONITOR_CRAWL_TIMEOUT", "3600"))
 # Only HTTP(S): pages we read may link to file:, data:, ftp: or s3: URLs.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None,
+                     # HTTP/1.1 that honours the circuit breaker and Retry-After per host.
+                     "http": "crawler.middlewares.GuardedHTTPDownloadHandler",
+                     "https": "crawler.middlewares.GuardedHTTPDownloadHandler"}
 
 # --- Components ------------------------------------------------------------------
 
+# Redirect chains pass the duplicate filter, so a redirect loop ends at
+# REDIRECT_MAX_TIMES with a reason (redirect_loop) instead of vanishing.
+DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
+
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PrivateAddressGuard": 50,
+    # robots.txt answering 5xx disallows the site (RFC 9309); fetch errors without tracebacks.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtPolicy": 100,
+    # After RetryMiddleware (550): they see failures before a retry is scheduled.
+    "crawler.middlewares.HostHealth": 560,
+    "crawler.middlewares.ResolvedAddressGuard": 570,
 }
 EXTENSIONS = {
     "crawler.context.MonitorContext": 10,
+    "pipelines.pool.CpuPool": 20,
+    "pipelines.batch.WriteBatch": 30,
 }
 # Switches to the shared Redis frontier when MONITOR_REDIS_URL is set.
 ADDONS = {

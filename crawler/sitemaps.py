@@ -21,7 +21,13 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 
 
 class NotASitemap(ValueError):
-    pass
+    reason = "not_a_sitemap"
+
+
+class SitemapBomb(NotASitemap):
+    """A gzipped sitemap that inflates past the limit (a decompression bomb)."""
+
+    reason = "decompression_bomb"
 
 
 @dataclass
@@ -41,7 +47,7 @@ def gunzip(body: bytes, *, limit: int = MAX_SITEMAP_BYTES) -> bytes:
             while chunk := stream.read(65536):
                 out.write(chunk)
                 if out.tell() > limit:
-                    raise NotASitemap(f"gzipped sitemap inflates past {limit // (1024 * 1024)} MB")
+                    raise SitemapBomb(f"gzipped sitemap inflates past {limit // (1024 * 1024)} MB")
     except (OSError, EOFError, zlib.error) as exc:
         raise NotASitemap(f"broken gzip data ({exc})") from None
     return out.getvalue()

@@ -13,11 +13,49 @@ TRACKING_NAMES = {
 
 
 def clean_url(url: str) -> str:
-    """``url`` without its fragment and tracking parameters; host lower-cased."""
+    """``url`` without its fragment and tracking parameters; host lower-cased, query sorted."""
     parts = urlsplit(url.strip())
-    query = [
+    query = sorted(  # sorted: ?a=1&b=2 and ?b=2&a=1 are one page
         (key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
         if not key.lower().startswith(TRACKING_PREFIXES) and key.lower() not in TRACKING_NAMES
-    ]
+    )
     netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query, doseq=True), ""))
+
+
+MAX_URL_LENGTH = 2083  # what old browsers and many servers accept; Scrapy's URLLENGTH_LIMIT
+MAX_PATH_SEGMENTS = 16
+MAX_SEGMENT_REPEATS = 3
+
+
+def url_problem(url: str) -> tuple[str, str] | None:
+    """Why a discovered ``url`` should not be fetched, as (reason, detail); None when it is fine.
+
+    Over-long URLs, URLs with credentials, unparsable ones, and the shapes
+    spider traps take (a path segment repeated again and again, as in
+    ``/a/b/a/b/a/b/``, or an endless depth of segments).
+    """
+    if len(url) > MAX_URL_LENGTH:
+        return "url_too_long", f"{len(url)} characters (limit {MAX_URL_LENGTH})"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        if parts.port is not None and not 0 < parts.port < 65536:  # urlsplit raises for most bad ports
+            return "invalid_url", f"port {parts.port}"
+    except ValueError as exc:
+        return "invalid_url", str(exc)
+    if parts.scheme not in ("http", "https"):
+        return "blocked_scheme", f"scheme {parts.scheme!r} is not http(s)"
+    if not host:
+        return "invalid_url", "no host"
+    if "@" in parts.netloc:
+        return "url_userinfo", "user name or password in the URL"
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) > MAX_PATH_SEGMENTS:
+        return "spider_trap", f"{len(segments)} path segments"
+    counts: dict[str, int] = {}
+    for segment in segments:
+        counts[segment] = counts.get(segment, 0) + 1
+        if counts[segment] >= MAX_SEGMENT_REPEATS and not segment.isdigit():
+            return "spider_trap", f"path segment {segment[:40]!r} repeated {counts[segment]} times"
+    return None

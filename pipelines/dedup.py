@@ -14,6 +14,8 @@ Two questions, in this order:
 
 from __future__ import annotations
 
+import logging
+
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -132,9 +134,12 @@ class DedupPipeline:
                    translation=crawler.settings.getfloat("MONITOR_TRANSLATION_ANCHORS"))
 
     def open_spider(self) -> None:
-        from storage import open_db
+        from storage import StorageError, open_db
 
-        self.db = open_db(self.crawler.settings.get("MONITOR_DB"))
+        try:
+            self.db = open_db(self.crawler.settings.get("MONITOR_DB"))
+        except StorageError as exc:  # the store pipeline closes the crawl with storage_error
+            logging.getLogger(__name__).error("%s", exc)
 
     def close_spider(self) -> None:
         if self.db is not None:
@@ -164,7 +169,11 @@ class DedupPipeline:
         if item.label not in ("followup", "mention"):
             raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
                            detail=f"score={item.score or 0:.2f}")
-        found = find_duplicate(StoreIndex(self.db), text_hash=item.text_hash, signature=item.signature,
+        from pipelines.batch import PendingAwareIndex, WriteBatch
+
+        # The store and the articles still queued for its next transaction (pipelines/batch).
+        index = PendingAwareIndex(StoreIndex(self.db), WriteBatch.of(self.crawler))
+        found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,
                                language=item.language, threshold=self.same_text)
         if found is not None:
             item.duplicate_of, item.duplicate_similarity = found[0], round(found[1], 3)

@@ -51,3 +51,30 @@ class KnownArticle(Skipped):
     """The page's canonical URL is an article already stored."""
 
     reason = "duplicate_url"
+
+
+class StorageUnavailable(DropItem):
+    """The store cannot be written; the crawl is closing with ``storage_error``.
+
+    Not a :class:`Skipped`: nothing is written for it, so the URL stays
+    unsettled and the next run fetches it again.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message, log_level="DEBUG")
+
+class ExtractCrash(Skipped):
+    """The worker process reading the page died (or failed) on it; it was replaced.
+
+    An error, not a settled skip: the page is tried again by the next run.
+    """
+
+    reason = "extract_crash"
+    status = "error"
+
+
+class ExtractTimeout(Skipped):
+    """Reading the page took longer than ``MONITOR_WORKER_TIMEOUT``; its worker was killed."""
+
+    reason = "extract_timeout"
+    status = "error"

@@ -14,6 +14,7 @@ reads ``{"id", "url", "html"}`` lines and writes ``{"id", "url", "title",
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -24,7 +25,6 @@ from typing import IO, TYPE_CHECKING, Any
 import trafilatura
 
 from crawler.items import ArticleItem
-from pipelines.drops import EmptyBody, NoText, NotArticle
 from pipelines.language import detect_language
 from pipelines.jsonl import read_lines, write_line
 
@@ -119,26 +119,50 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False) -> Ex
     )
 
 
-class ExtractPipeline:
-    """Page → text and metadata; drops empty, unreadable and non-article pages."""
+def read_page(html: str, url: str) -> tuple[Extracted | None, bool]:
+    """What a worker process does with a page: extract it, and tell whether it is a listing."""
+    found = extract_article(html, url=url)
+    return found, found is not None and looks_like_listing(html, url=url, page_type=found.page_type)
 
-    def __init__(self, min_text_chars: int):
+
+class ExtractPipeline:
+    """Page → text and metadata; drops empty, unreadable and non-article pages.
+
+    The page is read in a worker process of the crawl's pool
+    (:mod:`pipelines.pool`); the reactor goes on downloading meanwhile.
+    """
+
+    def __init__(self, crawler: Crawler, min_text_chars: int):
+        self.crawler = crawler
         self.min_text_chars = min_text_chars
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(min_text_chars=crawler.settings.getint("MONITOR_MIN_TEXT_CHARS"))
+        return cls(crawler, min_text_chars=crawler.settings.getint("MONITOR_MIN_TEXT_CHARS"))
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
+        # Imported here: worker processes import this module and need neither Scrapy nor the pool.
+        from pipelines.drops import EmptyBody, ExtractCrash, ExtractTimeout, NoText, NotArticle
+        from pipelines.pool import CpuPool, WorkerCrashed, WorkerTimeout
+
         html, item.html = item.html or "", None  # raw HTML never travels further
         if not html.strip():
             raise EmptyBody(f"empty body: {item.url}")
-        found = extract_article(html, url=item.url)
+        future = CpuPool.of(self.crawler).pool.submit(read_page, html, item.url)
+        del html  # held by the pool until a worker has it, then gone
+        try:
+            found, listing = await asyncio.wrap_future(future)
+        except WorkerTimeout as exc:
+            raise ExtractTimeout(f"extraction timed out ({exc}): {item.url}", detail=str(exc)) from None
+        except Exception as exc:  # WorkerCrashed, TaskError: the page gets a reason, the crawl goes on
+            kind = "worker crashed" if isinstance(exc, WorkerCrashed) else "worker failed"
+            logger.warning("%s on %s: %s", kind, item.url, exc)
+            raise ExtractCrash(f"{kind} ({exc}): {item.url}", detail=f"{kind}: {exc}"[:500]) from None
         if found is None:
             raise NoText(f"no readable text: {item.url}")
-        if looks_like_listing(html, url=item.url, page_type=found.page_type):
+        if listing:
             raise NotArticle(f"og:type={found.page_type}, not an article: {item.url}", detail=f"og:type={found.page_type}")
         if len(found.text) < self.min_text_chars:
             raise NoText(f"text too short ({len(found.text)} chars): {item.url}", detail=f"{len(found.text)} chars")

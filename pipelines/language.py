@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langdetect import DetectorFactory, LangDetectException, detect_langs
 
 from crawler.items import ArticleItem
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +62,29 @@ def detect_language(text: str, *, declared: str | None = None) -> Detected:
 
 
 class LanguagePipeline:
-    def process_item(self, item: Any) -> Any:
-        if isinstance(item, ArticleItem):
-            found = detect_language(f"{item.title or ''}\n{item.text or ''}", declared=item.html_lang)
-            item.language, item.language_reason = found.language, found.reason
+    """Text → language, detected in a worker process of the crawl's pool (:mod:`pipelines.pool`)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
+        return cls(crawler)
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        from pipelines.drops import ExtractCrash, ExtractTimeout
+        from pipelines.pool import CpuPool, WorkerTimeout
+
+        text = f"{item.title or ''}\n{item.text or ''}"
+        try:
+            found = await CpuPool.of(self.crawler).run(detect_language, text, declared=item.html_lang)
+        except WorkerTimeout as exc:
+            raise ExtractTimeout(f"language detection timed out ({exc}): {item.url}", detail=str(exc)) from None
+        except Exception as exc:  # the worker crashed or failed: a reason, not a lost page
+            logger.warning("language detection failed on %s: %s", item.url, exc)
+            raise ExtractCrash(f"language detection failed ({exc}): {item.url}",
+                               detail=f"language detection: {exc}"[:500]) from None
+        item.language, item.language_reason = found.language, found.reason
         return item

@@ -14,7 +14,10 @@ Messages: ``{"id", "kind", "worker", ...}`` with ``kind`` one of
 * ``url`` — ``item``: a UrlRecord's fields;
 * ``dropped`` — ``item`` and ``drop``: ``{"status", "reason", "detail", "message"}``;
 * ``error`` — ``item`` and ``detail``: a pipeline raised;
-* ``run`` — at close: ``spider``, ``source``, ``finish_reason``, ``already_known``.
+* ``run`` — at close: ``spider``, ``source``, ``finish_reason``, ``already_known``,
+  ``not_modified``, ``feeds_discovered``;
+* ``listing``, ``discovery``, ``entry_dates`` — what the spider's ledger
+  learned (crawler/ledger.py's :class:`~crawler.ledger.RedisLedger`).
 """
 
 from __future__ import annotations
@@ -87,9 +90,10 @@ class PushPipeline:
         if self.server is None:
             return
         stats = self.crawler.stats
-        known = int(stats.get_value("monitor/already_known", 0)) if stats is not None else 0
+        counts = {key: int(stats.get_value(f"monitor/{key}", 0)) if stats is not None else 0
+                  for key in ("already_known", "not_modified", "feeds_discovered")}
         self._push("run", spider=spider.name, source=getattr(spider, "source", None), finish_reason=reason,
-                   already_known=known)
+                   **counts)
         self.server.close()
         self.server = None
 

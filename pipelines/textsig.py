@@ -1,7 +1,10 @@
 """Text signatures: tokens, shingles, MinHash, LSH bands and language-neutral anchors.
 
-Our one wrapper around datasketch. Everything here is pure computation, used
-by the crawl (pipelines/dedup, pipelines/relevance) and by the JSONL tools.
+Everything here is pure computation, used by the crawl (pipelines/dedup,
+pipelines/relevance) and by the JSONL tools. MinHash is computed here with
+numpy (one universal hash per permutation over 32-bit shingle hashes), not
+with datasketch, whose import pulls in scipy and cost every crawl process
+over a second of start-up.
 
 * MinHash over word 3-shingles estimates the Jaccard similarity of two texts
   in the same language (a republication, a wire copy with a new headline).
@@ -23,13 +26,19 @@ import struct
 import unicodedata
 from collections.abc import Iterable
 
-from datasketch import MinHash
+import numpy as np
 
 NUM_PERM = 120
 BANDS = 20
 ROWS = NUM_PERM // BANDS
 SHINGLE = 3
 SEED = 1
+_MAX_HASH = (1 << 32) - 1
+_rng = np.random.default_rng(SEED)
+# Multiply-shift hashing, one (odd a, b) pair of 64-bit numbers per permutation.
+_A = _rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
+_SHIFT = np.uint64(32)
 
 _CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f")
 _TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+", re.UNICODE)
@@ -62,10 +71,17 @@ def text_hash(text: str) -> str:
 
 
 def signature(text: str) -> tuple[int, ...]:
-    """MinHash signature of the text's word shingles (``NUM_PERM`` values)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
-    return tuple(int(v) for v in minhash.hashvalues)
+    """MinHash signature of the text's word shingles (``NUM_PERM`` values below 2**32)."""
+    found = shingles(text)
+    if not found:
+        return (_MAX_HASH,) * NUM_PERM
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little") for s in found),
+        dtype=np.uint64, count=len(found))
+    # (a*x + b) mod 2**64, top 32 bits: one hash per permutation; minimum over the shingles.
+    with np.errstate(over="ignore"):
+        values = (hashes[:, None] * _A + _B) >> _SHIFT
+    return tuple(int(v) for v in values.min(axis=0))
 
 
 def similarity(a: Iterable[int], b: Iterable[int]) -> float:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -14,6 +16,36 @@ BUSY_TIMEOUT_MS = 30_000
 
 class StorageError(Exception):
     """The store cannot be opened or written (bad path, read-only, locked, full)."""
+
+
+class _Store(Database):
+    """A ``Database`` whose outermost ``atomic()`` takes the write lock first (``BEGIN IMMEDIATE``).
+
+    With a plain ``BEGIN`` a transaction that reads before it writes (sqlite-utils
+    reads the table's columns before an insert) holds a WAL snapshot; when
+    another process commits in between, the first write fails at once with
+    "database is locked", whatever the busy timeout. Parallel crawls and the
+    scheduler write at the same time, so writers wait their turn instead.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:  # type: ignore[override]
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
 
 
 def open_db(path: str | Path, *, readonly: bool = False) -> Database:
@@ -31,7 +63,7 @@ def open_db(path: str | Path, *, readonly: bool = False) -> Database:
             db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             return db
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database(path)
+        db = _Store(path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
@@ -40,3 +72,9 @@ def open_db(path: str | Path, *, readonly: bool = False) -> Database:
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"{path}: cannot open the store: {exc}") from exc
     return db
+
+
+def limit_size(db: Database, max_pages: int) -> None:
+    """Cap the store at ``max_pages`` pages (``PRAGMA max_page_count``); writes past it fail with SQLITE_FULL."""
+    if max_pages > 0:
+        db.execute(f"PRAGMA max_page_count = {int(max_pages)}")

@@ -6,9 +6,13 @@ Workers (``scrapy crawl`` with ``MONITOR_REDIS_URL``) push finished items on
 ``monitor:items`` (pipelines/push.py). This process takes them in batches with
 the reliable-queue pattern: ``BLMOVE``/``LMOVE`` moves each message to
 ``monitor:items:processing``; the batch runs through the crawl's own
-``DedupPipeline`` and ``StorePipeline`` on one SQLite connection, in one
-transaction that also records the message ids (``m9_ingested``); only after
-the commit are the messages removed from the processing list. A crash at any
+``DedupPipeline`` and ``StorePipeline`` on one SQLite connection; the store
+pipeline queues its writes in a :class:`~pipelines.batch.WriteBatch` that only
+the ingest flushes, once per popped batch, in one transaction that also
+records the message ids (``m9_ingested``) and applies what the workers'
+ledgers sent (listing results and health, discoveries, entry dates:
+crawler/ledger.py); only after the commit are the messages removed from the
+processing list. A crash at any
 point loses nothing: at start, messages left in the processing list are
 processed first, and those already committed are recognised by their id
 and skipped, so nothing is stored twice either.
@@ -42,6 +46,8 @@ from twisted.python.failure import Failure
 from crawler import frontier, redisjson
 from crawler.context import MonitorContext
 from crawler.items import ArticleItem, UrlRecord
+from crawler.ledger import apply_message
+from pipelines.batch import WriteBatch
 from pipelines.dedup import DedupPipeline
 from pipelines.drops import Skipped
 from pipelines.profile import StoryProfile
@@ -87,9 +93,14 @@ class IngestCrawler:
         self.spider = _Spider()
         self.engine = None
         self.context = MonitorContext(self)  # type: ignore[arg-type]
+        # The store pipeline queues its writes here; the ingest alone flushes
+        # them, once per popped batch (never on size or age).
+        self.batch = WriteBatch(max_items=sys.maxsize, max_seconds=float("inf"))
 
     def get_extension(self, cls: type) -> Any:
-        return self.context if cls is MonitorContext else None
+        if cls is MonitorContext:
+            return self.context
+        return self.batch if cls is WriteBatch else None
 
 
 def _remote_failure(detail: str) -> Failure:
@@ -111,6 +122,7 @@ class Ingest:
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = False
         self.committed = 0
+        self.pending: set[str] = set()  # article URLs handled in the batch being committed
 
     # --- lifecycle -------------------------------------------------------------
 
@@ -202,13 +214,21 @@ class Ingest:
                 logger.error("discarding an unreadable message (%s): %r", exc, raw[:200])
         done = queries.ingested(self.db, [m["id"] for m in messages])
         touched: list[tuple[str, str]] = []  # (url, found_via)
-        with self.db.atomic():
-            for message in messages:
-                if message["id"] in done:
-                    continue
-                with self.db.atomic():
+        self.pending.clear()
+        try:
+            with self.db.atomic():
+                for message in messages:
+                    if message["id"] in done:
+                        continue
                     touched += self.handle(message)
-            writes.mark_ingested(self.db, [m["id"] for m in messages])
+                # The store pipeline's queued writes (pipelines/batch.py), in this same transaction.
+                self.store.flush()
+                if self.store.storage_failure is not None:
+                    raise StorageError(f"cannot write to the store: {self.store.storage_failure}")
+                writes.mark_ingested(self.db, [m["id"] for m in messages])
+        except BaseException:
+            self.crawler.batch.take()  # rolled back: the messages stay in Redis, and are read again
+            raise
         self.committed += len(messages) - len(done)
         self._share_ledger(touched)
         pipe = self.server.pipeline(transaction=False)
@@ -226,8 +246,11 @@ class Ingest:
                 writes.upsert_story(self.db, row)
             self._load_profiles()
             return []
+        if apply_message(self.db, message):  # what a worker's ledger learned (crawler/ledger.py)
+            return []
         if kind == "run":
-            self.crawler.stats.inc_value("monitor/already_known", int(message.get("already_known") or 0))
+            for key in ("already_known", "not_modified", "feeds_discovered"):
+                self.crawler.stats.inc_value(f"monitor/{key}", int(message.get(key) or 0))
             logger.info("worker %s: %s %s closed (%s)", message.get("worker"), message.get("spider"),
                         message.get("source") or "*", message.get("finish_reason"))
             return []
@@ -245,11 +268,13 @@ class Ingest:
         elif kind == "error":
             self.store.item_error(item, None, spider, _remote_failure(message.get("detail") or ""))  # type: ignore[arg-type]
         elif kind == "article":
-            if queries.settled_urls(self.db, [item.discovered_url or item.url]):
+            first = item.discovered_url or item.url
+            if first in self.pending or queries.settled_urls(self.db, [first]):
                 # Fetched again after its journey ended (a request given back by a
                 # stopped worker that had already pushed it): nothing new to store.
                 logger.info("already settled, not stored again: %s", item.url)
                 return []
+            self.pending.add(first)
             try:
                 self.store.process_item(self.dedup.process_item(item))
             except DropItem as exc:

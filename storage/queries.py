@@ -119,6 +119,78 @@ def decode(value: str | None) -> Any:
     return json.loads(value) if value else None
 
 
+# --- Discovery state (issue 3) -------------------------------------------------
+
+
+def listing_validators(db: Database, url: str) -> tuple[str | None, str | None]:
+    """The ``ETag`` and ``Last-Modified`` of the last good fetch of a feed, sitemap or section."""
+    rows = list(db.query("SELECT etag, last_modified FROM listings WHERE url = ?", [url]))
+    return (rows[0]["etag"], rows[0]["last_modified"]) if rows else (None, None)
+
+
+def discovered(db: Database, source: str) -> dict[str, Any]:
+    """What feed discovery found for ``source``: feeds, sitemaps (lists or None), and when."""
+    rows = list(db.query(
+        "SELECT discovered_feeds, discovered_sitemaps, discovered_at FROM sources WHERE name = ?", [source]))
+    if not rows:
+        return {"feeds": None, "sitemaps": None, "at": None}
+    row = rows[0]
+    return {"feeds": decode(row["discovered_feeds"]), "sitemaps": decode(row["discovered_sitemaps"]),
+            "at": row["discovered_at"]}
+
+
+def changed_entries(db: Database, dates: dict[str, str]) -> set[str]:
+    """URLs whose listing date (UTC ISO) is newer than the one they had when last fetched."""
+    changed: set[str] = set()
+    urls = list(dates)
+    for start in range(0, len(urls), 500):
+        chunk = urls[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.query(f"SELECT url, listed FROM entry_dates WHERE url IN ({marks})", chunk):
+            if row["listed"] and dates[row["url"]] > row["listed"]:
+                changed.add(row["url"])
+    return changed
+
+
+def source_health(db: Database) -> list[dict[str, Any]]:
+    return list(db.query(
+        "SELECT name, last_success, last_error, consecutive_failures, unhealthy, unhealthy_reason "
+        "FROM sources ORDER BY name"))
+
+def runs_by_id(db: Database, run_ids: Iterable[int]) -> list[dict[str, Any]]:
+    ids = [int(i) for i in run_ids]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    return list(db.query(f"SELECT * FROM crawl_runs WHERE id IN ({marks}) ORDER BY id", ids))
+
+
+def source_run_stats(db: Database) -> dict[str, dict[str, int]]:
+    """Per source: how many crawl runs, and how many did not finish well."""
+    rows = db.query(
+        "SELECT source, count(*) AS runs, sum(status NOT IN ('finished', 'running')) AS bad "
+        "FROM crawl_runs GROUP BY source")
+    return {r["source"]: {"runs": int(r["runs"]), "bad": int(r["bad"] or 0)} for r in rows}
+
+
+def job_event_counts(db: Database) -> dict[tuple[str, str], int]:
+    """How many times each (job, event) happened, e.g. ``("source:x", "overlap_skipped")``."""
+    if "job_events" not in db.table_names():
+        return {}
+    rows = db.query("SELECT job, event, count(*) AS n FROM job_events GROUP BY job, event")
+    return {(r["job"], r["event"]): int(r["n"]) for r in rows}
+
+
+def job_events(db: Database, job: str | None = None) -> list[dict[str, Any]]:
+    if job is None:
+        return list(db.query("SELECT * FROM job_events ORDER BY id"))
+    return list(db.query("SELECT * FROM job_events WHERE job = ? ORDER BY id", [job]))
+
+
+def running_runs(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT id, spider, source, pid, started FROM crawl_runs WHERE status = 'running'"))
+
+
 def all_settled_urls(db: Database) -> Iterable[str]:
     """Every URL whose journey ended (as :func:`settled_urls`), for the distributed ledger."""
     statuses = ", ".join("?" for _ in FINAL_STATUSES)

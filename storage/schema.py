@@ -87,6 +87,68 @@ def m4_lsh_clustered(db: Database) -> None:
 
 
 @migrations()
+def m6_alerts_and_source_health(db: Database) -> None:
+    """Webhook deliveries of new follow-ups (crawler/alerts.py).
+
+    (The name is historical: the sources' health columns came with
+    m3_discovery_state, not here.)
+    """
+    db["alerts"].create(
+        {
+            "id": int, "webhook": str, "run_ids": str, "article_ids": str,
+            "followups": int, "payload": str, "status": str, "attempts": int,
+            "http_status": int, "error": str, "created": str, "finished": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["alerts"].create_index(["status"], if_not_exists=True)
+
+
+@migrations()
+def m3_discovery_state(db: Database) -> None:
+    """Discovery (issue 3): what was found on each source, its health, conditional-GET state.
+
+    * ``sources`` gains what feed discovery found (JSON lists) and the
+      source's health: last success, last error, consecutive failed runs,
+      and ``unhealthy`` with its reason after too many in a row;
+    * ``listings``: one row per feed, sitemap, section or home page URL
+      fetched, with its ``ETag`` / ``Last-Modified`` validators and health;
+    * ``entry_dates``: the feed or sitemap date of each article URL when it
+      was last fetched, so a changed ``lastmod`` can be fetched again;
+    * ``articles.undated``: 1 when no date was found anywhere (kept, flagged).
+    """
+    for column, kind in (
+        ("discovered_feeds", str), ("discovered_sitemaps", str), ("discovered_at", str),
+        ("last_success", str), ("last_error", str), ("last_error_at", str),
+        ("consecutive_failures", int), ("unhealthy", int), ("unhealthy_reason", str),
+    ):
+        db["sources"].add_column(column, kind)
+    db["listings"].create(
+        {
+            "url": str, "source": str, "kind": str, "etag": str, "last_modified": str,
+            "last_status": int, "last_fetched": str, "last_success": str, "last_error": str,
+            "last_error_at": str, "consecutive_failures": int, "entries": int, "note": str,
+        },
+        pk="url",
+    )
+    db["listings"].create_index(["source"])
+    db["entry_dates"].create({"url": str, "listed": str}, pk="url")
+    db.execute("ALTER TABLE articles ADD COLUMN undated INTEGER GENERATED ALWAYS AS "
+               "(published IS NULL OR published = '') VIRTUAL")
+
+
+@migrations()
+def m5_scheduler(db: Database) -> None:
+    """What the scheduler records: the log tail of a crawl that did not finish well,
+    and events of its jobs (runs skipped because the last one was still going,
+    catch-up runs after downtime, runs missed)."""
+    db["crawl_runs"].add_column("log_tail", str)
+    db["job_events"].create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
+    db["job_events"].create_index(["job", "event"])
+
+
+@migrations()
 def m9_ingested(db: Database) -> None:
     """Messages of the distributed ingest already committed (storage/ingest.py), so none is stored twice."""
     db["m9_ingested"].create({"id": str, "ingested_at": str}, pk="id")

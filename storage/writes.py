@@ -44,16 +44,23 @@ def finish_run(
                 "finished": now(),
                 "finish_reason": finish_reason,
                 "status": "failed" if failed else "finished",
-                "followups": counts.get("stored/followup", 0),
-                "source_copies": counts.get("stored/source_copy", 0),
-                "duplicates": counts.get("stored/duplicate", 0),
-                "skipped": sum(v for k, v in counts.items() if k.startswith("skipped/")),
-                "errors": sum(v for k, v in counts.items() if k.startswith("error/")),
-                "already_known": counts.get("already_known", 0),
-                "counts": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
+                **run_count_columns(counts),
                 "error_messages": json.dumps(error_messages[-50:], ensure_ascii=False),
             },
         )
+
+
+def run_count_columns(counts: Mapping[str, int]) -> dict[str, Any]:
+    """The ``crawl_runs`` columns that hold a run's counts."""
+    return {
+        "followups": counts.get("stored/followup", 0),
+        "source_copies": counts.get("stored/source_copy", 0),
+        "duplicates": counts.get("stored/duplicate", 0),
+        "skipped": sum(v for k, v in counts.items() if k.startswith("skipped/")),
+        "errors": sum(v for k, v in counts.items() if k.startswith("error/")),
+        "already_known": counts.get("already_known", 0),
+        "counts": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
+    }
 
 
 def record_url(
@@ -103,25 +110,31 @@ def store_article(
 ) -> int:
     """Store one article, its ledger rows and its near-duplicate bands atomically."""
     with db.atomic():
-        article = dict(row, run_id=run_id, first_seen=now())
-        for key in ("matched", "signals"):
-            if not isinstance(article.get(key), (str, type(None))):
-                article[key] = json.dumps(article[key], ensure_ascii=False)
-        table = db["articles"]
-        table.insert(article)
-        article_id = int(table.last_pk)  # type: ignore[arg-type]
-        reason = "duplicate" if row.get("duplicate_of") else str(row.get("label"))
-        for url in dict.fromkeys(ledger_urls):
-            _ledger(db, url=url, status="stored", reason=reason, source=str(row.get("source")),
-                    run_id=run_id, found_via=str(row.get("found_via") or ""), detail=None,
-                    article_id=article_id)
-        if signature is not None:
-            db["signatures"].insert(
-                {"article_id": article_id, "language": row.get("language"), "signature": signature}
-            )
-            db.conn.executemany("INSERT OR IGNORE INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
-                           [(band, value, article_id) for band, value in bands])
-        return article_id
+        return _insert_article(db, row, run_id=run_id, ledger_urls=ledger_urls, signature=signature, bands=bands)
+
+
+def _insert_article(db: Database, row: dict[str, Any], *, run_id: int | None, ledger_urls: Iterable[str],
+                    signature: bytes | None, bands: Iterable[tuple[int, int]]) -> int:
+    """Insert one article with its ledger rows, signature and LSH bands (inside a transaction)."""
+    article = dict(row, run_id=run_id, first_seen=now())
+    for key in ("matched", "signals"):
+        if not isinstance(article.get(key), (str, type(None))):
+            article[key] = json.dumps(article[key], ensure_ascii=False)
+    table = db["articles"]
+    table.insert(article)
+    article_id = int(table.last_pk)  # type: ignore[arg-type]
+    reason = "duplicate" if row.get("duplicate_of") else str(row.get("label"))
+    for url in dict.fromkeys(ledger_urls):
+        _ledger(db, url=url, status="stored", reason=reason, source=str(row.get("source")),
+                run_id=run_id, found_via=str(row.get("found_via") or ""), detail=None,
+                article_id=article_id)
+    if signature is not None:
+        db["signatures"].insert(
+            {"article_id": article_id, "language": row.get("language"), "signature": signature}
+        )
+        db.conn.executemany("INSERT OR IGNORE INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
+                       [(band, value, article_id) for band, value in bands])
+    return article_id
 
 
 def promote_original(db: Database, *, group_root: int, new_root: int, similarity: float | None) -> None:
@@ -151,6 +164,207 @@ def close_stale_runs(db: Database, *, pid_alive: Any) -> int:
         for run_id in stale:
             db["crawl_runs"].update(run_id, {"status": "crashed", "finish_reason": "crashed", "finished": now()})
     return len(stale)
+
+
+# --- Discovery state (issue 3) -------------------------------------------------
+
+
+def record_discovery(db: Database, source: str, *, feeds: list[str] | None = None,
+                     sitemaps: list[str] | None = None) -> None:
+    """Remember the feeds and/or sitemaps found for ``source`` (home page, usual paths, robots.txt)."""
+    row: dict[str, Any] = {"discovered_at": now()}
+    if feeds is not None:
+        row["discovered_feeds"] = json.dumps(feeds)
+    if sitemaps is not None:
+        row["discovered_sitemaps"] = json.dumps(sitemaps)
+    with db.atomic():
+        db.execute(f"UPDATE sources SET {', '.join(f'{k} = ?' for k in row)} WHERE name = ?",
+                   [*row.values(), source])
+
+
+def record_listing(
+    db: Database,
+    *,
+    url: str,
+    source: str,
+    kind: str,
+    status: int | None,
+    error: str | None = None,
+    entries: int | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    note: str | None = None,
+    unhealthy_after: int = 3,
+) -> None:
+    """One fetch of a feed, sitemap, section or home page, and the source's health after it.
+
+    ``error`` is None for a success (including a 304); validators are only
+    replaced on a success, so a broken body is fetched in full next time.
+    """
+    stamp = now()
+    with db.atomic():
+        rows = list(db.query("SELECT * FROM listings WHERE url = ?", [url]))
+        old = rows[0] if rows else {}
+        row: dict[str, Any] = {"url": url, "source": source, "kind": kind, "last_status": status,
+                               "last_fetched": stamp}
+        if status != 304:
+            row["note"] = note
+        if error is None:
+            row.update(last_success=stamp, consecutive_failures=0)
+            if status != 304:
+                row.update(etag=etag, last_modified=last_modified)
+            if entries is not None:
+                row["entries"] = entries
+        else:
+            row.update(last_error=error[:500], last_error_at=stamp,
+                       consecutive_failures=int(old.get("consecutive_failures") or 0) + 1)
+            if entries is not None:
+                row["entries"] = entries
+        db["listings"].upsert(row, pk="url")
+        _source_health(db, source, unhealthy_after)
+
+
+def _source_health(db: Database, source: str, unhealthy_after: int) -> None:
+    listings = list(db.query("SELECT * FROM listings WHERE source = ?", [source]))
+    if not listings:
+        return
+    successes = [r["last_success"] for r in listings if r["last_success"]]
+    errors = sorted((r for r in listings if r["last_error_at"]), key=lambda r: r["last_error_at"])
+    worst = max(listings, key=lambda r: int(r["consecutive_failures"] or 0))
+    failures = int(worst["consecutive_failures"] or 0)
+    unhealthy = failures >= unhealthy_after
+    reason = (f"{worst['kind']} {worst['url']}: {worst['last_error']} ({failures} runs in a row)"
+              if unhealthy else None)
+    db.execute(
+        "UPDATE sources SET last_success = ?, last_error = ?, last_error_at = ?, consecutive_failures = ?, "
+        "unhealthy = ?, unhealthy_reason = ? WHERE name = ?",
+        [max(successes) if successes else None,
+         f"{errors[-1]['kind']} {errors[-1]['url']}: {errors[-1]['last_error']}" if errors else None,
+         errors[-1]["last_error_at"] if errors else None, failures, int(unhealthy), reason, source],
+    )
+
+
+def remember_entry_dates(db: Database, dates: Mapping[str, str]) -> None:
+    """The feed or sitemap date (UTC ISO) of each URL about to be fetched."""
+    if not dates:
+        return
+    with db.atomic():
+        db["entry_dates"].upsert_all([{"url": u, "listed": d} for u, d in dates.items()], pk="url")
+
+
+def refresh_article(db: Database, article_id: int, fields: Mapping[str, Any]) -> None:
+    """A stored article fetched again because its listing date changed: new text and metadata."""
+    if not fields:
+        return
+    with db.atomic():
+        db["articles"].update(article_id, dict(fields))
+        db.execute("UPDATE urls SET last_seen = ? WHERE article_id = ?", [now(), article_id])
+
+def settle_crawl(
+    db: Database,
+    *,
+    spider: str,
+    source: str | None,
+    after_id: int,
+    returncode: int,
+    stopped: str | None,
+    log_tail: str,
+    pid: int,
+    started: str,
+) -> list[int]:
+    """Record how a crawl subprocess ended, whatever the crawl managed to write itself.
+
+    The crawl's own row (``spider``, ``source``, id above ``after_id``) gets its
+    final status: ``timeout`` when the scheduler stopped it at its timeout (or
+    Scrapy closed it with ``closespider_timeout``), ``interrupted`` when the
+    scheduler stopped it at shutdown, ``failed`` when it exited with an error or
+    died without closing its row. A crawl killed before writing any row gets one.
+    Rows that did not end well keep ``log_tail``. Returns the run ids.
+    """
+    source = source or "*"
+    with db.atomic():  # BEGIN IMMEDIATE (storage/db.py): the rows cannot change under us
+        rows = list(db.query(
+            "SELECT id, status, finish_reason FROM crawl_runs WHERE id > ? AND spider = ? AND source = ? "
+            "ORDER BY id", [after_id, spider, source]))
+        if not rows:
+            status, reason = _crawl_outcome(None, None, returncode, stopped)
+            if status == "finished":
+                status, reason = "failed", "no_run_recorded"
+            table = db["crawl_runs"]
+            table.insert({
+                "spider": spider, "source": source, "started": started, "finished": now(),
+                "finish_reason": reason, "status": status, "followups": 0, "source_copies": 0,
+                "duplicates": 0, "skipped": 0, "errors": 0, "already_known": 0, "pid": pid,
+                "log_tail": log_tail,
+            })
+            return [int(table.last_pk)]  # type: ignore[arg-type]
+        for row in rows:
+            status, reason = _crawl_outcome(row["status"], row["finish_reason"], returncode, stopped)
+            update: dict[str, Any] = {"status": status, "finish_reason": reason}
+            if row["status"] == "running":
+                update["finished"] = now()
+            if status != "finished":
+                update["log_tail"] = log_tail
+            db["crawl_runs"].update(row["id"], update)
+        return [int(r["id"]) for r in rows]
+
+
+def _crawl_outcome(status: str | None, reason: str | None, returncode: int,
+                   stopped: str | None) -> tuple[str, str]:
+    exit_reason = f"killed by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+    if stopped and status == "finished" and reason == "finished":
+        return status, reason  # its work was done and recorded before it was stopped
+    if stopped == "timeout":
+        return "timeout", reason or exit_reason
+    if stopped == "shutdown":
+        return "interrupted", reason or exit_reason
+    if status in (None, "running"):
+        return ("failed", exit_reason) if returncode or status == "running" else ("finished", "finished")
+    if reason == "closespider_timeout":
+        return "timeout", reason
+    if returncode and status == "finished":
+        return "failed", exit_reason if reason == "finished" else (reason or exit_reason)
+    return status, reason or exit_reason
+
+
+def record_job_event(db: Database, *, job: str, event: str, detail: str = "") -> None:
+    """One scheduler event of a job: ``overlap_skipped``, ``catch_up`` or ``missed``."""
+    with db.atomic():
+        db["job_events"].insert({"job": job, "event": event, "at": now(), "detail": detail})
+
+def write_batch(
+    db: Database,
+    operations: Iterable[tuple[str, dict[str, Any]]],
+    *,
+    run_id: int | None,
+    counts: Mapping[str, int] | None = None,
+) -> dict[int, int]:
+    """Apply queued writes in order, in ONE transaction; return provisional → real article ids.
+
+    ``operations`` are ``("ledger", {url, status, reason, source, found_via,
+    detail, article_id})`` and ``("article", {key, row, ledger_urls,
+    signature, bands})``. An article's ``key`` is a negative provisional id;
+    ``duplicate_of`` in a row and ``article_id`` in a ledger row may name one
+    (of an article earlier in the same batch) and are rewritten to the real
+    id. ``counts`` (the run's counts so far) are written to ``crawl_runs`` in
+    the same transaction, so the run row always agrees with the ledger.
+    """
+    ids: dict[int, int] = {}
+
+    def real(value: Any) -> Any:
+        return ids.get(value, value) if isinstance(value, int) and value < 0 else value
+
+    with db.atomic():
+        for kind, op in operations:
+            if kind == "article":
+                row = dict(op["row"], duplicate_of=real(op["row"].get("duplicate_of")))
+                ids[op["key"]] = _insert_article(db, row, run_id=run_id, ledger_urls=op["ledger_urls"],
+                                                 signature=op["signature"], bands=op["bands"])
+            else:
+                _ledger(db, **dict(op, article_id=real(op.get("article_id"))), run_id=run_id)
+        if counts is not None and run_id is not None:
+            db["crawl_runs"].update(run_id, run_count_columns(counts))
+    return ids
 
 
 def mark_ingested(db: Database, ids: Iterable[str]) -> None:

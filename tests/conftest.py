@@ -64,3 +64,20 @@ def scrapy_crawl(spider: str, *, sources: Path, db: Path, args: tuple[str, ...] 
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"MONITOR_SOURCES={sources}",
                "-s", f"MONITOR_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", *args]
     return subprocess.run(command, cwd=ROOT, env=crawl_env(), capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def desk_store(localweb_sources, tmp_path_factory):
+    """The demo store as ``make demo`` builds it (scheduler.py --once over the local news web),
+    named demo.db so metadata.json applies, with webhook alerts to a local receiver and to a dead port."""
+    from tests.receiver import Receiver, dead_url
+
+    path = tmp_path_factory.mktemp("desk") / "demo.db"
+    dead = dead_url()
+    with Receiver() as receiver:
+        env = crawl_env(MONITOR_ALERT_WEBHOOKS=f"{receiver.url},{dead}", MONITOR_ALERT_RETRIES="2",
+                        MONITOR_ALERT_BACKOFF="0.05", MONITOR_ALERT_TIMEOUT="5")
+        result = subprocess.run([sys.executable, "scheduler.py", "--once", "--sources", str(localweb_sources),
+                                 "--db", str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return {"path": path, "result": result, "received": receiver.received, "receiver": receiver.url, "dead": dead}

@@ -28,7 +28,7 @@ def test_readme_starts_with_the_two_commands():
 def test_scrapy_list_shows_every_spider_and_readme_names_them():
     out = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.split()
-    assert out == ["feeds", "sitemaps"]
+    assert out == ["feeds", "sections", "sitemaps"]
     for name in out:
         assert f"scrapy crawl {name}" in README
 

@@ -114,13 +114,15 @@ def test_every_url_has_a_reason_and_runs_are_recorded(crawled):
     assert len(hits) >= 20
 
 
-def test_second_run_fetches_nothing_new(crawled, localweb_sources):
+def test_second_run_fetches_nothing_new(crawled, localweb, localweb_sources):
     db, _, db_path = crawled
     before = db["articles"].count
     result = scrapy_crawl("feeds", sources=localweb_sources, db=db_path)
     assert result.returncode == 0, result.stderr[-2000:]
     run = list(db.query("select * from crawl_runs order by id desc limit 1"))[0]
-    assert run["already_known"] > 0 and run["followups"] == 0
+    # The feeds did not change: each answers 304 to the conditional GET, nothing else is fetched.
+    assert json.loads(run["counts"])["not_modified"] == len(localweb.outlets)
+    assert run["followups"] == 0
     assert db["articles"].count == before
     fetched = [line for line in result.stderr.splitlines() if "Crawled (200)" in line and ".html" in line]
     assert fetched == [], fetched

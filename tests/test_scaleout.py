@@ -127,13 +127,32 @@ def snapshot(db_path: Path) -> tuple[dict, dict]:
     return articles, ledger
 
 
+def listings(db_path: Path) -> tuple[dict, dict]:
+    """What the spiders' ledger recorded: each listing fetch, and each source's health."""
+    db = open_db(db_path)
+    try:
+        fetches = {r["url"]: (r["source"], r["kind"], r["last_status"], r["consecutive_failures"], r["entries"],
+                              bool(r["etag"] or r["last_modified"]))
+                   for r in db.query("select * from listings")}
+        health = {r["name"]: (bool(r["last_success"]), r["consecutive_failures"], r["unhealthy"])
+                  for r in db.query("select * from sources")}
+    finally:
+        db.close()
+    return fetches, health
+
+
 @pytest.fixture(scope="module")
-def single_process(localweb_sources, tmp_path_factory) -> tuple[dict, dict]:
+def single_db(localweb_sources, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("single") / "single.db"
     for spider in ("feeds", "sitemaps"):
         result = scrapy_crawl(spider, sources=localweb_sources, db=db)
         assert result.returncode == 0, result.stderr[-3000:]
-    return snapshot(db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def single_process(single_db) -> tuple[dict, dict]:
+    return snapshot(single_db)
 
 
 def fetched_articles(logs: list[str]) -> Counter[str]:
@@ -207,8 +226,8 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
 # --- end to end ----------------------------------------------------------------------
 
 
-def test_two_workers_and_one_ingest_store_what_one_process_stores(localweb_sources, single_process, redis,
-                                                                    redis_url, tmp_path):
+def test_two_workers_and_one_ingest_store_what_one_process_stores(localweb_sources, single_process, single_db,
+                                                                    redis, redis_url, tmp_path):
     db = tmp_path / "distributed.db"
     seed(localweb_sources, db, redis_url)
     logs = []
@@ -229,11 +248,17 @@ def test_two_workers_and_one_ingest_store_what_one_process_stores(localweb_sourc
     assert [(url, n) for url, n in fetched.items() if n > 1] == []
     both = [log for log in logs[:2] if "Crawled (200)" in log]
     assert len(both) == 2, "both feeds workers should have fetched pages"
+    # Listing results and source health travel from the workers' RedisLedger to the ingest.
+    fetches, health = listings(db)
+    assert (fetches, health) == listings(single_db)
+    assert len(fetches) >= 16 and all(validators for *_, validators in fetches.values())
 
     # The next round finds everything already known, from Redis alone.
     seed(localweb_sources, db, redis_url)
     again = finish([worker("feeds", localweb_sources, redis_url)])
     assert fetched_articles(again) == Counter({story: 1})  # the story's source, read at start only
+    # scheduler.py built the listing requests on the SQLite store: conditional GETs, answered 304.
+    assert len(re.findall(r"Crawled \(304\) <GET \S+>", again[0])) == 8
     assert ingest(db, redis_url).returncode == 0
     assert snapshot(db) == (articles, ledger)
 
@@ -314,3 +339,29 @@ def test_ingest_without_redis_is_one_clear_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == ("storage.ingest: no Redis: set MONITOR_REDIS_URL or pass "
                                      "--redis redis://host:6379/0")
+
+
+def test_a_scheduled_job_queues_its_source_instead_of_crawling(localweb_sources, redis, redis_url, tmp_path,
+                                                               monkeypatch):
+    import datetime as dt
+
+    import scheduler
+    from crawler.runner import CrawlSettings
+    from crawler.sources import load_config
+
+    config = load_config(localweb_sources)
+    source = config.sources[0]
+    settings = CrawlSettings(sources=str(localweb_sources), db=str(tmp_path / "s.db"),
+                             command="false")  # a crawl started by mistake would fail the job
+    monkeypatch.setenv("MONITOR_REDIS_URL", redis_url)
+    monkeypatch.setattr(scheduler, "_context",
+                        scheduler._Context(config=config, settings=settings, started_at=dt.datetime.now(dt.UTC)))
+    assert scheduler.run_job(source.name) is True
+    for spider in scheduler.spiders_for(source):
+        queued = redis.zcard(f"monitor:{spider}:requests")
+        assert queued == len(getattr(source, spider) or [1]), spider  # its listings (or its home page / robots.txt)
+    store = open_db(tmp_path / "s.db")  # read by the scheduler for validators and discoveries, nothing crawled
+    try:
+        assert store["crawl_runs"].count == 0
+    finally:
+        store.close()

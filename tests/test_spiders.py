@@ -16,7 +16,7 @@ from crawler.items import ArticleItem, UrlRecord
 from crawler.middlewares import BlockedAddress
 from crawler.spiders.feeds import FeedsSpider
 from crawler.spiders.sitemaps import SitemapsSpider
-from storage import writes
+from storage import open_db, writes
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>New</title><link>https://ex.com/2025/02/05/new.html?utm_source=rss</link><pubDate>Wed, 05 Feb 2025 10:00:00 GMT</pubDate></item>
@@ -33,10 +33,8 @@ def spider(tmp_path):
         spider = cls.from_crawler(crawler)
         crawler.spider = spider
         spider.since = dt.date(2025, 1, 20)
-        from crawler.frontier import SqliteLedger
-
-        spider.ledger = SqliteLedger(str(tmp_path / "s.db"))
-        writes.record_url(spider.ledger.db, url="https://ex.com/2025/02/04/known.html", status="stored",
+        spider.ledger = open_db(tmp_path / "s.db")
+        writes.record_url(spider.ledger, url="https://ex.com/2025/02/04/known.html", status="stored",
                           reason="followup", source="ex", run_id=None)
         return spider
     return make

@@ -9,6 +9,15 @@ Discovery gates run before any article is fetched:
 
 Fetch failures become :class:`~crawler.items.UrlRecord` items with a reason
 (``http_404``, ``timeout``, ``dns_error``, ``blocked_address``...).
+
+Listings (feeds, sitemaps, section and home pages) are fetched with
+:meth:`MonitorSpider.listing_request`: a conditional GET with the ``ETag`` /
+``Last-Modified`` of the last good fetch (kept in the ``listings`` table), so
+an unchanged listing costs one request and a ``304``. Every listing fetch,
+good or bad, is recorded there, and the source's health follows from it
+(``unhealthy`` after ``MONITOR_UNHEALTHY_AFTER`` failed runs in a row).
+With ``MONITOR_REFETCH_CHANGED`` a settled URL whose feed or sitemap date
+moved forward since it was fetched is fetched again.
 """
 
 from __future__ import annotations
@@ -16,11 +25,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    CloseSpider,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
@@ -32,11 +50,16 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from crawler.context import MonitorContext
-from crawler.entries import Entry
+from crawler.entries import Entry, utc_key
 from crawler.errors import ConfigError
 from crawler.items import ArticleItem, UrlRecord
+from crawler.ledger import Ledger, as_ledger
 from crawler.sources import Source
-from crawler.urls import clean_url
+from crawler.urls import clean_url, url_problem
+from storage import StorageError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
 
@@ -45,18 +68,38 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
     """A short reason code and a readable detail for a failed request."""
     exc = failure.value
     if isinstance(exc, HttpError):
-        return f"http_{exc.response.status}", f"HTTP {exc.response.status}"
+        status = exc.response.status
+        location = exc.response.headers.get("Location")
+        if 300 <= status < 400 and location:
+            target = location.decode("latin-1")
+            scheme = target.partition(":")[0].lower() if ":" in target.split("/", 1)[0] else ""
+            if scheme and scheme not in ("http", "https"):  # the target itself is not kept: data: URLs carry content
+                return "bad_redirect_scheme", f"HTTP {status} to a {scheme}: URL, not followed"
+        return f"http_{status}", f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
-        text = str(exc)
+        text = str(exc)[:500]
         if "robots.txt" in text:
             return "robots_txt", text
+        if "max redirections reached" in text:
+            return "redirect_loop", text
+        if "during decompression" in text:
+            return "decompression_bomb", text
         return getattr(exc, "reason", "ignored"), text
-    if isinstance(exc, DNSLookupError):
-        return "dns_error", str(exc)
-    if isinstance(exc, (TimeoutError, TCPTimedOutError)):
-        return "timeout", str(exc)
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection_refused", str(exc)
+    if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
+        return "dns_error", str(exc)[:500]
+    if isinstance(exc, (DownloadTimeoutError, TimeoutError, TCPTimedOutError)):
+        return "timeout", str(exc)[:500]
+    if isinstance(exc, (DownloadConnectionRefusedError, ConnectionRefusedError)):
+        return "connection_refused", str(exc)[:500]
+    if isinstance(exc, ResponseDataLossError):
+        return "data_loss", "the connection closed before the whole body arrived"
+    if isinstance(exc, DownloadCancelledError):
+        # Scrapy cancels a download whose size passes DOWNLOAD_MAXSIZE, announced
+        # (with a message) or while streaming (without one).
+        text = str(exc) or "body larger than DOWNLOAD_MAXSIZE"
+        return "too_large", text[:500]
+    if isinstance(exc, DownloadFailedError):
+        return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
     return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
 
 
@@ -65,6 +108,8 @@ class MonitorSpider(scrapy.Spider):
 
     source: str | None = None  # -a source=NAME
     found_via = ""
+    refetch_changed = False  # MONITOR_REFETCH_CHANGED, read in start()
+    unhealthy_after = 3  # MONITOR_UNHEALTHY_AFTER, read in start()
 
     async def start(self) -> AsyncIterator[Any]:
         context = MonitorContext.of(self.crawler)
@@ -74,10 +119,20 @@ class MonitorSpider(scrapy.Spider):
         except ConfigError as exc:
             logger.error("%s", exc)
             raise CloseSpider("config_error") from None
+        except StorageError as exc:
+            logger.error("%s", exc)
+            raise CloseSpider("storage_error") from None
         self.since: dt.date | None = config.since
         from crawler import frontier
 
-        self.ledger = frontier.open_ledger(self.settings)
+        try:
+            self.ledger = frontier.open_ledger(self.settings)
+        except StorageError as exc:
+            logger.error("%s", exc)
+            raise CloseSpider("storage_error") from None
+        self.refetch_changed = self.settings.getbool("MONITOR_REFETCH_CHANGED")
+        self.unhealthy_after = self.settings.getint("MONITOR_UNHEALTHY_AFTER", 3)
+        self.setup()
         if frontier.distributed(self.settings):
             logger.info("%s: worker of the shared frontier; coverage since %s", self.name, self.since)
             frontier.ready(self)
@@ -88,36 +143,116 @@ class MonitorSpider(scrapy.Spider):
                 yield request
 
     def closed(self, reason: str) -> None:
-        ledger = getattr(self, "ledger", None)
+        ledger = getattr(self, "_ledger", None)
         if ledger is not None:
             ledger.close()
 
+    @property
+    def ledger(self) -> Ledger:
+        """Where settled URLs, listings and discoveries are read and written (crawler/ledger.py)."""
+        return self._ledger
+
+    @ledger.setter
+    def ledger(self, value: Ledger | Database) -> None:
+        self._ledger = as_ledger(value)
+
+    def setup(self) -> None:
+        """Read per-run settings the callbacks need (also in a distributed worker, which builds no start requests)."""
+
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
         raise NotImplementedError
+
+    # --- Listings: conditional GET and health ----------------------------------
+
+    def listing_request(self, url: str, source: str, *, kind: str, callback: Any,
+                        meta: dict[str, Any] | None = None, dont_filter: bool = True,
+                        errback: Any = None) -> scrapy.Request:
+        """A request for a feed, sitemap, section or home page, conditional when we fetched it before."""
+        etag, modified = self.ledger.listing_validators(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return scrapy.Request(url, callback=callback, errback=errback or self.source_failed, headers=headers,
+                              dont_filter=dont_filter,
+                              meta={"source": source, "listing_kind": kind, "handle_httpstatus_list": [304],
+                                    **(meta or {})})
+
+    def not_modified(self, response: Response) -> bool:
+        """True (and recorded) when a listing answered 304: nothing new, nothing more to fetch."""
+        if response.status != 304:
+            return False
+        self.crawler.stats.inc_value("monitor/not_modified")
+        logger.info("%s: %s not modified", response.meta.get("source"), response.url)
+        self.listing_result(response.url, response.meta["source"], response.meta.get("listing_kind", "?"),
+                            status=304)
+        return True
+
+    def listing_result(self, url: str, source: str, kind: str, *, status: int | None,
+                       error: str | None = None, entries: int | None = None,
+                       response: Response | None = None, note: str | None = None) -> None:
+        """Record one listing fetch (validators on success) and update the source's health."""
+        etag = modified = None
+        if response is not None and error is None:
+            etag = response.headers.get("ETag", b"").decode("latin-1") or None
+            modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
+        self.ledger.record_listing(url=url, source=source, kind=kind, status=status, error=error,
+                              entries=entries, etag=etag, last_modified=modified, note=note,
+                              unhealthy_after=self.unhealthy_after)
 
     def source_failed(self, failure: Failure) -> UrlRecord:
         """A feed, sitemap or robots.txt of the config could not be fetched."""
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
         logger.warning("%s: %s (%s)", request.meta.get("source"), request.url, detail)
+        if "listing_kind" in request.meta:
+            status = failure.value.response.status if isinstance(failure.value, HttpError) else None
+            self.listing_result(request.url, request.meta["source"], request.meta["listing_kind"],
+                                status=status, error=reason)
         return UrlRecord(url=request.url, source=request.meta["source"], status="error", reason=reason,
                          found_via="config", detail=detail)
 
     def bad_listing(self, response: Response, source: str, problem: str, reason: str) -> UrlRecord:
         logger.warning("%s: %s: %s", source, response.url, problem)
+        if "listing_kind" in response.meta:
+            self.listing_result(response.url, source, response.meta["listing_kind"], status=response.status,
+                                error=f"{reason}: {problem}"[:500])
         return UrlRecord(url=response.url, source=source, status="error", reason=reason, found_via="config",
                          detail=problem[:500])
 
-    def article_requests(self, source: str, entries: list[Entry], base_url: str) -> Iterator[Any]:
+    def article_requests(self, source: str, entries: list[Entry], base_url: str, *,
+                         callback: Any = None, meta: dict[str, Any] | None = None) -> Iterator[Any]:
         """Requests for the entries worth fetching; ``too_old`` records for the rest."""
         cleaned: dict[str, Entry] = {}
         for entry in entries:
-            url = clean_url(urljoin(base_url, entry.url.strip()))
-            if url.startswith(("http://", "https://")):
-                cleaned.setdefault(url, entry)
+            raw = entry.url.strip()
+            try:
+                url = clean_url(urljoin(base_url, raw))
+            except ValueError as exc:  # e.g. http://[::1
+                url, problem = raw, ("invalid_url", str(exc))
+            else:
+                problem = url_problem(url)
+            if problem is not None:
+                reason, detail = problem
+                if reason == "blocked_scheme":
+                    self.crawler.stats.inc_value("ssrf/blocked/scheme")
+                self.crawler.stats.inc_value(f"monitor/url_refused/{reason}")
+                yield UrlRecord(url=url[:4096], source=source, status="skipped", reason=reason,
+                                found_via=self.found_via, detail=detail)
+                continue
+            cleaned.setdefault(url, entry)
+        dates = {url: key for url, entry in cleaned.items() if (key := utc_key(entry.published))}
         settled = self.ledger.settled(cleaned)
+        if settled and self.refetch_changed:
+            changed = self.ledger.changed_entries({u: dates[u] for u in settled if u in dates})
+            if changed:
+                self.crawler.stats.inc_value("monitor/refetch_changed", len(changed))
+                settled -= changed
         if settled:
             self.crawler.stats.inc_value("monitor/already_known", len(settled))
+        fetch = [u for u in cleaned if u not in settled]
+        self.ledger.remember_entry_dates({u: dates[u] for u in fetch if u in dates})
         for url, entry in cleaned.items():
             if url in settled:
                 continue
@@ -127,8 +262,8 @@ class MonitorSpider(scrapy.Spider):
                                 found_via=self.found_via,
                                 detail=f"published {published.isoformat()}, before {self.since.isoformat()}")
                 continue
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.article_failed,
-                                 meta={"source": source, "entry": entry, "discovered_url": url})
+            yield scrapy.Request(url, callback=callback or self.parse_article, errback=self.article_failed,
+                                 meta={"source": source, "entry": entry, "discovered_url": url, **(meta or {})})
 
     def parse_article(self, response: Response) -> Any:
         source, entry = response.meta["source"], response.meta["entry"]

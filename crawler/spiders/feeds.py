@@ -1,16 +1,49 @@
-"""The ``feeds`` spider: RSS 2.0, RSS 1.0/RDF, Atom and JSON Feed."""
+"""The ``feeds`` spider: RSS 2.0, RSS 1.0/RDF, Atom and JSON Feed.
+
+A source without ``feeds`` gets them discovered: its home page is read for
+``<link rel="alternate">`` feeds; when it names none, the usual paths
+(``/feed``, ``/rss.xml``…) are tried one at a time until one is a feed. What
+was found is recorded on the source (``sources.discovered_feeds``) and
+reused for ``MONITOR_REDISCOVER_DAYS`` (an empty result too); finding
+nothing is a note on the home page's ``listings`` row (``no_feed_found``),
+not a failure: a site without a feed is not broken.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
+from crawler.discovery import USUAL_FEED_PATHS, feed_links
 from crawler.feeds import NotAFeed, parse_feed
 from crawler.sources import Source
 from crawler.spiders.base import MonitorSpider
+
+
+def home_url(source: Source) -> str:
+    """The source's home page: a configured section at the site root, else the root of its first URL."""
+    urls = [*source.sections, *source.feeds, *source.sitemaps]
+    for url in source.sections:
+        if urlsplit(url).path in ("", "/"):
+            return url
+    parts = urlsplit(urls[0])
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def fresh(stamp: str | None, days: float) -> bool:
+    if not stamp:
+        return False
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return False
+    return dt.datetime.now(dt.UTC) - when < dt.timedelta(days=days)
 
 
 class FeedsSpider(MonitorSpider):
@@ -18,11 +51,23 @@ class FeedsSpider(MonitorSpider):
     found_via = "feed"
 
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
-        for url in source.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.source_failed,
-                                 meta={"source": source.name}, dont_filter=True)
+        feeds = list(source.feeds)
+        if not feeds:
+            known = self.ledger.discovered(source.name)
+            if known["feeds"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
+                feeds = known["feeds"]
+            else:
+                home = home_url(source)
+                self.logger.info("%s: no feed configured, looking for one on %s", source.name, home)
+                yield scrapy.Request(home, callback=self.parse_home, errback=self.source_failed, dont_filter=True,
+                                     meta={"source": source.name, "listing_kind": "home"})
+                return
+        for url in feeds:
+            yield self.listing_request(url, source.name, kind="feed", callback=self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        if self.not_modified(response):
+            return
         source = response.meta["source"]
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         try:
@@ -31,4 +76,59 @@ class FeedsSpider(MonitorSpider):
             yield self.bad_listing(response, source, str(exc), "not_a_feed")
             return
         self.logger.info("%s: %d entries in %s", source, len(entries), response.url)
+        self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
+                            error=None if entries else "empty: no entries", response=response)
         yield from self.article_requests(source, entries, response.url)
+
+    # --- Feed discovery -------------------------------------------------------
+
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        source = response.meta["source"]
+        text = response.text if hasattr(response, "text") else ""
+        found = feed_links(text, base_url=response.url)
+        if found:
+            self.logger.info("%s: feeds announced on %s: %s", source, response.url, ", ".join(found))
+            self._discovered(source, found, response)
+            for url in found:
+                yield self.listing_request(url, source, kind="feed", callback=self.parse_feed)
+            return
+        probes = [urljoin(response.url, path) for path in USUAL_FEED_PATHS]
+        yield self._probe(source, response.url, probes)
+
+    def _probe(self, source: str, home: str, probes: list[str]) -> scrapy.Request:
+        return scrapy.Request(probes[0], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True,
+                              meta={"source": source, "home": home, "probes": probes[1:]})
+
+    def parse_probe(self, response: Response) -> Iterator[Any]:
+        source = response.meta["source"]
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        try:
+            entries = parse_feed(response.body, url=response.url, content_type=content_type)
+        except NotAFeed:
+            yield from self._next_probe(response.meta)
+            return
+        self.logger.info("%s: found feed %s at a usual path", source, response.url)
+        self._discovered(source, [response.url], None)
+        self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
+                            error=None if entries else "empty: no entries", response=response)
+        yield from self.article_requests(source, entries, response.url)
+
+    def probe_failed(self, failure: Failure) -> Iterator[Any]:
+        yield from self._next_probe(failure.request.meta)  # type: ignore[attr-defined]
+
+    def _next_probe(self, meta: dict[str, Any]) -> Iterator[Any]:
+        if meta["probes"]:
+            yield self._probe(meta["source"], meta["home"], meta["probes"])
+            return
+        self.ledger.record_discovery(meta["source"], feeds=[])
+        self.logger.warning("%s: no feed on %s (no link rel=alternate, none of %d usual paths)",
+                            meta["source"], meta["home"], len(USUAL_FEED_PATHS))
+        # A site without a feed is not broken: noted on the home page's listing and the source.
+        self.listing_result(meta["home"], meta["source"], "home", status=200, entries=0,
+                            note=f"no_feed_found: no link rel=alternate, none of {len(USUAL_FEED_PATHS)} usual paths")
+
+    def _discovered(self, source: str, feeds: list[str], response: Response | None) -> None:
+        self.ledger.record_discovery(source, feeds=feeds)
+        self.crawler.stats.inc_value("monitor/feeds_discovered", len(feeds))
+        if response is not None:
+            self.listing_result(response.url, source, "home", status=response.status, entries=len(feeds))

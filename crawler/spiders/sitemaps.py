@@ -1,21 +1,29 @@
 """The ``sitemaps`` spider: robots.txt ``Sitemap:`` lines, sitemap indexes, (news) sitemaps.
 
-A source's ``sitemaps`` may list sitemap URLs or a robots.txt URL. Indexes
-are followed at most ``MAX_DEPTH`` levels deep (a self-referencing index
-ends there, with reason ``sitemap_too_deep``).
+A source's ``sitemaps`` may list sitemap URLs or a robots.txt URL; a source
+without any gets its site's robots.txt read, and the sitemaps found there
+are recorded on the source (``sources.discovered_sitemaps``). Indexes are
+followed at most ``MAX_DEPTH`` levels deep (reason ``sitemap_too_deep``); an
+index that lists itself or one of its parents is a loop (``sitemap_loop``),
+ended before any further request. Sitemaps are fetched with conditional GET.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
+from crawler.items import UrlRecord
 from crawler.sitemaps import NotASitemap, parse_sitemap, robots_sitemaps
 from crawler.sources import Source
-from crawler.spiders.base import MonitorSpider
+from crawler.spiders.base import MonitorSpider, failure_reason
+from crawler.spiders.feeds import fresh
+from crawler.urls import clean_url
 
 MAX_DEPTH = 3
 
@@ -25,34 +33,89 @@ class SitemapsSpider(MonitorSpider):
     found_via = "sitemap"
 
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
-        for url in source.sitemaps:
-            yield self._listing(url, source.name, depth=0)
+        sitemaps = list(source.sitemaps)
+        discover = False
+        if not sitemaps:
+            known = self.ledger.discovered(source.name)
+            if known["sitemaps"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
+                sitemaps = known["sitemaps"]
+            else:
+                parts = urlsplit([*source.sections, *source.feeds][0])
+                sitemaps, discover = [f"{parts.scheme}://{parts.netloc}/robots.txt"], True
+        for url in sitemaps:
+            yield self._listing(url, source.name, depth=0, chain=(), discover=discover)
 
-    def _listing(self, url: str, source: str, *, depth: int) -> scrapy.Request:
-        callback = self.parse_robots if url.rstrip("/").endswith("/robots.txt") else self.parse_sitemap
-        return scrapy.Request(url, callback=callback, errback=self.source_failed,
-                              meta={"source": source, "depth": depth}, dont_filter=depth == 0)
+    def _listing(self, url: str, source: str, *, depth: int, chain: tuple[str, ...],
+                 discover: bool = False) -> scrapy.Request:
+        robots = url.rstrip("/").endswith("/robots.txt")
+        meta = {"depth": depth, "chain": (*chain, clean_url(url)), "discover": discover}
+        if robots:
+            return scrapy.Request(url, callback=self.parse_robots,
+                                  errback=self.discovery_failed if discover else self.source_failed,
+                                  meta={"source": source, "listing_kind": "robots", **meta}, dont_filter=depth == 0)
+        return self.listing_request(url, source, kind="sitemap", callback=self.parse_sitemap, meta=meta,
+                                    dont_filter=depth == 0)
 
     def parse_robots(self, response: Response) -> Iterator[Any]:
         source, depth = response.meta["source"], response.meta["depth"]
         text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
-        for url in robots_sitemaps(text):
-            yield self._listing(response.urljoin(url), source, depth=depth + 1)
+        found = [response.urljoin(url) for url in robots_sitemaps(text)]
+        if response.meta.get("discover"):
+            self.ledger.record_discovery(source, sitemaps=found)
+            self.logger.info("%s: sitemaps in %s: %s", source, response.url, ", ".join(found) or "none")
+            # Not every site has a sitemap: a note on the listing, not a failure of the source.
+            self.listing_result(response.url, source, "robots", status=response.status, entries=len(found),
+                                note=None if found else "no_sitemap_found: robots.txt lists no Sitemap")
+        for url in found:
+            yield self._listing(url, source, depth=depth + 1, chain=response.meta.get("chain", ()))
+
+    def discovery_failed(self, failure: Failure) -> None:
+        """No readable robots.txt while looking for sitemaps: noted on the listing, not held against the source."""
+        request = failure.request  # type: ignore[attr-defined]
+        reason, detail = failure_reason(failure)
+        source = request.meta["source"]
+        self.ledger.record_discovery(source, sitemaps=[])
+        self.logger.info("%s: no sitemap found, %s: %s", source, request.url, detail)
+        self.listing_result(request.url, source, "robots", status=None, entries=0,
+                            note=f"no_sitemap_found: {reason} ({detail})"[:500])
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        if self.not_modified(response):
+            return
         source, depth = response.meta["source"], response.meta["depth"]
         try:
             sitemap = parse_sitemap(response.body)
         except NotASitemap as exc:
-            yield self.bad_listing(response, source, str(exc), "not_a_sitemap")
+            yield self.bad_listing(response, source, str(exc), exc.reason)
             return
         if sitemap.kind == "index":
             if depth >= MAX_DEPTH:
                 yield self.bad_listing(response, source, f"sitemap index nested deeper than {MAX_DEPTH}",
                                        "sitemap_too_deep")
                 return
-            for url in sitemap.sitemaps:
-                yield self._listing(response.urljoin(url), source, depth=depth + 1)
+            chain = response.meta.get("chain", ())
+            children = [response.urljoin(url) for url in sitemap.sitemaps]
+            loops = [url for url in children if clean_url(url) in chain or clean_url(url) == clean_url(response.url)]
+            if loops:
+                yield self.bad_listing(response, source, f"sitemap index lists itself or a parent: {loops[0]}",
+                                       "sitemap_loop")
+            else:
+                self.listing_result(response.url, source, "sitemap", status=response.status,
+                                    entries=len(children), response=response,
+                                    error=None if children else "empty: no sitemaps in the index")
+            for url in children:
+                if url not in loops:
+                    yield self._listing(url, source, depth=depth + 1, chain=chain)
             return
         self.logger.info("%s: %d URLs in %s", source, len(sitemap.entries), response.url)
+        self.listing_result(response.url, source, "sitemap", status=response.status, entries=len(sitemap.entries),
+                            response=response, error=None if sitemap.entries else "empty: no URLs")
+        cap = self.settings.getint("MONITOR_SITEMAP_MAX_URLS")
+        if cap and len(sitemap.entries) > cap:
+            # A huge sitemap is not a broken one: noted in the ledger, not held against the source's health.
+            self.logger.warning("%s: %s: %d URLs, only the first %d read", source, response.url,
+                                len(sitemap.entries), cap)
+            yield UrlRecord(url=response.url, source=source, status="error", reason="sitemap_limit",
+                            found_via="config", detail=f"{len(sitemap.entries)} URLs, only the first {cap} read")
+            del sitemap.entries[cap:]
         yield from self.article_requests(source, sitemap.entries, response.url)

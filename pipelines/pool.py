@@ -1,0 +1,276 @@
+"""CPU work off the reactor: a pool of worker processes, one per core, started once per crawl.
+
+Extraction (trafilatura) and language detection cost tens of milliseconds of
+CPU per page. Run in the reactor thread, they would stall downloads and use
+one core; here they run in ``MONITOR_WORKERS`` processes (default: one per
+usable core), and the pipelines ``await`` the answer, so the crawl keeps
+downloading while pages are parsed.
+
+How it works: every worker process has its own pipe and its own feeder
+thread in the crawl process. A feeder takes the next task from a shared
+queue, sends it down its pipe and waits for the answer, then completes the
+task's :class:`concurrent.futures.Future` (which the pipeline awaits through
+:func:`asyncio.wrap_future`). Because a feeder knows which task its worker
+holds, a worker that dies (segfault, out of memory, ``os._exit``) fails
+exactly that task with :class:`WorkerCrashed`, and one that takes longer
+than ``MONITOR_WORKER_TIMEOUT`` seconds is killed and fails it with
+:class:`WorkerTimeout`; the feeder then starts a fresh worker and goes on.
+No other page is affected.
+
+Workers are forked from a ``forkserver`` that has already imported the
+worker modules (trafilatura, langdetect, datasketch), so a replacement
+starts in milliseconds and the crawl process, which runs threads, is never
+forked itself. Workers ignore SIGINT and SIGTERM (the crawl decides when to
+stop: Ctrl-C and the scheduler's timeout close it gracefully) and exit when
+their pipe closes, so they never outlive the crawl.
+
+The pool is a Scrapy extension (``EXTENSIONS``) so that every pipeline shares
+the same workers: ``await CpuPool.of(crawler).run(function, *args)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# Modules the forkserver imports once, so that forked workers start warm
+# (trafilatura and langdetect, warmed up on one page; not Scrapy, not datasketch:
+# workers need neither).
+PRELOAD = ["pipelines.warmup"]
+
+
+class WorkerCrashed(Exception):
+    """The worker process died while it held the task (its exit code is in the message)."""
+
+
+class WorkerTimeout(Exception):
+    """The task took longer than the pool's timeout; its worker was killed."""
+
+
+class TaskError(Exception):
+    """The task raised in the worker; the message names the original exception."""
+
+
+def usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _worker_main(conn: Connection) -> None:
+    """Body of a worker process: answer tasks until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(logging.WARNING)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        function, args, kwargs = task
+        try:
+            answer: tuple[bool, Any] = (True, function(*args, **kwargs))
+        except Exception as exc:  # report, never die on a task's exception
+            answer = (False, f"{type(exc).__name__}: {exc}"[:1000])
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+class _Task:
+    __slots__ = ("future", "function", "args", "kwargs")
+
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]):
+        self.future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self.function, self.args, self.kwargs = function, args, kwargs
+
+
+class ProcessPool:
+    """``size`` worker processes, each driven by one feeder thread of this process."""
+
+    def __init__(self, size: int, *, timeout: float, preload: list[str] | None = None):
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.preload = PRELOAD if preload is None else preload
+        self.crashes = 0
+        self.timeouts = 0
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._feeders: list[threading.Thread] = []
+        self._processes: dict[int, BaseProcess] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        self._context = multiprocessing.get_context("forkserver")
+
+    def start(self) -> None:
+        if self._feeders:
+            return
+        self._context.set_forkserver_preload(self.preload)
+        for number in range(self.size):
+            thread = threading.Thread(target=self._feed, args=(number,), name=f"cpu-pool-{number}", daemon=True)
+            thread.start()
+            self._feeders.append(thread)
+        logger.info("cpu pool: %d worker process(es), %.0f s per task at most", self.size, self.timeout)
+
+    def submit(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
+        if self._closed:
+            raise RuntimeError("the cpu pool is closed")
+        self.start()
+        task = _Task(function, args, kwargs)
+        self._tasks.put(task)
+        return task.future
+
+    async def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run ``function(*args, **kwargs)`` in a worker; raise WorkerCrashed/WorkerTimeout/TaskError."""
+        return await asyncio.wrap_future(self.submit(function, *args, **kwargs))
+
+    def close(self) -> None:
+        """Finish the queued tasks, then stop every worker."""
+        if self._closed:
+            return
+        self._closed = True
+        for _ in self._feeders:
+            self._tasks.put(None)
+        for thread in self._feeders:
+            thread.join(timeout=self.timeout + 5)
+        with self._lock:
+            leftover = list(self._processes.values())
+        for process in leftover:  # a feeder that did not finish in time
+            process.kill()
+            process.join(timeout=5)
+        logger.info("cpu pool closed (%d crash(es), %d timeout(s))", self.crashes, self.timeouts)
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [p.pid for p in self._processes.values() if p.pid is not None]
+
+    # -- one feeder thread per worker --------------------------------------------------
+
+    def _spawn(self, number: int) -> tuple[BaseProcess, Connection]:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker_main, args=(child,), name=f"monitor-worker-{number}",
+                                        daemon=True)
+        process.start()
+        child.close()
+        with self._lock:
+            self._processes[number] = process
+        return process, parent
+
+    def _replace(self, number: int) -> tuple[BaseProcess, Connection] | None:
+        """A fresh worker, or None (tried again with the next task) when it cannot start."""
+        try:
+            return self._spawn(number)
+        except Exception as exc:
+            logger.error("cpu pool: cannot start worker %d: %s", number, exc)
+            return None
+
+    def _retire(self, number: int, process: BaseProcess, conn: Connection, *, kill: bool) -> int | None:
+        if kill:
+            process.kill()
+        try:
+            conn.close()
+        except OSError:
+            pass
+        process.join(timeout=5)
+        with self._lock:
+            self._processes.pop(number, None)
+        return process.exitcode
+
+    def _feed(self, number: int) -> None:
+        worker = self._replace(number)  # started with the crawl, not with its first page
+        while True:
+            task = self._tasks.get()
+            if task is None:
+                break
+            if not task.future.set_running_or_notify_cancel():
+                continue
+            try:
+                if worker is None:
+                    worker = self._spawn(number)
+                process, conn = worker
+                conn.send((task.function, task.args, task.kwargs))
+                task.args, task.kwargs = (), {}  # the page's HTML is in the worker now
+                if not conn.poll(self.timeout):
+                    self._retire(number, process, conn, kill=True)
+                    self.timeouts += 1
+                    task.future.set_exception(WorkerTimeout(f"no answer within {self.timeout:g} s"))
+                    worker = self._replace(number)
+                    continue
+                ok, value = conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                code = self._retire(number, *worker, kill=False) if worker else None
+                self.crashes += 1
+                task.future.set_exception(WorkerCrashed(f"worker process exited with code {code}"))
+                worker = self._replace(number)
+                continue
+            except Exception as exc:  # a worker that cannot start, or a task that cannot be pickled
+                task.future.set_exception(TaskError(f"{type(exc).__name__}: {exc}"))
+                continue
+            if ok:
+                task.future.set_result(value)
+            else:
+                task.future.set_exception(TaskError(value))
+        if worker is not None:
+            process, conn = worker
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+            process.join(timeout=5)
+            self._retire(number, process, conn, kill=process.is_alive())
+
+
+class CpuPool:
+    """The crawl's worker pool, shared by the pipelines (an extension, started on spider_opened)."""
+
+    def __init__(self, size: int, timeout: float):
+        self.pool = ProcessPool(size, timeout=timeout)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CpuPool:
+        size = crawler.settings.getint("MONITOR_WORKERS") or usable_cores()
+        extension = cls(size, crawler.settings.getfloat("MONITOR_WORKER_TIMEOUT"))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> CpuPool:
+        pool = crawler.get_extension(cls)
+        if pool is None:
+            raise RuntimeError("pipelines.pool.CpuPool is missing from EXTENSIONS")
+        return pool
+
+    async def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await self.pool.run(function, *args, **kwargs)
+
+    def spider_opened(self, spider: Any) -> None:
+        self.pool.start()
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.pool.close()

@@ -1,0 +1,34 @@
+"""Warm the worker processes up once, in the forkserver, before any worker is forked.
+
+Importing this module reads one small page and detects one language, so
+that everything trafilatura, htmldate, dateparser and langdetect load or
+compile lazily on first use (language profiles, per-locale date regexes) is
+done once, in the forkserver, and shared by every forked worker (copy on
+write) instead of being redone, and held, by each. Only the crawl's
+forkserver imports it (``pipelines.pool.PRELOAD``).
+"""
+
+from __future__ import annotations
+
+from pipelines.extract import read_page
+from pipelines.language import detect_language
+
+_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>Warm-up page</title><meta property="og:type" content="article">
+<meta name="author" content="Warm Up"><meta property="article:published_time" content="2025-02-03T10:00:00Z">
+</head><body><article><h1>Warm-up page</h1><p class="date">Published 3 February 2025, 10:00</p>
+<p>This page is read once by the forkserver of the crawl's worker pool, so that the extraction and
+date-parsing code it runs is loaded and compiled before any worker process is forked.</p>
+<p>Diese Seite wird einmal gelesen, damit die Datumserkennung ihre Tabellen lädt, am 3. Februar 2025.</p>
+<p>Cette page est lue une fois, le 3 février 2025, pour que tout soit prêt avant le premier article.</p>
+</article></body></html>"""
+
+
+def warm_up() -> None:
+    read_page(_PAGE, "http://warm-up.invalid/2025/02/03/page.html")
+    for text in ("This short English sentence is here to load the language profiles of the detector.",
+                 "Diese Seite wird einmal gelesen, damit die Sprachprofile geladen sind."):
+        detect_language(text)
+
+
+warm_up()
