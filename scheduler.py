@@ -18,6 +18,11 @@ counted in ``--status``). Only one scheduler runs per database (a lock file
 next to it). SIGTERM or Ctrl-C: no new crawls, running crawls get
 ``MONITOR_SHUTDOWN_GRACE`` seconds to finish, then they are stopped; a second
 Ctrl-C stops them at once.
+
+Distributed mode (``MONITOR_REDIS_URL`` set, crawler/frontier.py): a job, or
+``--once``, puts the source's feeds, sitemaps and sections into the shared
+Redis frontier instead of starting crawls; ``scrapy crawl`` workers on any
+machine fetch them and ``python -m storage.ingest`` stores the results.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.interval import IntervalTrigger
 
-from crawler import alerts, runner
+from crawler import alerts, frontier, runner
 from crawler import settings as defaults
 from crawler.errors import ConfigError
 from crawler.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
@@ -169,6 +174,8 @@ def run_job(source: str) -> bool:
     except ConfigError:
         logger.error("%s: source %r is not in %s", job_id(source), source, ctx.config.path)
         return False
+    if frontier.redis_url():  # distributed mode: the workers crawl, we only queue the listings
+        return queue_discovery(spiders_for(config_source), [config_source], ctx.settings)
     ok = True
     for spider in spiders_for(config_source):
         if ctx.stopping.is_set():
@@ -187,6 +194,24 @@ def run_job(source: str) -> bool:
             return False
         ok = ok and result.ok and all(run["status"] == "finished" for run in runs)
     return ok
+
+
+def queue_discovery(spiders: list[str], sources: list[Source], settings: CrawlSettings,
+                    out: TextIO | None = None) -> bool:
+    """Distributed mode (``MONITOR_REDIS_URL``): put the sources' listings in the workers' frontier."""
+    queued: dict[str, int] = {}
+    try:
+        for spider in spiders:
+            queued[spider] = frontier.scheduled_discovery(
+                spider, [s for s in sources if spider in spiders_for(s)], settings.db)
+    except Exception:  # Redis down, store unreadable: logged, the next run tries again
+        logger.exception("could not queue the listings of %s for the workers", ", ".join(s.name for s in sources))
+        return False
+    line = f"queued for the workers: {', '.join(f'{s} {n}' for s, n in queued.items())}"
+    logger.info("%s (%s)", line, ", ".join(s.name for s in sources))
+    if out is not None:
+        print(line, file=out)
+    return True
 
 
 def _event(db: str, job: str, event: str, detail: str) -> None:
@@ -360,6 +385,8 @@ def _pid_alive(pid: int | None) -> bool:
 
 def run_once(config: Config, settings: CrawlSettings, out: TextIO) -> int:
     """Every spider once over every source; a summary table; 0 if every crawl finished."""
+    if frontier.redis_url():
+        return 0 if queue_discovery(list(SPIDERS), config.select(None), settings, out) else 1
     rows: list[tuple[dict[str, Any], float]] = []
     failed = 0
     for spider in SPIDERS:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 
@@ -49,14 +49,16 @@ class MonitorContext:
         """Read the config and build the story profiles (raises ConfigError)."""
         from storage import open_db, queries, writes
 
+        from crawler import frontier
+
         settings = self.crawler.settings
         self.config = load_config(settings.get("MONITOR_SOURCES"))
+        if frontier.distributed(settings):  # a worker: no SQLite here, the ingest writes
+            await frontier.load_profiles(self, self.config)
+            return self.config
         db = open_db(settings.get("MONITOR_DB"))
         try:
-            writes.upsert_sources(db, [
-                {"name": s.name, "language": s.language, "feeds": json.dumps(s.feeds),
-                 "sitemaps": json.dumps(s.sitemaps), "sections": json.dumps(s.sections), "every": s.every}
-                for s in self.config.sources])
+            writes.upsert_sources(db, source_rows(self.config))
             for story in self.config.stories:
                 text, text_from = await self._source_text(story)
                 if text is None:
@@ -64,15 +66,8 @@ class MonitorContext:
                 if text is None:
                     logger.warning("story %r: no text for the source article; relevance uses the terms alone",
                                    story.name)
-                self.profiles[story.name] = StoryProfile.build(
-                    name=story.name, url=story.url, language=story.language, terms=story.terms,
-                    since=story.since.isoformat(), text=text)
-                writes.upsert_story(db, {
-                    "name": story.name, "url": story.url, "title": story.title, "language": story.language,
-                    "published": story.published.isoformat() if story.published else None,
-                    "since": story.since.isoformat(), "terms": json.dumps(story.terms, ensure_ascii=False),
-                    **({"text": text, "text_from": text_from} if text_from != "store" else {}),
-                })
+                self.profiles[story.name] = story_profile(story, text)
+                writes.upsert_story(db, story_row(story, text, text_from))
         finally:
             db.close()
         return self.config
@@ -97,6 +92,28 @@ class MonitorContext:
             logger.warning("story %r: no readable text at %s", story.name, story.url)
             return None, "none"
         return found.text, "fetched"
+
+
+def source_rows(config: Config) -> list[dict[str, Any]]:
+    """The ``sources`` rows of a config."""
+    return [{"name": s.name, "language": s.language, "feeds": json.dumps(s.feeds),
+             "sitemaps": json.dumps(s.sitemaps), "sections": json.dumps(s.sections), "every": s.every}
+            for s in config.sources]
+
+
+def story_row(story: Story, text: str | None, text_from: str) -> dict[str, Any]:
+    """The ``stories`` row of a story (its text only when it was not read from the store)."""
+    return {
+        "name": story.name, "url": story.url, "title": story.title, "language": story.language,
+        "published": story.published.isoformat() if story.published else None,
+        "since": story.since.isoformat(), "terms": json.dumps(story.terms, ensure_ascii=False),
+        **({"text": text, "text_from": text_from} if text_from != "store" else {}),
+    }
+
+
+def story_profile(story: Story, text: str | None) -> StoryProfile:
+    return StoryProfile.build(name=story.name, url=story.url, language=story.language, terms=story.terms,
+                              since=story.since.isoformat(), text=text)
 
 
 def _text_of_file(path: Path, url: str) -> str:

@@ -133,6 +133,20 @@ MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000
 # Every name lookup is checked against the address guard (DNS rebinding).
 TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
 
+# --- Distributed mode (crawler/frontier.py, storage/ingest.py) ------------------
+
+# Distributed mode (crawler/frontier.py): the URL of a Redis server, e.g.
+# redis://10.0.0.5:6379/0. When set, `scrapy crawl` is a worker of a shared
+# frontier (scrapy-redis) and pushes its items to `python -m storage.ingest`;
+# empty (the default): one machine, nothing in Redis.
+MONITOR_REDIS_URL = os.environ.get("MONITOR_REDIS_URL", "")
+# A worker whose frontier is empty waits for work for ever (0, a service), or
+# stops after this many seconds with nothing queued and no other worker busy.
+MONITOR_REDIS_IDLE_CLOSE = float(os.environ.get("MONITOR_REDIS_IDLE_CLOSE", "0"))
+# Seconds without a heartbeat after which a worker counts as dead, and the
+# requests it held go back to the frontier for the others.
+MONITOR_REDIS_WORKER_TTL = int(os.environ.get("MONITOR_REDIS_WORKER_TTL", "20"))
+
 # --- Politeness and limits -----------------------------------------------------
 
 USER_AGENT = "followup-monitor/0.1 (+https://github.com/followup-monitor; news coverage research)"
@@ -175,6 +189,10 @@ EXTENSIONS = {
     "crawler.context.MonitorContext": 10,
     "pipelines.pool.CpuPool": 20,
     "pipelines.batch.WriteBatch": 30,
+}
+# Switches to the shared Redis frontier when MONITOR_REDIS_URL is set.
+ADDONS = {
+    "crawler.frontier.DistributedMode": 0,
 }
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {

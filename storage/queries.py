@@ -189,3 +189,29 @@ def job_events(db: Database, job: str | None = None) -> list[dict[str, Any]]:
 
 def running_runs(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT id, spider, source, pid, started FROM crawl_runs WHERE status = 'running'"))
+
+
+def all_settled_urls(db: Database) -> Iterable[str]:
+    """Every URL whose journey ended (as :func:`settled_urls`), for the distributed ledger."""
+    statuses = ", ".join("?" for _ in FINAL_STATUSES)
+    reasons = ", ".join("?" for _ in FINAL_ERROR_REASONS)
+    for row in db.query(
+        f"SELECT url FROM urls WHERE status IN ({statuses}) OR (status = 'error' AND reason IN ({reasons}))",
+        [*FINAL_STATUSES, *FINAL_ERROR_REASONS],
+    ):
+        yield row["url"]
+
+
+def ingested(db: Database, ids: Iterable[str]) -> set[str]:
+    """The subset of distributed-ingest message ``ids`` already committed."""
+    ids = list(ids)
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        found.update(r["id"] for r in db.query(f"SELECT id FROM m9_ingested WHERE id IN ({marks})", chunk))
+    return found
+
+
+def stories(db: Database) -> list[dict[str, Any]]:
+    return list(db.query("SELECT * FROM stories ORDER BY name"))

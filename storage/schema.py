@@ -146,3 +146,9 @@ def m5_scheduler(db: Database) -> None:
     db["crawl_runs"].add_column("log_tail", str)
     db["job_events"].create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
     db["job_events"].create_index(["job", "event"])
+
+
+@migrations()
+def m9_ingested(db: Database) -> None:
+    """Messages of the distributed ingest already committed (storage/ingest.py), so none is stored twice."""
+    db["m9_ingested"].create({"id": str, "ingested_at": str}, pk="id")

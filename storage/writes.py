@@ -365,3 +365,11 @@ def write_batch(
         if counts is not None and run_id is not None:
             db["crawl_runs"].update(run_id, run_count_columns(counts))
     return ids
+
+
+def mark_ingested(db: Database, ids: Iterable[str]) -> None:
+    """Record distributed-ingest messages as committed (inside the batch's transaction)."""
+    with db.atomic():
+        stamp = now()
+        db.conn.executemany("INSERT OR IGNORE INTO m9_ingested (id, ingested_at) VALUES (?, ?)",
+                            [(i, stamp) for i in ids])

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import scrapy
@@ -53,9 +53,13 @@ from crawler.context import MonitorContext
 from crawler.entries import Entry, utc_key
 from crawler.errors import ConfigError
 from crawler.items import ArticleItem, UrlRecord
+from crawler.ledger import Ledger, as_ledger
 from crawler.sources import Source
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
 
@@ -119,24 +123,41 @@ class MonitorSpider(scrapy.Spider):
             logger.error("%s", exc)
             raise CloseSpider("storage_error") from None
         self.since: dt.date | None = config.since
-        from storage import open_db
+        from crawler import frontier
 
         try:
-            self.ledger = open_db(self.settings.get("MONITOR_DB"))
+            self.ledger = frontier.open_ledger(self.settings)
         except StorageError as exc:
             logger.error("%s", exc)
             raise CloseSpider("storage_error") from None
         self.refetch_changed = self.settings.getbool("MONITOR_REFETCH_CHANGED")
         self.unhealthy_after = self.settings.getint("MONITOR_UNHEALTHY_AFTER", 3)
+        self.setup()
+        if frontier.distributed(self.settings):
+            logger.info("%s: worker of the shared frontier; coverage since %s", self.name, self.since)
+            frontier.ready(self)
+            return  # scheduler.py queues the listings (crawler/frontier.py)
         logger.info("%s: %d source(s), coverage since %s", self.name, len(sources), self.since)
         for source in sources:
             for request in self.source_requests(source):
                 yield request
 
     def closed(self, reason: str) -> None:
-        ledger = getattr(self, "ledger", None)
+        ledger = getattr(self, "_ledger", None)
         if ledger is not None:
             ledger.close()
+
+    @property
+    def ledger(self) -> Ledger:
+        """Where settled URLs, listings and discoveries are read and written (crawler/ledger.py)."""
+        return self._ledger
+
+    @ledger.setter
+    def ledger(self, value: Ledger | Database) -> None:
+        self._ledger = as_ledger(value)
+
+    def setup(self) -> None:
+        """Read per-run settings the callbacks need (also in a distributed worker, which builds no start requests)."""
 
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
         raise NotImplementedError
@@ -147,9 +168,7 @@ class MonitorSpider(scrapy.Spider):
                         meta: dict[str, Any] | None = None, dont_filter: bool = True,
                         errback: Any = None) -> scrapy.Request:
         """A request for a feed, sitemap, section or home page, conditional when we fetched it before."""
-        from storage import queries
-
-        etag, modified = queries.listing_validators(self.ledger, url)
+        etag, modified = self.ledger.listing_validators(url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -174,13 +193,11 @@ class MonitorSpider(scrapy.Spider):
                        error: str | None = None, entries: int | None = None,
                        response: Response | None = None, note: str | None = None) -> None:
         """Record one listing fetch (validators on success) and update the source's health."""
-        from storage import writes
-
         etag = modified = None
         if response is not None and error is None:
             etag = response.headers.get("ETag", b"").decode("latin-1") or None
             modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
-        writes.record_listing(self.ledger, url=url, source=source, kind=kind, status=status, error=error,
+        self.ledger.record_listing(url=url, source=source, kind=kind, status=status, error=error,
                               entries=entries, etag=etag, last_modified=modified, note=note,
                               unhealthy_after=self.unhealthy_after)
 
@@ -225,19 +242,17 @@ class MonitorSpider(scrapy.Spider):
                                 found_via=self.found_via, detail=detail)
                 continue
             cleaned.setdefault(url, entry)
-        from storage import queries, writes
-
         dates = {url: key for url, entry in cleaned.items() if (key := utc_key(entry.published))}
-        settled = queries.settled_urls(self.ledger, cleaned)
+        settled = self.ledger.settled(cleaned)
         if settled and self.refetch_changed:
-            changed = queries.changed_entries(self.ledger, {u: dates[u] for u in settled if u in dates})
+            changed = self.ledger.changed_entries({u: dates[u] for u in settled if u in dates})
             if changed:
                 self.crawler.stats.inc_value("monitor/refetch_changed", len(changed))
                 settled -= changed
         if settled:
             self.crawler.stats.inc_value("monitor/already_known", len(settled))
         fetch = [u for u in cleaned if u not in settled]
-        writes.remember_entry_dates(self.ledger, {u: dates[u] for u in fetch if u in dates})
+        self.ledger.remember_entry_dates({u: dates[u] for u in fetch if u in dates})
         for url, entry in cleaned.items():
             if url in settled:
                 continue

@@ -53,9 +53,7 @@ class FeedsSpider(MonitorSpider):
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
         feeds = list(source.feeds)
         if not feeds:
-            from storage import queries
-
-            known = queries.discovered(self.ledger, source.name)
+            known = self.ledger.discovered(source.name)
             if known["feeds"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
                 feeds = known["feeds"]
             else:
@@ -122,9 +120,7 @@ class FeedsSpider(MonitorSpider):
         if meta["probes"]:
             yield self._probe(meta["source"], meta["home"], meta["probes"])
             return
-        from storage import writes
-
-        writes.record_discovery(self.ledger, meta["source"], feeds=[])
+        self.ledger.record_discovery(meta["source"], feeds=[])
         self.logger.warning("%s: no feed on %s (no link rel=alternate, none of %d usual paths)",
                             meta["source"], meta["home"], len(USUAL_FEED_PATHS))
         # A site without a feed is not broken: noted on the home page's listing and the source.
@@ -132,9 +128,7 @@ class FeedsSpider(MonitorSpider):
                             note=f"no_feed_found: no link rel=alternate, none of {len(USUAL_FEED_PATHS)} usual paths")
 
     def _discovered(self, source: str, feeds: list[str], response: Response | None) -> None:
-        from storage import writes
-
-        writes.record_discovery(self.ledger, source, feeds=feeds)
+        self.ledger.record_discovery(source, feeds=feeds)
         self.crawler.stats.inc_value("monitor/feeds_discovered", len(feeds))
         if response is not None:
             self.listing_result(response.url, source, "home", status=response.status, entries=len(feeds))

@@ -36,11 +36,14 @@ class SectionsSpider(MonitorSpider):
     name = "sections"
     found_via = "section"
 
-    def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
+    def setup(self) -> None:
         self.max_depth = max(1, self.settings.getint("MONITOR_SECTIONS_DEPTH", 1))
         self.max_links = max(1, self.settings.getint("MONITOR_SECTIONS_MAX_LINKS", 300))
         self.max_pages = max(1, self.settings.getint("MONITOR_SECTIONS_MAX_PAGES", 1000))
         self.fetched: Counter[str] = getattr(self, "fetched", Counter())
+
+    def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
+        self.setup()
         for url in source.sections:
             yield self.listing_request(url, source.name, kind="section", callback=self.parse_section,
                                        meta={"depth": 0})

@@ -36,9 +36,7 @@ class SitemapsSpider(MonitorSpider):
         sitemaps = list(source.sitemaps)
         discover = False
         if not sitemaps:
-            from storage import queries
-
-            known = queries.discovered(self.ledger, source.name)
+            known = self.ledger.discovered(source.name)
             if known["sitemaps"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
                 sitemaps = known["sitemaps"]
             else:
@@ -63,9 +61,7 @@ class SitemapsSpider(MonitorSpider):
         text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
         found = [response.urljoin(url) for url in robots_sitemaps(text)]
         if response.meta.get("discover"):
-            from storage import writes
-
-            writes.record_discovery(self.ledger, source, sitemaps=found)
+            self.ledger.record_discovery(source, sitemaps=found)
             self.logger.info("%s: sitemaps in %s: %s", source, response.url, ", ".join(found) or "none")
             # Not every site has a sitemap: a note on the listing, not a failure of the source.
             self.listing_result(response.url, source, "robots", status=response.status, entries=len(found),
@@ -75,12 +71,10 @@ class SitemapsSpider(MonitorSpider):
 
     def discovery_failed(self, failure: Failure) -> None:
         """No readable robots.txt while looking for sitemaps: noted on the listing, not held against the source."""
-        from storage import writes
-
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
         source = request.meta["source"]
-        writes.record_discovery(self.ledger, source, sitemaps=[])
+        self.ledger.record_discovery(source, sitemaps=[])
         self.logger.info("%s: no sitemap found, %s: %s", source, request.url, detail)
         self.listing_result(request.url, source, "robots", status=None, entries=0,
                             note=f"no_sitemap_found: {reason} ({detail})"[:500])
