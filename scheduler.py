@@ -254,7 +254,7 @@ def _listen(scheduler: BackgroundScheduler, ctx: _Context) -> None:
                f"due {event.scheduled_run_time.isoformat(timespec='seconds')}")
 
     def ran(event: JobExecutionEvent) -> None:
-        if event.job_id in ctx.catch_up and event.scheduled_run_time < ctx.started_at:
+        if event.job_id in ctx.catch_up and event.scheduled_run_time <= ctx.started_at:
             count = ctx.catch_up.pop(event.job_id)
             _event(ctx.settings.db, event.job_id, "catch_up",
                    f"one run for {count} run(s) missed while the scheduler was down")
@@ -283,6 +283,8 @@ def sync_jobs(scheduler: BackgroundScheduler, ctx: _Context) -> int:
                 missed = 1 + int((now - old.next_run_time).total_seconds() // every)
                 ctx.catch_up[jid] = missed
                 logger.info("%s: %d run(s) due while the scheduler was down; one catch-up run now", jid, missed)
+                # Due now, whatever the downtime: a run older than the misfire grace would be dropped.
+                scheduler.modify_job(jid, next_run_time=now)
             if old.kwargs != {"source": source.name} or old.func_ref != JOB_FUNC:
                 scheduler.modify_job(jid, func=JOB_FUNC, kwargs={"source": source.name})
             continue
