@@ -309,7 +309,7 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     global _context
     store = open_db(settings.db)
     try:
-        stale = writes.close_stale_runs(store, pid_alive=_pid_alive)
+        stale = writes.close_stale_runs(store, pid_alive=runner.pid_alive)
         alive = queries.running_runs(store)
     finally:
         store.close()
@@ -368,18 +368,6 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     _context = None
     logger.info("scheduler stopped")
     return 0
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # --- --once ----------------------------------------------------------------------------

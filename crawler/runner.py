@@ -43,6 +43,19 @@ TAIL_LINES = 40
 TAIL_LINE_CHARS = 500
 
 
+
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process with this id runs on this machine (a crawl recorded as running, a lock holder)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
 @dataclass(frozen=True)
 class CrawlSettings:
     sources: str

@@ -29,6 +29,7 @@ from scrapy.utils.defer import _schedule_coro
 from twisted.internet import task
 
 from crawler.items import ArticleItem, UrlRecord
+from crawler.runner import pid_alive
 from pipelines import textsig
 from pipelines.batch import WriteBatch
 from pipelines.drops import Skipped, StorageUnavailable
@@ -90,7 +91,7 @@ class StorePipeline:
             self.db = open_db(path)
             limit_size(self.db, self.crawler.settings.getint("MONITOR_DB_MAX_PAGES"))
             spider = self.crawler.spider
-            writes.close_stale_runs(self.db, pid_alive=_pid_alive)
+            writes.close_stale_runs(self.db, pid_alive=pid_alive)
             self.run_id = writes.start_run(self.db, spider=spider.name if spider else "?",
                                            source=getattr(spider, "source", None), pid=os.getpid())
         except (StorageError, sqlite3.Error) as exc:
@@ -319,18 +320,6 @@ def _date_key(value: str) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment.isoformat()
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _url_of(item: Any) -> str:

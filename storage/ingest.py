@@ -51,7 +51,8 @@ from pipelines.batch import WriteBatch
 from pipelines.dedup import DedupPipeline
 from pipelines.drops import Skipped
 from pipelines.profile import StoryProfile
-from pipelines.store import StorePipeline, _pid_alive
+from crawler.runner import pid_alive
+from pipelines.store import StorePipeline
 from storage import StorageError, queries, writes
 
 logger = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ class Ingest:
             return
         holder = (self.server.get(LOCK_KEY) or b"").decode()
         host, _, pid = holder.rpartition(":")
-        if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+        if host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid)):
             logger.warning("taking over from ingest %s, which is no longer running", holder)
             self.server.set(LOCK_KEY, self.owner, ex=LOCK_SECONDS)
             return
