@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 
+from crawler.components import extension_of
 from crawler.sources import Config, Story, load_config
 from pipelines.extract import extract_article
 from pipelines.profile import StoryProfile
@@ -40,10 +41,7 @@ class MonitorContext:
 
     @classmethod
     def of(cls, crawler: Crawler) -> MonitorContext:
-        context = crawler.get_extension(cls)
-        if context is None:
-            raise RuntimeError("crawler.context.MonitorContext is missing from EXTENSIONS")
-        return context
+        return extension_of(crawler, cls)
 
     async def load(self) -> Config:
         """Read the config and build the story profiles (raises ConfigError)."""

@@ -24,6 +24,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from crawler.components import extension_of
 from pipelines.dedup import Candidate, Index, MemoryIndex
 
 if TYPE_CHECKING:
@@ -45,10 +46,7 @@ class WriteBatch:
 
     @classmethod
     def of(cls, crawler: Crawler) -> WriteBatch:
-        batch = crawler.get_extension(cls)
-        if batch is None:
-            raise RuntimeError("pipelines.batch.WriteBatch is missing from EXTENSIONS")
-        return batch
+        return extension_of(crawler, cls)
 
     def _reset(self) -> None:
         self.operations: list[Operation] = []

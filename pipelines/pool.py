@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
+from crawler.components import extension_of
+
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
@@ -266,10 +268,7 @@ class CpuPool:
 
     @classmethod
     def of(cls, crawler: Crawler) -> CpuPool:
-        pool = crawler.get_extension(cls)
-        if pool is None:
-            raise RuntimeError("pipelines.pool.CpuPool is missing from EXTENSIONS")
-        return pool
+        return extension_of(crawler, cls)
 
     async def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await self.pool.run(function, *args, **kwargs)
