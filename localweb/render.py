@@ -163,7 +163,8 @@ def _display_date(when: datetime, language: str) -> str:
     return f"{month} {when.day}, {when.year} {hm}"
 
 
-def _http_date(when: datetime) -> str:
+def http_date(when: datetime) -> str:
+    """An RFC 7231 date for Last-Modified headers."""
     return format_datetime(when.astimezone(timezone.utc), usegmt=True)
 
 
@@ -350,7 +351,6 @@ def render_list_page(
 ) -> bytes:
     """A list page (home, section, archive): ``og:type`` website, links with teasers."""
     url = base_url + path
-    chrome = _CHROME[outlet.language]
     items = []
     for page in pages:
         when = published_at(page)
@@ -607,7 +607,3 @@ def related_pages(page: Page, candidates: list[Page], count: int = 3) -> list[Pa
     readable.sort(key=lambda other: is_tech(other) != is_tech(page))  # stable: keeps order
     return readable[:count]
 
-
-def http_date(when: datetime) -> str:
-    """An RFC 7231 date for Last-Modified headers."""
-    return _http_date(when)
