@@ -46,6 +46,7 @@ ARTICLE_COLUMNS = (
     "url", "canonical_url", "source", "story", "title", "author", "text", "language", "language_reason",
     "published", "published_from", "label", "score", "matched", "signals", "duplicate_of",
     "duplicate_similarity", "text_hash", "found_via", "sitename",
+    "charset", "charset_suspect", "replacement_ratio",
 )
 
 
