@@ -33,6 +33,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -103,7 +104,7 @@ def decode_page(body: bytes, *, content_type: str | None, used: str, text: str) 
     if not declared and used in LATIN_LEGACY and not _binary(body):
         lang = _declared_lang(body)
         best, decoded = _best_fit(body, list(dict.fromkeys([WESTERN, CENTRAL, used])), lang)
-        if decoded != text:
+        if best != used and decoded != text:
             return _chosen(decoded, best, "guess_replaced", f"{said}; guessed {used}, {best} fits better")
     return _checked(text, used)
 
@@ -114,11 +115,7 @@ def fit(text: str, lang: str | None = None) -> float:
     A symbol or U+FFFD between two letters (``Ã©``, ``tr¾s``) counts as a
     letter no alphabet has. Text without accented letters fits perfectly.
     """
-    letters: dict[str, int] = {}
-    for char in text:
-        if char >= "\u00c0" and (char.isalpha() or char == "\ufffd"):
-            key = char.lower()
-            letters[key] = letters.get(key, 0) + 1
+    letters = Counter(char.lower() for char in _ACCENTED.findall(text) if char.isalpha() or char == "\ufffd")
     bad = len(_SYMBOL_IN_WORD.findall(text))
     total = sum(letters.values()) + bad
     if not total:
@@ -128,6 +125,7 @@ def fit(text: str, lang: str | None = None) -> float:
     return covered / total
 
 
+_ACCENTED = re.compile(r"[^\u0000-\u00bf]")
 _SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[\u0080-\u00bf\u2013-\u203a\u20ac\u2122\ufffd]+(?=[^\W\d_])")
 
 
