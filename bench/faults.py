@@ -15,7 +15,8 @@ The last line printed is one JSON object: ``pages``, ``faulty``, ``classes``,
 ``crashes`` (tracebacks or abnormal ends, kills excluded), ``good_stored``,
 ``good_expected``, ``accounted`` (stored + skipped with a reason + failed with
 a reason), ``duplicates``, ``integrity``, ``kills``, ``peak_rss_mb`` (largest
-crawl process), ``seconds``, ``pages_per_s`` and ``baseline_pages_per_s``.
+crawl process), ``seconds``, ``pages_per_s`` and ``baseline_pages_per_s``;
+``charset_suspect`` counts the stored articles per charset code.
 """
 
 from __future__ import annotations
@@ -143,6 +144,8 @@ def main() -> int:
         integrity_ok &= conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         ledger = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT url, status, reason FROM urls")}
         articles = [r[0] for r in conn.execute("SELECT url FROM articles")]
+        charset_suspect = dict(conn.execute("SELECT charset_suspect, count(*) FROM articles"
+                                            " WHERE charset_suspect IS NOT NULL GROUP BY 1").fetchall())
         conn.close()
         lost += len(before - set(articles))
         stored = set(articles)
@@ -170,7 +173,7 @@ def main() -> int:
             "good_stored": good_stored, "good_expected": len(expected), "accounted": accounted,
             "lost_after_kill": lost, "duplicates": len(articles) - len(stored),
             "integrity": "ok" if integrity_ok else "FAILED", "kills": kills,
-            "canary_hits": web.canary_hits, "secret_in_db": secret_leaked,
+            "canary_hits": web.canary_hits, "secret_in_db": secret_leaked, "charset_suspect": charset_suspect,
             "peak_rss_mb": round(peak_kb / 1024, 1), "seconds": round(seconds, 1),
             "pages_per_s": round(len(listed) / seconds, 1), "baseline_pages_per_s": round(baseline_rate, 1),
             "speed_ratio": round(len(listed) / seconds / baseline_rate, 2), "seed": seed,

@@ -54,7 +54,7 @@ class MonitorContext:
         if frontier.distributed(settings):  # a worker: no SQLite here, the ingest writes
             await frontier.load_profiles(self, self.config)
             return self.config
-        db = open_db(settings.get("MONITOR_DB"))
+        db = open_db(settings.get("MONITOR_DB"), busy_timeout=settings.getfloat("MONITOR_BUSY_TIMEOUT"))
         try:
             writes.upsert_sources(db, source_rows(self.config))
             for story in self.config.stories:

@@ -394,7 +394,9 @@ def open_ledger(settings: BaseSettings) -> Any:
     from crawler.ledger import RedisLedger, SqliteLedger
 
     url = redis_url(settings)
-    return RedisLedger(url) if url else SqliteLedger(str(settings.get("MONITOR_DB")))
+    if url:
+        return RedisLedger(url)
+    return SqliteLedger(str(settings.get("MONITOR_DB")), busy_timeout=settings.getfloat("MONITOR_BUSY_TIMEOUT"))
 
 
 def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | None = None) -> int:

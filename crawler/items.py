@@ -24,6 +24,9 @@ class ArticleItem:
     entry_summary: str | None = None
     entry_published: str | None = None  # ISO 8601
     entry_language: str | None = None
+    charset: str | None = None  # codec the page was decoded with (crawler/charset.py)
+    charset_suspect: str | None = None  # why that decoding is doubtful or was corrected; None when clean
+    replacement_ratio: float | None = None  # share of U+FFFD among the page's characters
     # Filled by pipelines/extract.
     title: str | None = None
     text: str | None = None

@@ -127,6 +127,9 @@ MONITOR_RETRY_AFTER_MAX = float(os.environ.get("MONITOR_RETRY_AFTER_MAX", "30"))
 # Largest size of the store in SQLite pages (PRAGMA max_page_count; 4 KiB
 # each); a write past it closes the crawl with storage_error. 0: no limit.
 MONITOR_DB_MAX_PAGES = int(os.environ.get("MONITOR_DB_MAX_PAGES", "0"))
+# Seconds a crawl's write waits for another process's write lock on the store
+# (SQLite busy timeout); past it the crawl closes with storage_error.
+MONITOR_BUSY_TIMEOUT = float(os.environ.get("MONITOR_BUSY_TIMEOUT", "30"))
 # Most URLs read from one sitemap (the sitemaps.org protocol allows 50,000);
 # the rest are left out and the sitemap gets reason sitemap_limit.
 MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000"))

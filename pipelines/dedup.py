@@ -137,7 +137,8 @@ class DedupPipeline:
         from storage import StorageError, open_db
 
         try:
-            self.db = open_db(self.crawler.settings.get("MONITOR_DB"))
+            self.db = open_db(self.crawler.settings.get("MONITOR_DB"),
+                              busy_timeout=self.crawler.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
         except StorageError as exc:  # the store pipeline closes the crawl with storage_error
             logging.getLogger(__name__).error("%s", exc)
 

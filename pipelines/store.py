@@ -46,6 +46,7 @@ ARTICLE_COLUMNS = (
     "url", "canonical_url", "source", "story", "title", "author", "text", "language", "language_reason",
     "published", "published_from", "label", "score", "matched", "signals", "duplicate_of",
     "duplicate_similarity", "text_hash", "found_via", "sitename",
+    "charset", "charset_suspect", "replacement_ratio",
 )
 
 
@@ -88,7 +89,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         path = self.crawler.settings.get("MONITOR_DB")
         try:
-            self.db = open_db(path)
+            self.db = open_db(path, busy_timeout=self.crawler.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
             limit_size(self.db, self.crawler.settings.getint("MONITOR_DB_MAX_PAGES"))
             spider = self.crawler.spider
             writes.close_stale_runs(self.db, pid_alive=pid_alive)
@@ -119,7 +120,8 @@ class StorePipeline:
         """The first write failure closes the crawl with ``storage_error``; later items are left for the next run."""
         if self.storage_failure is not None:
             return
-        self.storage_failure = str(exc)[:300]
+        self.storage_failure = _failure_message(exc, path=str(self.crawler.settings.get("MONITOR_DB")),
+                                                busy_timeout=self.crawler.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
         logger.error("the store cannot be written, closing the crawl: %s", self.storage_failure)
         stats = self.crawler.stats
         if stats is not None:
@@ -320,6 +322,17 @@ def _date_key(value: str) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment.isoformat()
+
+
+def _failure_message(exc: BaseException, *, path: str, busy_timeout: float) -> str:
+    """What went wrong, naming the store, and for a lock the setting that bounds the wait."""
+    message = str(exc)
+    if path not in message:
+        message = f"{path}: {message}"
+    if "locked" in message:
+        message += (f" (another process held the write lock longer than MONITOR_BUSY_TIMEOUT={busy_timeout:g}s;"
+                    " the unwritten pages are fetched again by the next run)")
+    return message[:500]
 
 
 def _url_of(item: Any) -> str:

@@ -54,23 +54,26 @@ class _Store(Database):
                 raise
 
 
-def open_db(path: str | Path, *, readonly: bool = False) -> Database:
+def open_db(path: str | Path, *, readonly: bool = False, busy_timeout: float | None = None) -> Database:
     """Open the SQLite store at ``path``, creating and migrating it if needed.
 
     WAL mode lets Datasette read while a crawl writes; ``synchronous=FULL``
     makes every committed transaction survive a power cut; the busy timeout
-    lets two writers (a crawl and a manual run) take turns instead of failing.
+    (``busy_timeout`` seconds, default 30) lets two writers (a crawl and a
+    manual run) take turns instead of failing: a write waits that long for
+    the lock, then fails with "database is locked".
     """
     path = Path(path)
+    timeout_ms = BUSY_TIMEOUT_MS if busy_timeout is None else max(0, int(busy_timeout * 1000))
     try:
         if readonly:
             conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             db = Database(conn)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            db.execute(f"PRAGMA busy_timeout = {timeout_ms}")
             return db
         path.parent.mkdir(parents=True, exist_ok=True)
         db = _Store(path)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         db.enable_wal()
         db.execute("PRAGMA synchronous = FULL")
         db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")

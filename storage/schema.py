@@ -152,3 +152,13 @@ def m5_scheduler(db: Database) -> None:
 def m9_ingested(db: Database) -> None:
     """Messages of the distributed ingest already committed (storage/ingest.py), so none is stored twice."""
     db["m9_ingested"].create({"id": str, "ingested_at": str}, pk="id")
+
+
+@migrations()
+def m7b_charset(db: Database) -> None:
+    """How each article's page was decoded (crawler/charset.py): the codec, a
+    ``charset_suspect`` code when the declared or guessed charset was wrong or
+    the text still has unreadable characters, and the share of U+FFFD."""
+    db["articles"].add_column("charset", str)
+    db["articles"].add_column("charset_suspect", str)
+    db["articles"].add_column("replacement_ratio", float)

@@ -49,6 +49,7 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
+from crawler.charset import decode_response
 from crawler.context import MonitorContext
 from crawler.entries import Entry, utc_key
 from crawler.errors import ConfigError
@@ -271,12 +272,19 @@ class MonitorSpider(scrapy.Spider):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
             return UrlRecord(url=response.url, source=source, status="skipped", reason="not_html",
                              found_via=self.found_via, detail=content_type or "no Content-Type")
+        decoded = decode_response(response)  # Scrapy's decoding, or a better one when the charset is wrong
+        if decoded.suspect:
+            self.crawler.stats.inc_value(f"monitor/charset_suspect/{decoded.suspect}")
+            logger.info("charset suspect (%s) %s: %s", decoded.suspect, response.url, decoded.note)
         return ArticleItem(
             url=clean_url(response.url),
             discovered_url=response.meta["discovered_url"],
             source=source,
             found_via=self.found_via,
-            html=response.text,
+            html=decoded.text,
+            charset=decoded.charset,
+            charset_suspect=decoded.suspect,
+            replacement_ratio=decoded.replacement_ratio,
             http_status=response.status,
             entry_title=entry.title,
             entry_summary=entry.summary,

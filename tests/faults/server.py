@@ -134,6 +134,7 @@ ARTICLE_FAULTS: dict[str, Fault] = {f.name: f for f in [
     Fault("unclosed-tags", "main", ("followup",), status="stored", stored=True),
     Fault("latin1-no-charset", "main", ("followup",), status="stored", stored=True),
     Fault("utf8-header-latin1-body", "main", ("followup",), status="stored", stored=True),
+    Fault("latin1-header-utf8-body", "main", ("followup",), status="stored", stored=True),
     Fault("bogus-charset", "main", ("followup",), status="stored", stored=True),
     Fault("utf16-bom", "main", ("followup",), status="stored", stored=True),
     Fault("meta-header-conflict", "main", ("followup",), status="stored", stored=True),
@@ -354,6 +355,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         elif name == "utf8-header-latin1-body":
             self.send(200, good_html(f"mislabelled-{key}", charset=None, extra_body="<p>Réaction à Paris.</p>")
                       .encode("latin-1"), content_type="text/html; charset=utf-8")
+        elif name == "latin1-header-utf8-body":
+            self.send(200, good_html(f"utf8-{key}", charset=None, extra_body="<p>Réaction à Paris, déjà.</p>")
+                      .encode("utf-8"), content_type="text/html; charset=iso-8859-1")
         elif name == "bogus-charset":
             self.send(200, good_html(f"bogus-{key}", charset="x-no-such-charset").encode("utf-8"),
                       content_type="text/html; charset=x-no-such-charset")

@@ -82,14 +82,30 @@ def test_tracking_parameters_fragments_and_query_order_make_one_row(catalogue_cr
 
 def test_mislabelled_charsets_are_decoded(catalogue_crawl):
     with catalogue_crawl.db() as db:
-        text = {r["url"].split("/f/")[1]: r["text"] for r in
-                db.execute("SELECT url, text FROM articles WHERE url LIKE '%/f/%'")}
-    # No charset anywhere: Scrapy 2.19 guesses (charset_normalizer), and may take
-    # latin-1 for its Central-European cousin cp1250 (à → ŕ); é and è survive.
-    assert "Paris, été." in text["latin1-no-charset/1"]
+        rows = {r["url"].split("/f/")[1]: r for r in
+                db.execute("SELECT url, text, charset, charset_suspect, replacement_ratio FROM articles"
+                           " WHERE url LIKE '%/f/%'")}
+    text = {key: row["text"] for key, row in rows.items()}
+    flags = {key: (row["charset"], row["charset_suspect"]) for key, row in rows.items() if "charset" in key
+             or key.startswith(("latin1", "utf8", "utf16", "meta"))}
+    # No charset anywhere: Scrapy 2.19 guesses (charset_normalizer) and takes
+    # latin-1 for cp1250 or cp1257 (à → ŕ, ą); crawler/charset.py puts it right.
+    assert "Réaction à Paris, été." in text["latin1-no-charset/1"]
+    assert flags["latin1-no-charset/1"] in (("cp1252", "guess_replaced"), ("cp1252", None))
+    # A latin-1 body under "charset=utf-8": windows-1252, not U+FFFD.
+    assert "Réaction à Paris." in text["utf8-header-latin1-body/1"]
+    assert flags["utf8-header-latin1-body/1"] == ("cp1252", "not_utf8")
+    # A UTF-8 body under "charset=iso-8859-1": UTF-8, not "RÃ©action".
+    assert "Réaction à Paris, déjà." in text["latin1-header-utf8-body/1"]
+    assert flags["latin1-header-utf8-body/1"] == ("utf-8", "utf8_mislabelled")
+    # Right in the end, or pure ASCII: left alone.
     assert "Déjà vu." in text["meta-header-conflict/1"]
+    assert flags["meta-header-conflict/1"] == ("utf-8", None)
     assert "DeepSeek" in text["utf16-bom/1"]
-    assert "\x00" not in "".join(text.values())
+    assert flags["utf16-bom/1"] == ("utf-16-le", None)
+    assert flags["bogus-charset/1"][1] is None
+    assert "\ufffd" not in "".join(text.values()) and "\x00" not in "".join(text.values())
+    assert {row["replacement_ratio"] for row in rows.values()} == {0.0}
 
 
 def test_decompression_and_size_limits_are_logged_as_warnings(catalogue_crawl):

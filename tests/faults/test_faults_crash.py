@@ -17,6 +17,8 @@ def _snapshot(path):
     conn = sqlite3.connect(path)
     try:
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone():
+            return check, [], set()  # killed while the store was being created (migrations are atomic)
         urls = [r[0] for r in conn.execute("SELECT url FROM articles")]
         stored = {r[0] for r in conn.execute("SELECT url FROM urls WHERE status = 'stored'")}
     finally:
