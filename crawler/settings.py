@@ -56,6 +56,9 @@ MONITOR_WORKERS = int(os.environ.get("MONITOR_WORKERS", "0"))
 # Seconds a worker may spend on one page before it is killed and replaced
 # (the page gets reason extract_timeout; a crashed worker gives extract_crash).
 MONITOR_WORKER_TIMEOUT = float(os.environ.get("MONITOR_WORKER_TIMEOUT", "60"))
+# A worker is replaced by a fresh one (forked in milliseconds) after this many
+# tasks, so memory it copied or fragmented is given back; 0 = never.
+MONITOR_WORKER_MAX_TASKS = int(os.environ.get("MONITOR_WORKER_MAX_TASKS", "200"))
 # Writes (articles, ledger rows, run counts) are queued and written in one
 # transaction when this many are waiting...
 MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "200"))
