@@ -210,6 +210,10 @@ def timed_run(command: list[str], *, cwd: Path, env: dict[str, str], log_path: P
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     cpu = sum(v for k, v in CPU_SECONDS.items() if k > 0)
+    roles: dict[str, float] = {}
+    for (role, pid) in PEAK_PSS:
+        roles[role] = roles.get(role, 0.0) + CPU_SECONDS.get(pid, 0.0)
+    log("CPU seconds by role: " + ", ".join(f"{role} {cpu:.1f}" for role, cpu in sorted(roles.items())))
     peaks = sorted(PEAK_PSS.items(), key=lambda kv: -kv[1])[:6]
     log("peak PSS by process: " + ", ".join(f"{role} {pid} {kb / 1024:.0f} MB" for (role, pid), kb in peaks))
     LAST_CPU[command[0]] = cpu

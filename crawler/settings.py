@@ -193,6 +193,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ResolvedAddressGuard": 570,
 }
 EXTENSIONS = {
+    "crawler.memory.AllocatorTuning": 0,
     "crawler.context.MonitorContext": 10,
     "pipelines.pool.CpuPool": 20,
     "pipelines.batch.WriteBatch": 30,
