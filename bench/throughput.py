@@ -146,6 +146,7 @@ def bare(pages: list[bytes]) -> float:
 
 CPU_SECONDS: dict[int, float] = {}  # pid → latest utime+stime seen
 LAST_CPU: dict[str, float] = {}  # command → CPU seconds of its last run
+PEAK_PSS: dict[tuple[str, int], int] = {}  # (role, pid) → peak PSS in kB during the last run
 
 
 def tree_memory_kb(root: int) -> tuple[int, int]:
@@ -184,6 +185,8 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
         for line in rollup.splitlines():
             if line.startswith("Pss:"):
                 pss += int(line.split()[1])
+                role = "crawl" if pid == root else ("forkserver" if parents.get(pid) == root else "worker")
+                PEAK_PSS[(role, pid)] = max(PEAK_PSS.get((role, pid), 0), int(line.split()[1]))
             elif line.startswith("Rss:"):
                 rss += int(line.split()[1])
     return pss, rss
@@ -196,6 +199,7 @@ def timed_run(command: list[str], *, cwd: Path, env: dict[str, str], log_path: P
     not depend on what else the machine runs meanwhile.
     """
     CPU_SECONDS.clear()
+    PEAK_PSS.clear()
     with log_path.open("w") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -206,6 +210,12 @@ def timed_run(command: list[str], *, cwd: Path, env: dict[str, str], log_path: P
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     cpu = sum(v for k, v in CPU_SECONDS.items() if k > 0)
+    roles: dict[str, float] = {}
+    for (role, pid) in PEAK_PSS:
+        roles[role] = roles.get(role, 0.0) + CPU_SECONDS.get(pid, 0.0)
+    log("CPU seconds by role: " + ", ".join(f"{role} {cpu:.1f}" for role, cpu in sorted(roles.items())))
+    peaks = sorted(PEAK_PSS.items(), key=lambda kv: -kv[1])[:6]
+    log("peak PSS by process: " + ", ".join(f"{role} {pid} {kb / 1024:.0f} MB" for (role, pid), kb in peaks))
     LAST_CPU[command[0]] = cpu
     log(f"{Path(command[0]).name} {command[1] if len(command) > 1 else ''}: {seconds:.1f} s wall, "
         f"~{cpu:.1f} s CPU in its processes, load average {os.getloadavg()[0]:.1f}")
@@ -246,7 +256,7 @@ def ours(servers: list[Outlet], work: Path, project: Path) -> tuple[float, float
                "-s", "AUTOTHROTTLE_ENABLED=False"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("MONITOR_")}
     if os.environ.get("PYSPY"):  # profiling run: py-spy samples every process of the crawl
-        command = [os.environ["PYSPY"], "record", "--subprocesses", "--idle", "-r", "50", "-f", "raw",
+        command = [os.environ["PYSPY"], "record", "--subprocesses", "-r", "50", "-f", "raw",
                    "-o", str(work / "ours.pyspy.txt"), "--", *command]
     seconds, peak_pss, peak_rss = timed_run(command, cwd=project, env=env, log_path=work / "ours.log")
     from storage import open_db

@@ -26,6 +26,7 @@ import trafilatura
 
 from crawler.items import ArticleItem
 from pipelines.language import detect_language
+from pipelines.pagemeta import read_metadata
 from pipelines.jsonl import read_lines, write_line
 
 if TYPE_CHECKING:
@@ -84,15 +85,27 @@ def looks_like_listing(html: str, *, url: str, page_type: str | None) -> bool:
     return not date_from_url(url) and not _JSONLD_ARTICLE_RE.search(html)
 
 
-def extract_article(html: str, *, url: str, favor_precision: bool = False) -> Extracted | None:
-    """Main text and metadata of ``html``, or ``None`` when nothing readable is there."""
+def extract_article(html: str, *, url: str, favor_precision: bool = False, want_date: bool = True,
+                    fast: bool = True) -> Extracted | None:
+    """Main text and metadata of ``html``, or ``None`` when nothing readable is there.
+
+    The metadata is what the page declares (:mod:`pipelines.pagemeta`); its
+    date is searched in the text only if ``want_date`` (the caller has none
+    from a feed or sitemap). ``fast`` skips trafilatura's second opinion
+    (readability and jusText) on pages where its own pass finds little.
+    """
     if not html or not html.strip():
         return None
     try:
+        tree = trafilatura.load_html(html)
+        if tree is None:
+            return None
+        meta = read_metadata(tree, url=url, want_date=want_date)
         doc = trafilatura.bare_extraction(
-            html,
+            tree,
             url=url,
-            with_metadata=True,
+            fast=fast,
+            with_metadata=False,
             include_comments=False,
             include_tables=True,
             favor_precision=favor_precision,
@@ -107,21 +120,21 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False) -> Ex
     if not text:
         return None
     return Extracted(
-        title=fields.get("title") or None,
+        title=meta.title,
         text=text,
-        author=fields.get("author") or None,
-        published=fields.get("date") or None,
-        canonical_url=fields.get("url") or None,
-        sitename=fields.get("sitename") or None,
-        description=fields.get("description") or None,
-        page_type=(fields.get("pagetype") or None),
+        author=meta.author,
+        published=meta.published,
+        canonical_url=meta.canonical_url,
+        sitename=meta.sitename,
+        description=meta.description,
+        page_type=meta.page_type,
         html_lang=declared_language(html),
     )
 
 
-def read_page(html: str, url: str) -> tuple[Extracted | None, bool]:
+def read_page(html: str, url: str, *, want_date: bool = True, fallback: bool = False) -> tuple[Extracted | None, bool]:
     """What a worker process does with a page: extract it, and tell whether it is a listing."""
-    found = extract_article(html, url=url)
+    found = extract_article(html, url=url, want_date=want_date, fast=not fallback)
     return found, found is not None and looks_like_listing(html, url=url, page_type=found.page_type)
 
 
@@ -132,13 +145,15 @@ class ExtractPipeline:
     (:mod:`pipelines.pool`); the reactor goes on downloading meanwhile.
     """
 
-    def __init__(self, crawler: Crawler, min_text_chars: int):
+    def __init__(self, crawler: Crawler, min_text_chars: int, fallback: bool):
         self.crawler = crawler
         self.min_text_chars = min_text_chars
+        self.fallback = fallback
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler, min_text_chars=crawler.settings.getint("MONITOR_MIN_TEXT_CHARS"))
+        return cls(crawler, min_text_chars=crawler.settings.getint("MONITOR_MIN_TEXT_CHARS"),
+                   fallback=crawler.settings.getbool("MONITOR_EXTRACT_FALLBACK"))
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
@@ -150,7 +165,9 @@ class ExtractPipeline:
         html, item.html = item.html or "", None  # raw HTML never travels further
         if not html.strip():
             raise EmptyBody(f"empty body: {item.url}")
-        future = CpuPool.of(self.crawler).pool.submit(read_page, html, item.url)
+        # The page's own date is searched only when the feed or sitemap gave none.
+        future = CpuPool.of(self.crawler).pool.submit(read_page, html, item.url, want_date=not item.entry_published,
+                                                      fallback=self.fallback)
         del html  # held by the pool until a worker has it, then gone
         try:
             found, listing = await asyncio.wrap_future(future)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DetectorFactory.seed = 0
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 1500  # 989 of 990 pages of bench/extraction.py get the same answer as with 3000, for 2/3 of the CPU
 MIN_CHARS = 40
 MIN_PROBABILITY = 0.70
 

@@ -15,7 +15,10 @@ holds, a worker that dies (segfault, out of memory, ``os._exit``) fails
 exactly that task with :class:`WorkerCrashed`, and one that takes longer
 than ``MONITOR_WORKER_TIMEOUT`` seconds is killed and fails it with
 :class:`WorkerTimeout`; the feeder then starts a fresh worker and goes on.
-No other page is affected.
+No other page is affected. A worker is also replaced, between two tasks,
+after ``MONITOR_WORKER_MAX_TASKS`` tasks: what it has copied from the
+forkserver and what its allocator keeps go with it, so the pool's memory does
+not grow with the length of the crawl.
 
 Workers are forked from a ``forkserver`` that has already imported the
 worker modules (trafilatura, langdetect, datasketch), so a replacement
@@ -116,9 +119,11 @@ class _Task:
 class ProcessPool:
     """``size`` worker processes, each driven by one feeder thread of this process."""
 
-    def __init__(self, size: int, *, timeout: float, preload: list[str] | None = None):
+    def __init__(self, size: int, *, timeout: float, preload: list[str] | None = None, max_tasks: int = 0):
         self.size = max(1, size)
         self.timeout = timeout
+        self.max_tasks = max_tasks  # a worker is replaced after this many tasks (0: never)
+        self.recycled = 0
         self.preload = PRELOAD if preload is None else preload
         self.crashes = 0
         self.timeouts = 0
@@ -165,7 +170,8 @@ class ProcessPool:
         for process in leftover:  # a feeder that did not finish in time
             process.kill()
             process.join(timeout=5)
-        logger.info("cpu pool closed (%d crash(es), %d timeout(s))", self.crashes, self.timeouts)
+        logger.info("cpu pool closed (%d crash(es), %d timeout(s), %d worker(s) renewed)", self.crashes, self.timeouts,
+                    self.recycled)
 
     def pids(self) -> list[int]:
         with self._lock:
@@ -205,6 +211,7 @@ class ProcessPool:
 
     def _feed(self, number: int) -> None:
         worker = self._replace(number)  # started with the crawl, not with its first page
+        done = 0  # tasks answered by this worker
         while True:
             task = self._tasks.get()
             if task is None:
@@ -221,14 +228,14 @@ class ProcessPool:
                     self._retire(number, process, conn, kill=True)
                     self.timeouts += 1
                     task.future.set_exception(WorkerTimeout(f"no answer within {self.timeout:g} s"))
-                    worker = self._replace(number)
+                    worker, done = self._replace(number), 0
                     continue
                 ok, value = conn.recv()
             except (EOFError, OSError, BrokenPipeError):
                 code = self._retire(number, *worker, kill=False) if worker else None
                 self.crashes += 1
                 task.future.set_exception(WorkerCrashed(f"worker process exited with code {code}"))
-                worker = self._replace(number)
+                worker, done = self._replace(number), 0
                 continue
             except Exception as exc:  # a worker that cannot start, or a task that cannot be pickled
                 task.future.set_exception(TaskError(f"{type(exc).__name__}: {exc}"))
@@ -237,14 +244,22 @@ class ProcessPool:
                 task.future.set_result(value)
             else:
                 task.future.set_exception(TaskError(value))
+            done += 1
+            if self.max_tasks and done >= self.max_tasks:  # what it copied from the forkserver goes with it
+                self._stop_worker(number, *worker)
+                self.recycled += 1
+                worker, done = self._replace(number), 0
         if worker is not None:
-            process, conn = worker
-            try:
-                conn.send(None)
-            except OSError:
-                pass
-            process.join(timeout=5)
-            self._retire(number, process, conn, kill=process.is_alive())
+            self._stop_worker(number, *worker)
+
+    def _stop_worker(self, number: int, process: BaseProcess, conn: Connection) -> None:
+        """Ask an idle worker to exit (it does when its pipe says so), kill it if it does not."""
+        try:
+            conn.send(None)
+        except OSError:
+            pass
+        process.join(timeout=5)
+        self._retire(number, process, conn, kill=process.is_alive())
 
 
 class CpuPool:
@@ -255,13 +270,14 @@ class CpuPool:
     no worker start-up.
     """
 
-    def __init__(self, size: int, timeout: float):
-        self.pool = ProcessPool(size, timeout=timeout)
+    def __init__(self, size: int, timeout: float, max_tasks: int = 0):
+        self.pool = ProcessPool(size, timeout=timeout, max_tasks=max_tasks)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CpuPool:
         size = crawler.settings.getint("MONITOR_WORKERS") or usable_cores()
-        extension = cls(size, crawler.settings.getfloat("MONITOR_WORKER_TIMEOUT"))
+        extension = cls(size, crawler.settings.getfloat("MONITOR_WORKER_TIMEOUT"),
+                        crawler.settings.getint("MONITOR_WORKER_MAX_TASKS"))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

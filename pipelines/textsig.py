@@ -129,9 +129,10 @@ def anchors(text: str) -> set[str]:
         if any(c.isdigit() for c in match.group(1)) and len(match.group(1)) <= 6:
             found.add(match.group(1).lower())
     for match in _NAME_RE.finditer(text):
-        start = match.start()
-        before = text[:start].rstrip(" \u00a0")
-        if not before or before[-1] in _SENTENCE_END:
+        start = match.start() - 1
+        while start >= 0 and text[start] in " \u00a0":  # the character before the word, spaces skipped
+            start -= 1
+        if start < 0 or text[start] in _SENTENCE_END:
             continue  # sentence starts are capitalised in every language
         name = match.group(1)
         if name[0].isupper() and len(name) >= 3:

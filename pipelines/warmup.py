@@ -10,6 +10,8 @@ forkserver imports it (``pipelines.pool.PRELOAD``).
 
 from __future__ import annotations
 
+import gc
+
 from pipelines.extract import read_page
 from pipelines.language import detect_language
 
@@ -32,3 +34,7 @@ def warm_up() -> None:
 
 
 warm_up()
+# What the forkserver holds now (modules, language profiles, compiled patterns)
+# is moved out of the garbage collector's sight: a collection in a forked worker
+# would otherwise write to every object's header and copy the page it is on.
+gc.freeze()

@@ -52,6 +52,19 @@ def test_pool_runs_tasks_in_other_processes(pool):
     assert len(set(results)) <= 2
 
 
+def test_a_worker_is_renewed_after_its_task_quota():
+    pool = ProcessPool(1, timeout=5, preload=["tests.test_performance"], max_tasks=2)
+    try:
+        results = [pool.submit(pid).result(timeout=30) for _ in range(6)]
+    finally:
+        pool.close()
+    # One worker at a time, two tasks each: three processes answered, in turn.
+    assert [results[0]] * 2 + [results[2]] * 2 + [results[4]] * 2 == results
+    assert len(set(results)) == 3
+    assert pool.recycled == 3  # the third one too, after its second task
+    assert pool.crashes == 0
+
+
 def test_a_crashed_worker_fails_only_its_task_and_is_replaced(pool):
     before = set(pool.pids())
     doomed = pool.submit(crash)
