@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,133 @@ from crawler.sources import load_config  # noqa: E402
 from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
 from localweb.site import PAGES  # noqa: E402
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds used so far) of a live process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(")") + 2:].split()  # after "pid (comm) "
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # ppid, utime + stime
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(CPU seconds used by every process on the machine, seconds some task waited for a CPU) so far.
+
+    The machine is shared: what others run shows as the difference between
+    this and what our processes used; the second figure (Linux pressure
+    stall information, 0 when absent) says how long runnable tasks queued.
+    """
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(x) for x in handle.readline().split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    stalled = 0.0
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as handle:
+            stalled = int(handle.readline().rsplit("total=", 1)[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        pass
+    return busy / CLOCK_TICKS, stalled
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+class CpuMeter:
+    """CPU seconds per process role over a window, by sampling /proc every 0.1 s.
+
+    ``roots`` maps a pid to its role; a descendant of a ``worker`` root is
+    named ``<root>/extract`` (a process of the extraction pool),
+    ``<root>/forkserver`` or ``<root>/other``, the root itself ``<root>/crawl``.
+    A process alive at ``start()`` counts from its CPU then, one born later
+    from zero, one that dies from its last sample (at most 0.1 s lost).
+    """
+
+    def __init__(self, roots: dict[int, str], workers: set[int]):
+        self.roots, self.workers = roots, workers
+        self.base: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.role: dict[str, str] = {}
+        self.own = 0.0  # CPU of the sampling thread itself (in the bench's process)
+        self.started = self.seconds = 0.0
+        self.machine = (0.0, 0.0)  # after stop(): machine CPU seconds and CPU stall seconds over the window
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _role(self, pid: str, parents: dict[str, int]) -> str | None:
+        path = [pid]  # pid, its parent, ... up to the nearest root
+        while int(path[-1]) not in self.roots:
+            parent = str(parents.get(path[-1], 0))
+            if parent == "0" or len(path) > 50:
+                return None
+            path.append(parent)
+        root = int(path[-1])
+        if len(path) == 1:
+            return f"{self.roots[root]}/crawl" if root in self.workers else self.roots[root]
+        if root not in self.workers:
+            return None
+        # Forked from the forkserver, an extraction process shares its command line.
+        if len(path) == 3 and "forkserver" in _cmdline(path[1]):
+            return f"{self.roots[root]}/extract"
+        if len(path) == 2 and "forkserver" in _cmdline(pid):
+            return f"{self.roots[root]}/forkserver"
+        return f"{self.roots[root]}/other"
+
+    def sample(self, first: bool = False) -> None:
+        stats = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                stat = _stat(name)
+                if stat is not None:
+                    stats[name] = stat
+        parents = {pid: stat[0] for pid, stat in stats.items()}
+        for pid, (_, cpu) in stats.items():
+            if pid not in self.role:
+                role = self._role(pid, parents)
+                if role is None:
+                    if first:
+                        self.role[pid] = ""  # not ours (the machine is shared)
+                    continue
+                self.role[pid] = role
+                self.base[pid] = cpu if first else 0.0
+            if self.role[pid]:
+                self.last[pid] = cpu
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.sample()
+        self.own = time.thread_time()
+
+    def start(self) -> None:
+        self._machine = machine_cpu()
+        self.sample(first=True)
+        self.started = time.monotonic()
+        self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds per role since start()."""
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+        self.seconds = time.monotonic() - self.started
+        busy, stalled = machine_cpu()
+        self.machine = (busy - self._machine[0], stalled - self._machine[1])
+        used: dict[str, float] = {}
+        for pid, role in self.role.items():
+            if role:
+                used[role] = used.get(role, 0.0) + self.last[pid] - self.base[pid]
+        return used
 
 
 def free_port() -> int:
@@ -84,7 +213,24 @@ def bench_web(hosts: int, pages: int, bodies: list[bytes]) -> tuple[list[str], l
     return bases, servers
 
 
-def measure(workers: int, *, sources: Path, redis_url: str, total: int, env: dict[str, str]) -> float:
+def profiler(pid: int, out: Path | None) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling ``pid`` and its subprocesses, idle frames included (``--profile``)."""
+    if out is None:
+        return None
+    pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen([pyspy, "record", "-p", str(pid), "--subprocesses", "--idle", "-r", "100", "-f", "raw",
+                             "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profiler(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is not None:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+
+
+def measure(workers: int, *, sources: Path, redis_url: str, redis_pid: int, total: int,
+            env: dict[str, str], profile: Path | None = None) -> dict[str, Any]:
+    """Time ``workers`` workers on the bench feeds; their pages/s and the CPU of every process role."""
     server = connect(redis_url)
     server.flushall()
     logs = [tempfile.TemporaryFile() for _ in range(workers)]
@@ -96,22 +242,54 @@ def measure(workers: int, *, sources: Path, redis_url: str, total: int, env: dic
     while server.llen(ITEMS_KEY) < workers:  # each worker says "config" once its profiles are loaded
         time.sleep(0.05)
     config = load_config(sources)
-    started = time.monotonic()
+    roots = {os.getpid(): "bench", redis_pid: "redis"} | {p.pid: f"worker{n + 1}" for n, p in enumerate(procs)}
+    ready = {f"worker{n + 1}/extract" for n in range(workers)}
+    deadline = time.monotonic() + 120
+    while True:  # and each has its extraction process (forked once its forkserver has imported trafilatura)
+        probe = CpuMeter(roots, workers={p.pid for p in procs})
+        probe.sample(first=True)
+        if ready <= set(probe.role.values()):
+            break
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            raise SystemExit("a worker did not start its extraction process")
+        time.sleep(0.1)
+    meter = CpuMeter(roots, workers={p.pid for p in procs})
+    spies = [profiler(p.pid, profile / f"worker{n + 1}-of-{workers}.txt" if profile else None)
+             for n, p in enumerate(procs)]
+    meter.start()
     enqueue_discovery(redis_url, "feeds", [s for s in config.sources if s.name.startswith("bench")])
     while server.llen(ITEMS_KEY) < workers + total:
         time.sleep(0.02)
         if any(p.poll() is not None for p in procs):
             raise SystemExit("a worker stopped early")
-    seconds = time.monotonic() - started
+    used = meter.stop()
+    seconds = meter.seconds
+    for spy in spies:
+        stop_profiler(spy)
     for proc in procs:
         proc.wait(timeout=120)
     server.close()
-    return total / seconds
+    return {"pps": total / seconds, "seconds": seconds, "cpu": used, "meter_cpu": meter.own,
+            "machine": meter.machine}
+
+
+def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[str, Any]:
+    """Drain what the workers pushed with ``python -m storage.ingest``: its wall time and CPU."""
+    db = Path(folder) / f"ingest-{time.monotonic_ns()}.db"
+    proc = subprocess.Popen([sys.executable, "-m", "storage.ingest", "--db", str(db), "--redis", redis_url,
+                             "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    meter = CpuMeter({proc.pid: "ingest", redis_pid: "redis"}, workers=set())
+    meter.start()
+    proc.wait(timeout=600)
+    used = meter.stop()
+    return {"seconds": meter.seconds, "cpu": used, "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=150, help="articles per bench outlet (default 150)")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="also record py-spy profiles (raw, idle included) of every worker into DIR")
     parser.add_argument("--hosts", type=int, default=4, help="bench outlets (default 4)")
     args = parser.parse_args()
     redis_server = shutil.which("redis-server")
@@ -132,8 +310,12 @@ def main() -> int:
         env = dict(os.environ, MONITOR_ALLOWED_HOSTS="127.0.0.0/8", MONITOR_WORKERS="1")  # one extraction process per worker
         total = args.pages * args.hosts
         time.sleep(0.5)
-        pps_1 = measure(1, sources=sources, redis_url=f"redis://127.0.0.1:{port}/0", total=total, env=env)
-        pps_2 = measure(2, sources=sources, redis_url=f"redis://127.0.0.1:{port}/0", total=total, env=env)
+        url = f"redis://127.0.0.1:{port}/0"
+        runs, drains = {}, {}
+        for workers in (1, 2):
+            runs[workers] = measure(workers, sources=sources, redis_url=url, redis_pid=redis_proc.pid, total=total,
+                                    env=env, profile=args.profile)
+            drains[workers] = ingest(redis_url=url, redis_pid=redis_proc.pid, folder=folder, items=total)
         for server in servers:
             server.shutdown()
     finally:
@@ -141,8 +323,22 @@ def main() -> int:
         redis_proc.terminate()
         redis_proc.wait()
         shutil.rmtree(folder, ignore_errors=True)
-    print(json.dumps({"pages": total, "cpus": os.cpu_count(), "pps_1": round(pps_1, 1), "pps_2": round(pps_2, 1),
-                      "ratio": round(pps_2 / pps_1, 2)}))
+    figures: dict[str, Any] = {"pages": total, "cpus": os.cpu_count()}
+    for workers, run in runs.items():
+        cpu = dict(run["cpu"])
+        cpu["bench"] = max(0.0, cpu.get("bench", 0.0) - run["meter_cpu"])  # the web servers, not the meter
+        figures[f"pps_{workers}"] = round(run["pps"], 1)
+        figures[f"seconds_{workers}"] = round(run["seconds"], 2)
+        figures[f"cores_busy_{workers}"] = round(sum(cpu.values()) / run["seconds"], 2)
+        figures[f"machine_cores_busy_{workers}"] = round(run["machine"][0] / run["seconds"], 2)
+        figures[f"cpu_stall_{workers}"] = round(run["machine"][1] / run["seconds"], 2)
+        figures[f"cpu_{workers}"] = {role: round(value, 2) for role, value in sorted(cpu.items())}
+        figures[f"ingest_{workers}"] = {"seconds": round(drains[workers]["seconds"], 2),
+                                        "ms_per_item": round(drains[workers]["ms_per_item"], 1),
+                                        "cpu": {r: round(v, 2) for r, v in drains[workers]["cpu"].items()}}
+    figures["ratio"] = round(runs[2]["pps"] / runs[1]["pps"], 2)
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    print(json.dumps(figures))
     return 0
 
 

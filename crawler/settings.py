@@ -146,6 +146,10 @@ MONITOR_REDIS_IDLE_CLOSE = float(os.environ.get("MONITOR_REDIS_IDLE_CLOSE", "0")
 # Seconds without a heartbeat after which a worker counts as dead, and the
 # requests it held go back to the frontier for the others.
 MONITOR_REDIS_WORKER_TTL = int(os.environ.get("MONITOR_REDIS_WORKER_TTL", "20"))
+# Seconds between two looks at the frontier by a worker with free download
+# slots (one ZCARD); Scrapy itself only asks an idle scheduler every 5 s, so
+# without this a worker that found the queue empty joins new work late.
+MONITOR_REDIS_POLL = float(os.environ.get("MONITOR_REDIS_POLL", "0.2"))
 
 # --- Politeness and limits -----------------------------------------------------
 
