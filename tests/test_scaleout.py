@@ -223,6 +223,47 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
     assert crawler.settings.get("SCHEDULER") == "crawler.frontier.LeasedScheduler"  # the add-on switched it
 
 
+def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(redis, redis_url):
+    """Scrapy asks a scheduler that had nothing again only every 5 s; WorkerLifecycle.poll wakes the
+    engine (through the slot's ``nextcall``, the Scrapy internal it relies on) once the frontier has work."""
+    import inspect
+    from types import SimpleNamespace
+
+    from scrapy.core.engine import _Slot
+    from scrapy.utils.reactor import CallLaterOnce
+    from scrapy.utils.test import get_crawler
+
+    from crawler.frontier import READY, LeasedScheduler, WorkerLifecycle
+    from crawler.spiders.feeds import FeedsSpider
+
+    assert "nextcall" in inspect.signature(_Slot).parameters and callable(CallLaterOnce.schedule)
+    settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_POLL": 0.2,
+                "ADDONS": {"crawler.frontier.DistributedMode": 0}}
+    crawler = get_crawler(FeedsSpider, settings_dict=settings)
+    crawler.spider = FeedsSpider.from_crawler(crawler)
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    woken = []
+    backout = [False]
+    crawler.engine = SimpleNamespace(scheduler=scheduler, needs_backout=lambda: backout[0],
+                                     _slot=SimpleNamespace(nextcall=SimpleNamespace(schedule=lambda: woken.append(1))))
+    lifecycle = WorkerLifecycle.from_crawler(crawler)
+    assert lifecycle.poll_every == 0.2
+    try:
+        setattr(crawler.spider, READY, True)
+        lifecycle.poll()
+        assert woken == []  # nothing queued: the engine sleeps on
+        redis.zadd("monitor:feeds:requests", {"x": 0})
+        backout[0] = True
+        lifecycle.poll()
+        assert woken == []  # no free slot: the engine will ask when one of its requests finishes
+        backout[0] = False
+        lifecycle.poll()
+        assert woken == [1]
+    finally:
+        scheduler.close("finished")
+
+
 # --- end to end ----------------------------------------------------------------------
 
 
