@@ -35,7 +35,7 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
-from crawler.frontier import ITEMS_KEY, connect, enqueue_discovery  # noqa: E402
+from crawler.frontier import ITEMS_KEY, PROCESSING_KEY, connect, enqueue_discovery  # noqa: E402
 from crawler.sources import load_config  # noqa: E402
 from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
@@ -178,6 +178,8 @@ def free_port() -> int:
 def bench_web(hosts: int, pages: int, bodies: list[bytes]) -> tuple[list[str], list[ThreadingHTTPServer]]:
     def handler_for(base: str) -> type[BaseHTTPRequestHandler]:
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as news sites do: no TCP handshake and thread per page
+
             def log_message(self, *args: object) -> None:
                 pass
 
@@ -256,6 +258,7 @@ def measure(workers: int, *, sources: Path, redis_url: str, redis_pid: int, tota
     meter = CpuMeter(roots, workers={p.pid for p in procs})
     spies = [profiler(p.pid, profile / f"worker{n + 1}-of-{workers}.txt" if profile else None)
              for n, p in enumerate(procs)]
+    server.config_resetstat()
     meter.start()
     enqueue_discovery(redis_url, "feeds", [s for s in config.sources if s.name.startswith("bench")])
     while server.llen(ITEMS_KEY) < workers + total:
@@ -264,25 +267,41 @@ def measure(workers: int, *, sources: Path, redis_url: str, redis_pid: int, tota
             raise SystemExit("a worker stopped early")
     used = meter.stop()
     seconds = meter.seconds
+    calls = {name.removeprefix("cmdstat_"): int(stat["calls"]) for name, stat in server.info("commandstats").items()}
     for spy in spies:
         stop_profiler(spy)
     for proc in procs:
         proc.wait(timeout=120)
     server.close()
     return {"pps": total / seconds, "seconds": seconds, "cpu": used, "meter_cpu": meter.own,
-            "machine": meter.machine}
+            "machine": meter.machine, "redis_calls": calls}
 
 
 def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[str, Any]:
-    """Drain what the workers pushed with ``python -m storage.ingest``: its wall time and CPU."""
+    """Drain what the workers pushed with ``python -m storage.ingest``: its items/s and CPU per item.
+
+    Timed from the moment it holds its lock (imports and start-up done) until
+    both of its lists are empty.
+    """
+    from storage.ingest import LOCK_KEY
+
+    server = connect(redis_url)
     db = Path(folder) / f"ingest-{time.monotonic_ns()}.db"
     proc = subprocess.Popen([sys.executable, "-m", "storage.ingest", "--db", str(db), "--redis", redis_url,
                              "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     meter = CpuMeter({proc.pid: "ingest", redis_pid: "redis"}, workers=set())
+    while not server.exists(LOCK_KEY):
+        time.sleep(0.005)
+        if proc.poll() is not None:
+            raise SystemExit("the ingest stopped early")
     meter.start()
-    proc.wait(timeout=600)
+    while server.llen(ITEMS_KEY) or server.llen(PROCESSING_KEY):
+        time.sleep(0.01)
     used = meter.stop()
-    return {"seconds": meter.seconds, "cpu": used, "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items)}
+    proc.wait(timeout=600)
+    server.close()
+    return {"seconds": meter.seconds, "cpu": used, "items_per_s": items / meter.seconds,
+            "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items)}
 
 
 def main() -> int:
@@ -291,6 +310,8 @@ def main() -> int:
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="also record py-spy profiles (raw, idle included) of every worker into DIR")
     parser.add_argument("--hosts", type=int, default=4, help="bench outlets (default 4)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of both runs, alternating their order; the best of each is kept (default 1)")
     args = parser.parse_args()
     redis_server = shutil.which("redis-server")
     if redis_server is None:
@@ -311,11 +332,19 @@ def main() -> int:
         total = args.pages * args.hosts
         time.sleep(0.5)
         url = f"redis://127.0.0.1:{port}/0"
-        runs, drains = {}, {}
-        for workers in (1, 2):
-            runs[workers] = measure(workers, sources=sources, redis_url=url, redis_pid=redis_proc.pid, total=total,
-                                    env=env, profile=args.profile)
-            drains[workers] = ingest(redis_url=url, redis_pid=redis_proc.pid, folder=folder, items=total)
+        runs: dict[int, dict[str, Any]] = {}
+        drains: dict[int, dict[str, Any]] = {}
+        for round_ in range(args.repeat):  # 1, 2 then 2, 1...: the machine's load drifts
+            for workers in (1, 2) if round_ % 2 == 0 else (2, 1):
+                run = measure(workers, sources=sources, redis_url=url, redis_pid=redis_proc.pid, total=total,
+                              env=env, profile=args.profile if round_ == 0 else None)
+                print(f"scaleout: {workers} worker(s): {run['pps']:.1f} pages/s, CPU stall "
+                      f"{run['machine'][1] / run['seconds']:.2f}, redis calls {dict(sorted(run['redis_calls'].items()))}",
+                      file=sys.stderr)
+                if workers not in runs or run["pps"] > runs[workers]["pps"]:
+                    runs[workers] = run  # the best of the rounds: the least disturbed by other jobs
+                if workers not in drains:
+                    drains[workers] = ingest(redis_url=url, redis_pid=redis_proc.pid, folder=folder, items=total)
         for server in servers:
             server.shutdown()
     finally:
@@ -323,20 +352,30 @@ def main() -> int:
         redis_proc.terminate()
         redis_proc.wait()
         shutil.rmtree(folder, ignore_errors=True)
-    figures: dict[str, Any] = {"pages": total, "cpus": os.cpu_count()}
+    usable = len(os.sched_getaffinity(0))
+    figures: dict[str, Any] = {"pages": total, "cpus": usable}
     for workers, run in runs.items():
         cpu = dict(run["cpu"])
         cpu["bench"] = max(0.0, cpu.get("bench", 0.0) - run["meter_cpu"])  # the web servers, not the meter
         figures[f"pps_{workers}"] = round(run["pps"], 1)
         figures[f"seconds_{workers}"] = round(run["seconds"], 2)
         figures[f"cores_busy_{workers}"] = round(sum(cpu.values()) / run["seconds"], 2)
-        figures[f"machine_cores_busy_{workers}"] = round(run["machine"][0] / run["seconds"], 2)
+        figures[f"others_cores_busy_{workers}"] = round(max(0.0, run["machine"][0] - sum(cpu.values()) - run["meter_cpu"])
+                                                       / run["seconds"], 2)
         figures[f"cpu_stall_{workers}"] = round(run["machine"][1] / run["seconds"], 2)
+        figures[f"redis_calls_per_page_{workers}"] = round(sum(run["redis_calls"].values()) / total, 1)
         figures[f"cpu_{workers}"] = {role: round(value, 2) for role, value in sorted(cpu.items())}
         figures[f"ingest_{workers}"] = {"seconds": round(drains[workers]["seconds"], 2),
+                                        "items_per_s": round(drains[workers]["items_per_s"], 1),
                                         "ms_per_item": round(drains[workers]["ms_per_item"], 1),
                                         "cpu": {r: round(v, 2) for r, v in drains[workers]["cpu"].items()}}
     figures["ratio"] = round(runs[2]["pps"] / runs[1]["pps"], 2)
+    # The ceiling: every core of this machine busy at the 1-worker run's CPU cost per page.
+    per_page = sum(figures["cpu_1"].values()) / total
+    figures["cpu_ms_per_page_1"] = round(1000 * per_page, 2)
+    figures["cpu_ms_per_page_2"] = round(1000 * sum(figures["cpu_2"].values()) / total, 2)
+    figures["pps_all_cores"] = round(usable / per_page, 1)
+    figures["ratio_ceiling"] = round(usable / per_page / runs[1]["pps"], 2)
     figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(figures))
     return 0
