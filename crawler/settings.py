@@ -206,6 +206,11 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 400,
     "pipelines.store.StorePipeline": 500,
 }
+# Outputs of one response processed at once. An article response yields one
+# item, a listing only requests and ledger records; Scrapy's default (100)
+# makes it start 101 asyncio tasks per response, a fifth of the crawl
+# process's CPU per page (bench/scaleout.py, README "Scale-out").
+CONCURRENT_ITEMS = 4
 # Dropped pages are normal (off-topic news): log them at INFO, not WARNING,
 # with their reason and URL only (not the whole article).
 LOG_FORMATTER = "crawler.logformatter.MonitorLogFormatter"
