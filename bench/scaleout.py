@@ -1,17 +1,37 @@
 """Benchmark: pages per second of 1 worker vs 2 workers on one shared Redis frontier.
 
-    python bench/scaleout.py [--pages 150] [--hosts 4]
+    python bench/scaleout.py [--pages 150] [--hosts 4] [--repeat 1] [--profile DIR]
 
 Starts a redis-server on a free loopback port, the local news web (for the
-story's source article) and a bench web: ``--hosts`` outlets on 127.0.0.20+,
-each with one RSS feed of ``--pages`` articles (the local web's articles,
-served again under new URLs). Then, for 1 and for 2 workers (``scrapy crawl
-feeds`` in distributed mode, one process — hence one extraction process —
-each): wait until every worker has loaded its story profile, queue the feeds,
-and time until every article has been fetched, extracted, classified and
-pushed to Redis. The ingest is not part of the measure (it is one process
-whatever the number of workers). Prints one JSON object as its last line:
-``pps_1``, ``pps_2``, ``ratio``.
+story's source article) and a bench web: ``--hosts`` outlets on 127.0.0.20+
+(keep-alive HTTP/1.1 servers in this process), each with one RSS feed of
+``--pages`` articles (the local web's articles, served again under new
+URLs). Then, for 1 and for 2 workers (``scrapy crawl feeds`` in distributed
+mode with ``MONITOR_WORKERS=1``: each worker is its crawl process plus one
+extraction process), with the same settings: wait until every worker has
+loaded its story profile and started its extraction process, queue the
+feeds, and time until every article has been fetched, extracted, classified
+and pushed to Redis. The ingest is timed apart, draining what the workers
+pushed (it is one process whatever the number of workers).
+
+Where the CPU goes: while a run is timed, /proc is sampled every 0.1 s and
+the CPU seconds of every process are summed by role — each worker's crawl
+process, its extraction process, its forkserver, redis-server, and this
+process (the bench web; the sampler's own CPU is taken off) — beside the
+CPU the whole machine used (others' jobs: ``others_cores_busy_N``) and the
+time runnable tasks waited for a core (``cpu_stall_N``, Linux PSI). With
+``--repeat N`` the two runs alternate their order N times and the fastest of
+each is kept (the least disturbed by other jobs on a shared machine);
+``--profile DIR`` also records py-spy profiles of the workers (first round).
+
+Prints one JSON object as its last line: ``pps_1``, ``pps_2``, ``ratio``;
+``cores_busy_N`` (our processes' CPU seconds per second), ``cpu_N`` (per
+role), ``cpu_ms_per_page_N``, ``redis_calls_per_page_N`` (commands run by
+Redis, those inside our scripts included), ``ingest_N`` (items/s and CPU ms
+per item of ``python -m storage.ingest``), ``pps_all_cores`` (this
+machine's cores all busy at the 1-worker run's CPU cost per page) and
+``ratio_ceiling`` (``pps_all_cores / pps_1``: no number of workers can do
+better here), ``load_average``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ would ever fetch it). :class:`LeasedScheduler` pops *and* leases in one
 Redis script (``monitor:<spider>:leases``), releases the lease once Scrapy
 has finished with the request (response handled, items pushed, new requests
 queued; an article request is marked seen and queued in one script), and puts back the leases of workers whose heartbeat
-(``monitor:worker:<id>``) has expired. This is the one adapter over
+(``monitor:worker:<id>``) has expired. A worker holds at most
+``MONITOR_REDIS_MAX_LEASES`` requests: one that downloads far ahead of its
+extraction processes would take work the other workers could start now. This is the one adapter over
 scrapy-redis 0.9.1; its scheduler and duplicate filter are otherwise used
 as they are with Scrapy 2.19 (tests/test_scaleout.py checks both).
 """
@@ -183,6 +185,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.worker = worker_id()
         self.ttl = 20  # MONITOR_REDIS_WORKER_TTL, set by from_crawler
+        self.max_leases = 0  # MONITOR_REDIS_MAX_LEASES (0: no bound), set by from_crawler
         self.beat = 0.0
         self.leased: dict[str, Request] = {}
         self.crawler: Crawler | None = None
@@ -195,6 +198,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         scheduler: LeasedScheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.ttl = max(2, crawler.settings.getint("MONITOR_REDIS_WORKER_TTL"))
+        scheduler.max_leases = (crawler.settings.getint("MONITOR_REDIS_MAX_LEASES")
+                                or 2 * crawler.settings.getint("CONCURRENT_REQUESTS"))
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -229,6 +234,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             self.heartbeat()  # also here: a busy reactor may delay the extension's timer
         if not getattr(self.spider, READY, False):
             return None  # the spider's start() has not loaded the story profiles yet
+        if not self.wants_more():
+            # Enough work in hand: leave the rest of the queue to the other workers. The
+            # engine asks again as soon as one of ours is done.
+            return None
         lease = uuid.uuid4().hex
         data = self._pop(keys=[self.queue.key, self.leases_key], args=[lease, self.worker])
         if not data:
@@ -268,6 +277,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
+
+    def wants_more(self) -> bool:
+        """Does this worker hold fewer requests than ``MONITOR_REDIS_MAX_LEASES``?"""
+        return not self.max_leases or len(self.leased) < self.max_leases
 
     def has_pending_requests(self) -> bool:
         return len(self) > 0
@@ -405,7 +418,7 @@ class WorkerLifecycle:
         if engine is None or scheduler is None or not getattr(self.crawler.spider, READY, False):
             return
         try:
-            if engine.needs_backout() or not len(scheduler):
+            if engine.needs_backout() or not scheduler.wants_more() or not len(scheduler):
                 return
         except Exception as exc:  # a Redis hiccup must not stop the worker
             logger.warning("frontier poll failed: %s", exc)

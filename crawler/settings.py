@@ -150,6 +150,11 @@ MONITOR_REDIS_WORKER_TTL = int(os.environ.get("MONITOR_REDIS_WORKER_TTL", "20"))
 # slots (one ZCARD); Scrapy itself only asks an idle scheduler every 5 s, so
 # without this a worker that found the queue empty joins new work late.
 MONITOR_REDIS_POLL = float(os.environ.get("MONITOR_REDIS_POLL", "0.2"))
+# Requests a worker may hold at once, downloading or being processed (0: twice
+# CONCURRENT_REQUESTS). Without a bound a worker downloads far ahead of its
+# extraction processes (up to Scrapy's 5 MB of waiting responses, hundreds of
+# pages) and the other workers find the queue already taken.
+MONITOR_REDIS_MAX_LEASES = int(os.environ.get("MONITOR_REDIS_MAX_LEASES", "0"))
 
 # --- Politeness and limits -----------------------------------------------------
 
