@@ -26,8 +26,8 @@ has finished with the request (response handled, items pushed, new requests
 queued; an article request is marked seen and queued in one script), and puts back the leases of workers whose heartbeat
 (``monitor:worker:<id>``) has expired. A worker holds at most
 ``MONITOR_REDIS_MAX_LEASES`` requests: one that downloads far ahead of its
-extraction processes would take work the other workers could start now. This is the one adapter over
-scrapy-redis 0.9.1; its scheduler and duplicate filter are otherwise used
+extraction processes would take work the other workers could start now.
+This is the one adapter over scrapy-redis 0.9.1; its scheduler and duplicate filter are otherwise used
 as they are with Scrapy 2.19 (tests/test_scaleout.py checks both).
 """
 
