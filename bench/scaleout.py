@@ -1,17 +1,37 @@
 """Benchmark: pages per second of 1 worker vs 2 workers on one shared Redis frontier.
 
-    python bench/scaleout.py [--pages 150] [--hosts 4]
+    python bench/scaleout.py [--pages 150] [--hosts 4] [--repeat 1] [--profile DIR]
 
 Starts a redis-server on a free loopback port, the local news web (for the
-story's source article) and a bench web: ``--hosts`` outlets on 127.0.0.20+,
-each with one RSS feed of ``--pages`` articles (the local web's articles,
-served again under new URLs). Then, for 1 and for 2 workers (``scrapy crawl
-feeds`` in distributed mode, one process — hence one extraction process —
-each): wait until every worker has loaded its story profile, queue the feeds,
-and time until every article has been fetched, extracted, classified and
-pushed to Redis. The ingest is not part of the measure (it is one process
-whatever the number of workers). Prints one JSON object as its last line:
-``pps_1``, ``pps_2``, ``ratio``.
+story's source article) and a bench web: ``--hosts`` outlets on 127.0.0.20+
+(keep-alive HTTP/1.1 servers in this process), each with one RSS feed of
+``--pages`` articles (the local web's articles, served again under new
+URLs). Then, for 1 and for 2 workers (``scrapy crawl feeds`` in distributed
+mode with ``MONITOR_WORKERS=1``: each worker is its crawl process plus one
+extraction process), with the same settings: wait until every worker has
+loaded its story profile and started its extraction process, queue the
+feeds, and time until every article has been fetched, extracted, classified
+and pushed to Redis. The ingest is timed apart, draining what the workers
+pushed (it is one process whatever the number of workers).
+
+Where the CPU goes: while a run is timed, /proc is sampled every 0.1 s and
+the CPU seconds of every process are summed by role — each worker's crawl
+process, its extraction process, its forkserver, redis-server, and this
+process (the bench web; the sampler's own CPU is taken off) — beside the
+CPU the whole machine used (others' jobs: ``others_cores_busy_N``) and the
+time runnable tasks waited for a core (``cpu_stall_N``, Linux PSI). With
+``--repeat N`` the two runs alternate their order N times and the fastest of
+each is kept (the least disturbed by other jobs on a shared machine);
+``--profile DIR`` also records py-spy profiles of the workers (first round).
+
+Prints one JSON object as its last line: ``pps_1``, ``pps_2``, ``ratio``;
+``cores_busy_N`` (our processes' CPU seconds per second), ``cpu_N`` (per
+role), ``cpu_ms_per_page_N``, ``redis_calls_per_page_N`` (commands run by
+Redis, those inside our scripts included), ``ingest_N`` (items/s and CPU ms
+per item of ``python -m storage.ingest``), ``pps_all_cores`` (this
+machine's cores all busy at the 1-worker run's CPU cost per page) and
+``ratio_ceiling`` (``pps_all_cores / pps_1``: no number of workers can do
+better here), ``load_average``.
 """
 
 from __future__ import annotations
@@ -20,6 +40,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -28,16 +49,144 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
-from crawler.frontier import ITEMS_KEY, connect, enqueue_discovery  # noqa: E402
+from crawler.frontier import ITEMS_KEY, PROCESSING_KEY, connect, enqueue_discovery  # noqa: E402
 from crawler.sources import load_config  # noqa: E402
 from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
 from localweb.site import PAGES  # noqa: E402
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds used so far) of a live process, from /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(")") + 2:].split()  # after "pid (comm) "
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # ppid, utime + stime
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(CPU seconds used by every process on the machine, seconds some task waited for a CPU) so far.
+
+    The machine is shared: what others run shows as the difference between
+    this and what our processes used; the second figure (Linux pressure
+    stall information, 0 when absent) says how long runnable tasks queued.
+    """
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(x) for x in handle.readline().split()[1:]]
+    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
+    stalled = 0.0
+    try:
+        with open("/proc/pressure/cpu", encoding="ascii") as handle:
+            stalled = int(handle.readline().rsplit("total=", 1)[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        pass
+    return busy / CLOCK_TICKS, stalled
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+class CpuMeter:
+    """CPU seconds per process role over a window, by sampling /proc every 0.1 s.
+
+    ``roots`` maps a pid to its role; a descendant of a ``worker`` root is
+    named ``<root>/extract`` (a process of the extraction pool),
+    ``<root>/forkserver`` or ``<root>/other``, the root itself ``<root>/crawl``.
+    A process alive at ``start()`` counts from its CPU then, one born later
+    from zero, one that dies from its last sample (at most 0.1 s lost).
+    """
+
+    def __init__(self, roots: dict[int, str], workers: set[int]):
+        self.roots, self.workers = roots, workers
+        self.base: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.role: dict[str, str] = {}
+        self.own = 0.0  # CPU of the sampling thread itself (in the bench's process)
+        self.started = self.seconds = 0.0
+        self.machine = (0.0, 0.0)  # after stop(): machine CPU seconds and CPU stall seconds over the window
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _role(self, pid: str, parents: dict[str, int]) -> str | None:
+        path = [pid]  # pid, its parent, ... up to the nearest root
+        while int(path[-1]) not in self.roots:
+            parent = str(parents.get(path[-1], 0))
+            if parent == "0" or len(path) > 50:
+                return None
+            path.append(parent)
+        root = int(path[-1])
+        if len(path) == 1:
+            return f"{self.roots[root]}/crawl" if root in self.workers else self.roots[root]
+        if root not in self.workers:
+            return None
+        # Forked from the forkserver, an extraction process shares its command line.
+        if len(path) == 3 and "forkserver" in _cmdline(path[1]):
+            return f"{self.roots[root]}/extract"
+        if len(path) == 2 and "forkserver" in _cmdline(pid):
+            return f"{self.roots[root]}/forkserver"
+        return f"{self.roots[root]}/other"
+
+    def sample(self, first: bool = False) -> None:
+        stats = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                stat = _stat(name)
+                if stat is not None:
+                    stats[name] = stat
+        parents = {pid: stat[0] for pid, stat in stats.items()}
+        for pid, (_, cpu) in stats.items():
+            if pid not in self.role:
+                role = self._role(pid, parents)
+                if role is None:
+                    if first:
+                        self.role[pid] = ""  # not ours (the machine is shared)
+                    continue
+                self.role[pid] = role
+                self.base[pid] = cpu if first else 0.0
+            if self.role[pid]:
+                self.last[pid] = cpu
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self.sample()
+        self.own = time.thread_time()
+
+    def start(self) -> None:
+        self._machine = machine_cpu()
+        self.sample(first=True)
+        self.started = time.monotonic()
+        self._thread.start()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds per role since start()."""
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+        self.seconds = time.monotonic() - self.started
+        busy, stalled = machine_cpu()
+        self.machine = (busy - self._machine[0], stalled - self._machine[1])
+        used: dict[str, float] = {}
+        for pid, role in self.role.items():
+            if role:
+                used[role] = used.get(role, 0.0) + self.last[pid] - self.base[pid]
+        return used
 
 
 def free_port() -> int:
@@ -49,6 +198,8 @@ def free_port() -> int:
 def bench_web(hosts: int, pages: int, bodies: list[bytes]) -> tuple[list[str], list[ThreadingHTTPServer]]:
     def handler_for(base: str) -> type[BaseHTTPRequestHandler]:
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as news sites do: no TCP handshake and thread per page
+
             def log_message(self, *args: object) -> None:
                 pass
 
@@ -84,7 +235,24 @@ def bench_web(hosts: int, pages: int, bodies: list[bytes]) -> tuple[list[str], l
     return bases, servers
 
 
-def measure(workers: int, *, sources: Path, redis_url: str, total: int, env: dict[str, str]) -> float:
+def profiler(pid: int, out: Path | None) -> subprocess.Popen[bytes] | None:
+    """py-spy sampling ``pid`` and its subprocesses, idle frames included (``--profile``)."""
+    if out is None:
+        return None
+    pyspy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return subprocess.Popen([pyspy, "record", "-p", str(pid), "--subprocesses", "--idle", "-r", "100", "-f", "raw",
+                             "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_profiler(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is not None:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+
+
+def measure(workers: int, *, sources: Path, redis_url: str, redis_pid: int, total: int,
+            env: dict[str, str], profile: Path | None = None) -> dict[str, Any]:
+    """Time ``workers`` workers on the bench feeds; their pages/s and the CPU of every process role."""
     server = connect(redis_url)
     server.flushall()
     logs = [tempfile.TemporaryFile() for _ in range(workers)]
@@ -96,23 +264,74 @@ def measure(workers: int, *, sources: Path, redis_url: str, total: int, env: dic
     while server.llen(ITEMS_KEY) < workers:  # each worker says "config" once its profiles are loaded
         time.sleep(0.05)
     config = load_config(sources)
-    started = time.monotonic()
+    roots = {os.getpid(): "bench", redis_pid: "redis"} | {p.pid: f"worker{n + 1}" for n, p in enumerate(procs)}
+    ready = {f"worker{n + 1}/extract" for n in range(workers)}
+    deadline = time.monotonic() + 120
+    while True:  # and each has its extraction process (forked once its forkserver has imported trafilatura)
+        probe = CpuMeter(roots, workers={p.pid for p in procs})
+        probe.sample(first=True)
+        if ready <= set(probe.role.values()):
+            break
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            raise SystemExit("a worker did not start its extraction process")
+        time.sleep(0.1)
+    meter = CpuMeter(roots, workers={p.pid for p in procs})
+    spies = [profiler(p.pid, profile / f"worker{n + 1}-of-{workers}.txt" if profile else None)
+             for n, p in enumerate(procs)]
+    server.config_resetstat()
+    meter.start()
     enqueue_discovery(redis_url, "feeds", [s for s in config.sources if s.name.startswith("bench")])
     while server.llen(ITEMS_KEY) < workers + total:
         time.sleep(0.02)
         if any(p.poll() is not None for p in procs):
             raise SystemExit("a worker stopped early")
-    seconds = time.monotonic() - started
+    used = meter.stop()
+    seconds = meter.seconds
+    calls = {name.removeprefix("cmdstat_"): int(stat["calls"]) for name, stat in server.info("commandstats").items()}
+    for spy in spies:
+        stop_profiler(spy)
     for proc in procs:
         proc.wait(timeout=120)
     server.close()
-    return total / seconds
+    return {"pps": total / seconds, "seconds": seconds, "cpu": used, "meter_cpu": meter.own,
+            "machine": meter.machine, "redis_calls": calls}
+
+
+def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[str, Any]:
+    """Drain what the workers pushed with ``python -m storage.ingest``: its items/s and CPU per item.
+
+    Timed from the moment it holds its lock (imports and start-up done) until
+    both of its lists are empty.
+    """
+    from storage.ingest import LOCK_KEY
+
+    server = connect(redis_url)
+    db = Path(folder) / f"ingest-{time.monotonic_ns()}.db"
+    proc = subprocess.Popen([sys.executable, "-m", "storage.ingest", "--db", str(db), "--redis", redis_url,
+                             "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    meter = CpuMeter({proc.pid: "ingest", redis_pid: "redis"}, workers=set())
+    while not server.exists(LOCK_KEY):
+        time.sleep(0.005)
+        if proc.poll() is not None:
+            raise SystemExit("the ingest stopped early")
+    meter.start()
+    while server.llen(ITEMS_KEY) or server.llen(PROCESSING_KEY):
+        time.sleep(0.01)
+    used = meter.stop()
+    proc.wait(timeout=600)
+    server.close()
+    return {"seconds": meter.seconds, "cpu": used, "items_per_s": items / meter.seconds,
+            "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items)}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=150, help="articles per bench outlet (default 150)")
+    parser.add_argument("--profile", type=Path, metavar="DIR",
+                        help="also record py-spy profiles (raw, idle included) of every worker into DIR")
     parser.add_argument("--hosts", type=int, default=4, help="bench outlets (default 4)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of both runs, alternating their order; the best of each is kept (default 1)")
     args = parser.parse_args()
     redis_server = shutil.which("redis-server")
     if redis_server is None:
@@ -132,8 +351,20 @@ def main() -> int:
         env = dict(os.environ, MONITOR_ALLOWED_HOSTS="127.0.0.0/8", MONITOR_WORKERS="1")  # one extraction process per worker
         total = args.pages * args.hosts
         time.sleep(0.5)
-        pps_1 = measure(1, sources=sources, redis_url=f"redis://127.0.0.1:{port}/0", total=total, env=env)
-        pps_2 = measure(2, sources=sources, redis_url=f"redis://127.0.0.1:{port}/0", total=total, env=env)
+        url = f"redis://127.0.0.1:{port}/0"
+        runs: dict[int, dict[str, Any]] = {}
+        drains: dict[int, dict[str, Any]] = {}
+        for round_ in range(args.repeat):  # 1, 2 then 2, 1...: the machine's load drifts
+            for workers in (1, 2) if round_ % 2 == 0 else (2, 1):
+                run = measure(workers, sources=sources, redis_url=url, redis_pid=redis_proc.pid, total=total,
+                              env=env, profile=args.profile if round_ == 0 else None)
+                print(f"scaleout: {workers} worker(s): {run['pps']:.1f} pages/s, CPU stall "
+                      f"{run['machine'][1] / run['seconds']:.2f}, redis calls {dict(sorted(run['redis_calls'].items()))}",
+                      file=sys.stderr)
+                if workers not in runs or run["pps"] > runs[workers]["pps"]:
+                    runs[workers] = run  # the best of the rounds: the least disturbed by other jobs
+                if workers not in drains:
+                    drains[workers] = ingest(redis_url=url, redis_pid=redis_proc.pid, folder=folder, items=total)
         for server in servers:
             server.shutdown()
     finally:
@@ -141,8 +372,32 @@ def main() -> int:
         redis_proc.terminate()
         redis_proc.wait()
         shutil.rmtree(folder, ignore_errors=True)
-    print(json.dumps({"pages": total, "cpus": os.cpu_count(), "pps_1": round(pps_1, 1), "pps_2": round(pps_2, 1),
-                      "ratio": round(pps_2 / pps_1, 2)}))
+    usable = len(os.sched_getaffinity(0))
+    figures: dict[str, Any] = {"pages": total, "cpus": usable}
+    for workers, run in runs.items():
+        cpu = dict(run["cpu"])
+        cpu["bench"] = max(0.0, cpu.get("bench", 0.0) - run["meter_cpu"])  # the web servers, not the meter
+        figures[f"pps_{workers}"] = round(run["pps"], 1)
+        figures[f"seconds_{workers}"] = round(run["seconds"], 2)
+        figures[f"cores_busy_{workers}"] = round(sum(cpu.values()) / run["seconds"], 2)
+        figures[f"others_cores_busy_{workers}"] = round(max(0.0, run["machine"][0] - sum(cpu.values()) - run["meter_cpu"])
+                                                       / run["seconds"], 2)
+        figures[f"cpu_stall_{workers}"] = round(run["machine"][1] / run["seconds"], 2)
+        figures[f"redis_calls_per_page_{workers}"] = round(sum(run["redis_calls"].values()) / total, 1)
+        figures[f"cpu_{workers}"] = {role: round(value, 2) for role, value in sorted(cpu.items())}
+        figures[f"ingest_{workers}"] = {"seconds": round(drains[workers]["seconds"], 2),
+                                        "items_per_s": round(drains[workers]["items_per_s"], 1),
+                                        "ms_per_item": round(drains[workers]["ms_per_item"], 1),
+                                        "cpu": {r: round(v, 2) for r, v in drains[workers]["cpu"].items()}}
+    figures["ratio"] = round(runs[2]["pps"] / runs[1]["pps"], 2)
+    # The ceiling: every core of this machine busy at the 1-worker run's CPU cost per page.
+    per_page = sum(figures["cpu_1"].values()) / total
+    figures["cpu_ms_per_page_1"] = round(1000 * per_page, 2)
+    figures["cpu_ms_per_page_2"] = round(1000 * sum(figures["cpu_2"].values()) / total, 2)
+    figures["pps_all_cores"] = round(usable / per_page, 1)
+    figures["ratio_ceiling"] = round(usable / per_page / runs[1]["pps"], 2)
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
+    print(json.dumps(figures))
     return 0
 
 

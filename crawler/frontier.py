@@ -24,8 +24,10 @@ would ever fetch it). :class:`LeasedScheduler` pops *and* leases in one
 Redis script (``monitor:<spider>:leases``), releases the lease once Scrapy
 has finished with the request (response handled, items pushed, new requests
 queued; an article request is marked seen and queued in one script), and puts back the leases of workers whose heartbeat
-(``monitor:worker:<id>``) has expired. This is the one adapter over
-scrapy-redis 0.9.1; its scheduler and duplicate filter are otherwise used
+(``monitor:worker:<id>``) has expired. A worker holds at most
+``MONITOR_REDIS_MAX_LEASES`` requests: one that downloads far ahead of its
+extraction processes would take work the other workers could start now.
+This is the one adapter over scrapy-redis 0.9.1; its scheduler and duplicate filter are otherwise used
 as they are with Scrapy 2.19 (tests/test_scaleout.py checks both).
 """
 
@@ -183,6 +185,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         self.worker = worker_id()
         self.ttl = 20  # MONITOR_REDIS_WORKER_TTL, set by from_crawler
+        self.max_leases = 0  # MONITOR_REDIS_MAX_LEASES (0: no bound), set by from_crawler
         self.beat = 0.0
         self.leased: dict[str, Request] = {}
         self.crawler: Crawler | None = None
@@ -195,6 +198,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         scheduler: LeasedScheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.ttl = max(2, crawler.settings.getint("MONITOR_REDIS_WORKER_TTL"))
+        scheduler.max_leases = (crawler.settings.getint("MONITOR_REDIS_MAX_LEASES")
+                                or 2 * crawler.settings.getint("CONCURRENT_REQUESTS"))
         return scheduler
 
     def open(self, spider: Spider) -> None:
@@ -229,6 +234,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             self.heartbeat()  # also here: a busy reactor may delay the extension's timer
         if not getattr(self.spider, READY, False):
             return None  # the spider's start() has not loaded the story profiles yet
+        if not self.wants_more():
+            # Enough work in hand: leave the rest of the queue to the other workers. The
+            # engine asks again as soon as one of ours is done.
+            return None
         lease = uuid.uuid4().hex
         data = self._pop(keys=[self.queue.key, self.leases_key], args=[lease, self.worker])
         if not data:
@@ -268,6 +277,10 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
+
+    def wants_more(self) -> bool:
+        """Does this worker hold fewer requests than ``MONITOR_REDIS_MAX_LEASES``?"""
+        return not self.max_leases or len(self.leased) < self.max_leases
 
     def has_pending_requests(self) -> bool:
         return len(self) > 0
@@ -320,26 +333,46 @@ def _requests_in_progress(crawler: Crawler | None) -> set[Request] | None:
     return busy if isinstance(busy, set) else None
 
 
+def _wake(engine: Any) -> bool:
+    """Make the engine ask its scheduler for requests at the next reactor turn; False if it cannot.
+
+    Scrapy has no public call for this; the engine's slot schedules its own
+    pulls through ``nextcall`` (its 5 s heartbeat calls the same).
+    tests/test_scaleout.py fails if that ever changes.
+    """
+    nextcall = getattr(getattr(engine, "_slot", None), "nextcall", None)
+    if nextcall is None or not callable(getattr(nextcall, "schedule", None)):
+        return False
+    nextcall.schedule()
+    return True
+
+
 class WorkerLifecycle:
     """Keeps a worker alive while there is or may be work; heartbeats; reclaims dead workers' leases.
 
     A worker with an empty frontier waits: ``MONITOR_REDIS_IDLE_CLOSE`` = 0
     (the default) waits for ever, as a service does; N > 0 closes the worker
     once the frontier has been empty, with no other worker holding a
-    request, for N seconds.
+    request, for N seconds. Every ``MONITOR_REDIS_POLL`` seconds a worker
+    with free download slots looks at the frontier and, if it holds
+    requests, makes the engine take some (:meth:`poll`). The extraction pool
+    starts with the worker.
     """
 
-    def __init__(self, crawler: Crawler, idle_close: float):
+    def __init__(self, crawler: Crawler, idle_close: float, poll: float = 0.2):
         self.crawler = crawler
         self.idle_close = idle_close
+        self.poll_every = poll
         self.idle_since: float | None = None
         self.loop: Any = None
+        self.poll_loop: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WorkerLifecycle:
         if not distributed(crawler.settings):
             raise NotConfigured
-        ext = cls(crawler, crawler.settings.getfloat("MONITOR_REDIS_IDLE_CLOSE"))
+        ext = cls(crawler, crawler.settings.getfloat("MONITOR_REDIS_IDLE_CLOSE"),
+                  crawler.settings.getfloat("MONITOR_REDIS_POLL"))
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
@@ -356,10 +389,41 @@ class WorkerLifecycle:
         self.loop = task.LoopingCall(self.tick)
         ttl = max(2, self.crawler.settings.getint("MONITOR_REDIS_WORKER_TTL"))
         self.loop.start(ttl / 4, now=False)  # a few heartbeats per TTL
+        if self.poll_every > 0:
+            self.poll_loop = task.LoopingCall(self.poll)
+            self.poll_loop.start(self.poll_every, now=False)
+        # A worker is a service that reads pages as soon as work arrives: start its
+        # extraction processes now, not with its first page (pipelines/pool.py).
+        from pipelines.pool import CpuPool
+
+        pool = self.crawler.get_extension(CpuPool)
+        if pool is not None:
+            pool.pool.start()
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.loop is not None and self.loop.running:
-            self.loop.stop()
+        for loop in (self.loop, self.poll_loop):
+            if loop is not None and loop.running:
+                loop.stop()
+
+    def poll(self) -> None:
+        """Wake the engine when the frontier holds requests and this worker has room for some.
+
+        Scrapy asks a scheduler that had nothing for more only when one of its
+        own requests finishes, or every 5 seconds: a worker that found the
+        shared queue empty would join the work another worker queued up to
+        5 s late.
+        """
+        engine = self.crawler.engine
+        scheduler = self._scheduler()
+        if engine is None or scheduler is None or not getattr(self.crawler.spider, READY, False):
+            return
+        try:
+            if engine.needs_backout() or not scheduler.wants_more() or not len(scheduler):
+                return
+        except Exception as exc:  # a Redis hiccup must not stop the worker
+            logger.warning("frontier poll failed: %s", exc)
+            return
+        _wake(engine)
 
     def tick(self) -> None:
         scheduler = self._scheduler()

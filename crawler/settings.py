@@ -156,6 +156,15 @@ MONITOR_REDIS_IDLE_CLOSE = float(os.environ.get("MONITOR_REDIS_IDLE_CLOSE", "0")
 # Seconds without a heartbeat after which a worker counts as dead, and the
 # requests it held go back to the frontier for the others.
 MONITOR_REDIS_WORKER_TTL = int(os.environ.get("MONITOR_REDIS_WORKER_TTL", "20"))
+# Seconds between two looks at the frontier by a worker with free download
+# slots (one ZCARD); Scrapy itself only asks an idle scheduler every 5 s, so
+# without this a worker that found the queue empty joins new work late.
+MONITOR_REDIS_POLL = float(os.environ.get("MONITOR_REDIS_POLL", "0.2"))
+# Requests a worker may hold at once, downloading or being processed (0: twice
+# CONCURRENT_REQUESTS). Without a bound a worker downloads far ahead of its
+# extraction processes (up to Scrapy's 5 MB of waiting responses, hundreds of
+# pages) and the other workers find the queue already taken.
+MONITOR_REDIS_MAX_LEASES = int(os.environ.get("MONITOR_REDIS_MAX_LEASES", "0"))
 
 # --- Politeness and limits -----------------------------------------------------
 
@@ -213,6 +222,11 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 400,
     "pipelines.store.StorePipeline": 500,
 }
+# Outputs of one response processed at once. An article response yields one
+# item, a listing only requests and ledger records; Scrapy's default (100)
+# makes it start 101 asyncio tasks per response, a fifth of the crawl
+# process's CPU per page (bench/scaleout.py, README "Scale-out").
+CONCURRENT_ITEMS = 4
 # Dropped pages are normal (off-topic news): log them at INFO, not WARNING,
 # with their reason and URL only (not the whole article).
 LOG_FORMATTER = "crawler.logformatter.MonitorLogFormatter"

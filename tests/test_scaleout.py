@@ -223,6 +223,87 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
     assert crawler.settings.get("SCHEDULER") == "crawler.frontier.LeasedScheduler"  # the add-on switched it
 
 
+def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(redis, redis_url):
+    """Scrapy asks a scheduler that had nothing again only every 5 s; WorkerLifecycle.poll wakes the
+    engine (through the slot's ``nextcall``, the Scrapy internal it relies on) once the frontier has work."""
+    import inspect
+    from types import SimpleNamespace
+
+    from scrapy.core.engine import _Slot
+    from scrapy.utils.reactor import CallLaterOnce
+    from scrapy.utils.test import get_crawler
+
+    from crawler.frontier import READY, LeasedScheduler, WorkerLifecycle
+    from crawler.spiders.feeds import FeedsSpider
+
+    assert "nextcall" in inspect.signature(_Slot).parameters and callable(CallLaterOnce.schedule)
+    settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_POLL": 0.2,
+                "ADDONS": {"crawler.frontier.DistributedMode": 0}}
+    crawler = get_crawler(FeedsSpider, settings_dict=settings)
+    crawler.spider = FeedsSpider.from_crawler(crawler)
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    woken = []
+    backout = [False]
+    crawler.engine = SimpleNamespace(scheduler=scheduler, needs_backout=lambda: backout[0],
+                                     _slot=SimpleNamespace(nextcall=SimpleNamespace(schedule=lambda: woken.append(1))))
+    lifecycle = WorkerLifecycle.from_crawler(crawler)
+    assert lifecycle.poll_every == 0.2
+    try:
+        setattr(crawler.spider, READY, True)
+        lifecycle.poll()
+        assert woken == []  # nothing queued: the engine sleeps on
+        redis.zadd("monitor:feeds:requests", {"x": 0})
+        backout[0] = True
+        lifecycle.poll()
+        assert woken == []  # no free slot: the engine will ask when one of its requests finishes
+        backout[0] = False
+        lifecycle.poll()
+        assert woken == [1]
+    finally:
+        scheduler.close("finished")
+
+
+def test_a_worker_holds_no_more_requests_than_its_lease_bound(redis, redis_url):
+    """A worker whose pages wait for its extraction processes leaves the rest of the queue to the others."""
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.frontier import READY, LeasedScheduler
+    from crawler.spiders.feeds import FeedsSpider
+
+    settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_MAX_LEASES": 2,
+                "ADDONS": {"crawler.frontier.DistributedMode": 0}}
+    crawler = get_crawler(FeedsSpider, settings_dict=settings)
+    crawler.spider = FeedsSpider.from_crawler(crawler)
+    setattr(crawler.spider, READY, True)
+    busy: set[Request] = set()  # the engine's requests in progress (downloading, or items in the pipelines)
+    crawler.engine = SimpleNamespace(_slot=SimpleNamespace(inprogress=busy))
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler.open(crawler.spider)
+    try:
+        for n in range(3):
+            assert scheduler.enqueue_request(Request(f"http://127.0.0.2/a/{n}.html"))
+        held = []
+        for _ in range(2):
+            held.append(scheduler.next_request())
+            busy.add(held[-1])
+        assert all(held) and scheduler.next_request() is None  # two held: the third stays queued
+        assert len(scheduler) == 1 and redis.hlen("monitor:feeds:leases") == 2 and not scheduler.wants_more()
+        busy.discard(held[0])  # one is done: its lease is released, the worker takes the next
+        third = scheduler.next_request()
+        busy.add(third)
+        assert third is not None and len(scheduler) == 0
+    finally:
+        scheduler.close("finished")
+    assert len(scheduler) == 2  # closing gives back what the worker still held (not the finished one)
+    default = get_crawler(FeedsSpider, settings_dict=dict(settings, MONITOR_REDIS_MAX_LEASES=0,
+                                                          CONCURRENT_REQUESTS=5))
+    assert LeasedScheduler.from_crawler(default).max_leases == 10  # 0: twice CONCURRENT_REQUESTS
+
+
 # --- end to end ----------------------------------------------------------------------
 
 
