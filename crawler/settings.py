@@ -14,6 +14,9 @@ import os
 BOT_NAME = "followup-monitor"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# Our own Scrapy commands: `scrapy job feeds,sitemaps,sections -a source=<name>`
+# runs a scheduler job's spiders one after the other in one process.
+COMMANDS_MODULE = "crawler.commands"
 
 # --- The monitor's own settings ------------------------------------------------
 
