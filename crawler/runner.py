@@ -235,6 +235,12 @@ def _spider_started(running: _Running, spider: str) -> None:
         _drain(running.process)
 
 
+def running_pids() -> dict[str, int]:
+    """Label (``spider source``) → process id of each job running now."""
+    with _lock:
+        return {r.label: r.process.pid for r in _running.values()}
+
+
 def running_crawls() -> list[str]:
     """Labels (``spider source``: the spider each job runs now) of the jobs running now."""
     with _lock:

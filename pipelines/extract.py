@@ -22,8 +22,6 @@ import sys
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-import trafilatura
-
 from crawler.items import ArticleItem
 from pipelines.language import detect_language
 from pipelines.jsonl import read_lines, write_line
@@ -88,6 +86,8 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False) -> Ex
     """Main text and metadata of ``html``, or ``None`` when nothing readable is there."""
     if not html or not html.strip():
         return None
+    import trafilatura  # here, not at the top: the crawl process only extracts in its workers
+
     try:
         doc = trafilatura.bare_extraction(
             html,

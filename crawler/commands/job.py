@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
+import sys
 from typing import TYPE_CHECKING, Any
 
 from scrapy.commands import BaseRunSpiderCommand
@@ -83,6 +85,7 @@ class Command(BaseRunSpiderCommand):
         process.start(stop_after_crawl=False)
         if self.failed:
             self.exitcode = 1
+        _exit_now(self.exitcode)
 
     def _drain(self, signum: int, frame: Any) -> None:
         self.draining = True  # read between spiders, on the reactor thread
@@ -125,4 +128,15 @@ class Command(BaseRunSpiderCommand):
             reactor.stop()  # type: ignore[attr-defined]
 
 
-__all__ = ["Command", "MARKER", "parse_spiders"]
+def _exit_now(code: int) -> None:
+    """End the process without the interpreter's teardown: everything is written and flushed by now.
+
+    The runs are committed (each spider's store closed with it), the pool's
+    workers were joined when their spider closed, and no thread is left.
+    Tearing down the thousand modules a crawl imports took a tenth of a
+    second, a tenth of a job that finds nothing new.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
