@@ -99,7 +99,7 @@ def jitter_for(every: int) -> float:
 
 
 def after_crawl(db: str, run_ids: list[int]) -> None:
-    """The hook point: called once after every crawl, daemon or ``--once``, with its ``crawl_runs`` ids.
+    """The hook point: called once after every job (its spiders' runs), daemon or ``--once``, with the ``crawl_runs`` ids.
 
     Whatever must happen after a crawl (pushing its new follow-ups to
     webhooks, say) starts here. Runs in the crawl's job thread; an exception
