@@ -7,17 +7,19 @@
 
 One job per source, id ``source:<name>``, at the source's ``every`` interval
 plus a random jitter (up to 10% of the interval, at most 5 minutes); a job
-runs each spider that has something to crawl for the source (``feeds``, then
-``sitemaps``), each as its own ``scrapy crawl`` subprocess (crawler/runner.py).
+runs the spiders that have something to crawl for the source (``feeds``,
+``sitemaps``, then ``sections``) one after the other in ONE subprocess,
+``scrapy job feeds,sitemaps,sections -a source=<name>`` (crawler/runner.py,
+crawler/commands/job.py); each spider gets its own ``crawl_runs`` row.
 Jobs live in a SQLite job store next to the database (``<db>-jobs.sqlite``):
 after a restart each job keeps its next run time, runs missed while the
 scheduler was down are coalesced into one catch-up run, and changes in the
 sources config (added, removed, re-timed sources) take effect. A job whose
 last run is still going when its next run is due skips that run (logged, and
 counted in ``--status``). Only one scheduler runs per database (a lock file
-next to it). SIGTERM or Ctrl-C: no new crawls, running crawls get
-``MONITOR_SHUTDOWN_GRACE`` seconds to finish, then they are stopped; a second
-Ctrl-C stops them at once.
+next to it). SIGTERM or Ctrl-C: no new crawls (a running job finishes the spider it
+runs and starts no other), running crawls get ``MONITOR_SHUTDOWN_GRACE``
+seconds to finish, then they are stopped; a second Ctrl-C stops them at once.
 
 Distributed mode (``MONITOR_REDIS_URL`` set, crawler/frontier.py): a job, or
 ``--once``, puts the source's feeds, sitemaps and sections into the shared
@@ -40,6 +42,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
@@ -96,7 +99,7 @@ def jitter_for(every: int) -> float:
 
 
 def after_crawl(db: str, run_ids: list[int]) -> None:
-    """The hook point: called once after every crawl, daemon or ``--once``, with its ``crawl_runs`` ids.
+    """The hook point: called once after every job (its spiders' runs), daemon or ``--once``, with the ``crawl_runs`` ids.
 
     Whatever must happen after a crawl (pushing its new follow-ups to
     webhooks, say) starts here. Runs in the crawl's job thread; an exception
@@ -105,19 +108,21 @@ def after_crawl(db: str, run_ids: list[int]) -> None:
     alerts.notify(db, [{"id": run_id} for run_id in run_ids])  # webhooks, in the background (crawler/alerts.py)
 
 
-def crawl(spider: str, source: str | None, settings: CrawlSettings) -> tuple[CrawlResult, list[dict[str, Any]]]:
-    """Run one crawl subprocess, record how it ended in ``crawl_runs``, log one line per run."""
+def crawl(spiders: Sequence[str], source: str | None,
+          settings: CrawlSettings) -> tuple[CrawlResult, list[dict[str, Any]]]:
+    """Run one job (``spiders`` in one process), record how each spider ended in ``crawl_runs``, log one line per run."""
     store = open_db(settings.db)
     try:
         before = queries.last_run_id(store)
     finally:
         store.close()
-    result = run_crawl(spider, source, settings)
+    result = run_crawl(spiders, source, settings)
     store = open_db(settings.db)
     try:
-        run_ids = writes.settle_crawl(store, spider=spider, source=source, after_id=before,
+        run_ids = writes.settle_crawl(store, spiders=list(spiders), source=source, after_id=before,
                                       returncode=result.returncode, stopped=result.stopped,
-                                      log_tail=result.log_tail, pid=result.pid, started=result.started)
+                                      log_tail=result.log_tail, pid=result.pid, started=result.started,
+                                      started_spiders=result.started_spiders, drained=result.drained)
         runs = queries.runs_by_id(store, run_ids)
     finally:
         store.close()
@@ -130,18 +135,18 @@ def crawl(spider: str, source: str | None, settings: CrawlSettings) -> tuple[Cra
 
 
 def log_runs(result: CrawlResult, runs: list[dict[str, Any]]) -> None:
-    where = f"{result.spider} {result.source or '*'}"
     for run in runs:
         good = run["status"] == "finished"
         logger.log(
             logging.INFO if good else logging.ERROR,
-            "%s: %s (%s) in %.1fs: %s follow-ups, %s source copies, %s duplicates, %s skipped, %s errors, "
+            "%s %s: %s (%s) in %.1fs: %s follow-ups, %s source copies, %s duplicates, %s skipped, %s errors, "
             "%s already known",
-            where, run["status"], run["finish_reason"], result.seconds, run["followups"] or 0,
+            run["spider"], result.source or "*", run["status"], run["finish_reason"],
+            result.spider_seconds.get(run["spider"], 0.0), run["followups"] or 0,
             run["source_copies"] or 0, run["duplicates"] or 0, run["skipped"] or 0, run["errors"] or 0,
             run["already_known"] or 0)
     if not result.ok or any(run["status"] != "finished" for run in runs):
-        logger.error("%s: exit status %s%s; last log lines:\n%s", where, result.returncode,
+        logger.error("%s: exit status %s%s; last log lines:\n%s", result.label, result.returncode,
                      f" (stopped: {result.stopped})" if result.stopped else "", result.log_tail[-3000:])
 
 
@@ -164,7 +169,7 @@ _context: _Context | None = None
 
 
 def run_job(source: str) -> bool:
-    """One scheduled run of a source's job: each of its spiders in turn. True if all finished."""
+    """One scheduled run of a source's job: its spiders in turn, in one process. True if all finished."""
     ctx = _context
     if ctx is None:
         logger.error("%s: no running scheduler to run it in", job_id(source))
@@ -176,24 +181,22 @@ def run_job(source: str) -> bool:
         return False
     if frontier.redis_url():  # distributed mode: the workers crawl, we only queue the listings
         return queue_discovery(spiders_for(config_source), [config_source], ctx.settings)
-    ok = True
-    for spider in spiders_for(config_source):
-        if ctx.stopping.is_set():
-            logger.info("%s %s: not started, the scheduler is stopping", spider, source)
-            return False
-        try:
-            result, runs = crawl(spider, source, ctx.settings)
-        except runner.ShuttingDown:
-            logger.info("%s %s: not started, the scheduler is stopping", spider, source)
-            return False
-        except StorageError as exc:
-            logger.error("%s %s: %s", spider, source, exc)
-            return False
-        except Exception:  # never let one job's surprise stop the others
-            logger.exception("%s %s: the scheduler could not run or record this crawl", spider, source)
-            return False
-        ok = ok and result.ok and all(run["status"] == "finished" for run in runs)
-    return ok
+    spiders = spiders_for(config_source)
+    if ctx.stopping.is_set():
+        logger.info("%s %s: not started, the scheduler is stopping", ",".join(spiders), source)
+        return False
+    try:
+        result, runs = crawl(spiders, source, ctx.settings)
+    except runner.ShuttingDown:
+        logger.info("%s %s: not started, the scheduler is stopping", ",".join(spiders), source)
+        return False
+    except StorageError as exc:
+        logger.error("%s %s: %s", ",".join(spiders), source, exc)
+        return False
+    except Exception:  # never let one job's surprise stop the others
+        logger.exception("%s %s: the scheduler could not run or record this job", ",".join(spiders), source)
+        return False
+    return result.ok and all(run["status"] == "finished" for run in runs)
 
 
 def queue_discovery(spiders: list[str], sources: list[Source], settings: CrawlSettings,
@@ -354,6 +357,7 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     logger.info("stopping: no new crawls")
     ctx.stopping.set()
     scheduler.pause()
+    runner.drain_all()  # running jobs finish the spider they run, and start no other
     deadline = time.monotonic() + shutdown_grace
     waiting = runner.running_crawls()
     if waiting:
@@ -377,13 +381,10 @@ def run_once(config: Config, settings: CrawlSettings, out: TextIO) -> int:
     """Every spider once over every source; a summary table; 0 if every crawl finished."""
     if frontier.redis_url():
         return 0 if queue_discovery(list(SPIDERS), config.select(None), settings, out) else 1
-    rows: list[tuple[dict[str, Any], float]] = []
-    failed = 0
-    for spider in SPIDERS:
-        logger.info("running %s over %d source(s)", spider, len(config.select(None)))
-        result, runs = crawl(spider, None, settings)
-        rows += [(run, result.seconds) for run in runs]
-        failed += 0 if (result.ok and runs and all(r["status"] == "finished" for r in runs)) else 1
+    logger.info("running %s over %d source(s), in one process", ", ".join(SPIDERS), len(config.select(None)))
+    result, runs = crawl(SPIDERS, None, settings)
+    rows = [(run, result.spider_seconds.get(run["spider"], 0.0)) for run in runs]
+    failed = not (result.ok and runs and all(r["status"] == "finished" for r in runs))
     print_run_table(rows, out)
     print_summary(settings.db, out)
     return 1 if failed else 0

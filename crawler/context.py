@@ -20,7 +20,6 @@ from scrapy import Request
 
 from crawler.components import extension_of
 from crawler.sources import Config, Story, load_config
-from pipelines.extract import extract_article
 from pipelines.profile import StoryProfile
 
 if TYPE_CHECKING:
@@ -85,6 +84,8 @@ class MonitorContext:
         if response.status != 200 or not hasattr(response, "text"):
             logger.warning("story %r: %s answered HTTP %s", story.name, story.url, response.status)
             return None, "none"
+        from pipelines.extract import extract_article  # trafilatura: only when there is a page to read
+
         found = extract_article(response.text, url=story.url)
         if found is None:
             logger.warning("story %r: no readable text at %s", story.name, story.url)
@@ -117,6 +118,8 @@ def story_profile(story: Story, text: str | None) -> StoryProfile:
 def _text_of_file(path: Path, url: str) -> str:
     raw = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:1] == "<":
+        from pipelines.extract import extract_article
+
         found = extract_article(raw, url=url)
         return found.text if found else ""
     return raw

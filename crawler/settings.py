@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "followup-monitor"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+# Our own Scrapy commands: `scrapy job feeds,sitemaps,sections -a source=<name>`
+# runs a scheduler job's spiders one after the other in one process.
+COMMANDS_MODULE = "crawler.commands"
 
 # --- The monitor's own settings ------------------------------------------------
 
@@ -234,4 +239,18 @@ DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 
 LOG_LEVEL = os.environ.get("MONITOR_LOG_LEVEL", "INFO")
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control (2.19: an HTTP server in every crawl that runs the
+# Python code it is sent) is off, like the telnet console.
+REMOTE_CONTROL_ENABLED = False
+# No cookies: a monitor fetches each article once, and cookies only feed
+# metered paywalls and consent walls (Scrapy's advice for broad crawls too).
+COOKIES_ENABLED = False
+# Scrapy imports every component listed in its *_BASE settings, even one set
+# to None, so the two we switch off are left out of the base lists: their
+# imports (aiohttp for the remote control, tldextract and requests for the
+# cookies) were a quarter of a crawl's start-up (see "Incremental crawling").
+EXTENSIONS_BASE = {path: order for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+                   if path != "scrapy.extensions.remote_control.RemoteControl"}
+DOWNLOADER_MIDDLEWARES_BASE = {path: order for path, order in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+                               if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"}
 FEED_EXPORT_ENCODING = "utf-8"

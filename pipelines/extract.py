@@ -22,8 +22,6 @@ import sys
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-import trafilatura
-
 from crawler.items import ArticleItem
 from pipelines.language import detect_language
 from pipelines.pagemeta import read_metadata
@@ -96,6 +94,8 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     """
     if not html or not html.strip():
         return None
+    import trafilatura  # here, not at the top: the crawl process only extracts in its workers
+
     try:
         tree = trafilatura.load_html(html)
         if tree is None:

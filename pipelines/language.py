@@ -11,8 +11,6 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from langdetect import DetectorFactory, LangDetectException, detect_langs
-
 from crawler.items import ArticleItem
 
 if TYPE_CHECKING:
@@ -20,7 +18,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DetectorFactory.seed = 0
 SAMPLE_CHARS = 1500  # 989 of 990 pages of bench/extraction.py get the same answer as with 3000, for 2/3 of the CPU
 MIN_CHARS = 40
 MIN_PROBABILITY = 0.70
@@ -48,6 +45,9 @@ def detect_language(text: str, *, declared: str | None = None) -> Detected:
     weight = len(sample) + 2 * sum(1 for c in sample if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
     if weight < MIN_CHARS:
         return Detected(hint, "declared") if hint else Detected("und", "too_short")
+    from langdetect import DetectorFactory, LangDetectException, detect_langs  # here: only workers detect
+
+    DetectorFactory.seed = 0
     try:
         guesses = detect_langs(sample)
     except LangDetectException:

@@ -2,7 +2,8 @@
 
 Built once per crawl from the ``[[story]]`` config and the source article's
 text: tracked terms (any script), the source's language-neutral anchors and
-its MinHash signature.
+its MinHash signature (computed when first needed: a crawl that reads no
+page never computes it, nor imports numpy for it).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class StoryProfile:
     since: str | None = None
     text: str | None = None
     anchors: set[str] = field(default_factory=set)
-    signature: tuple[int, ...] | None = None
+    _signature: tuple[int, ...] | None = field(default=None, repr=False)
     text_hash: str | None = None
     pattern: re.Pattern[str] | None = None
 
@@ -44,9 +45,15 @@ class StoryProfile:
         profile.pattern = _term_pattern(terms)
         if text:
             profile.anchors = textsig.anchors(text)
-            profile.signature = textsig.signature(text)
             profile.text_hash = textsig.text_hash(text)
         return profile
+
+    @property
+    def signature(self) -> tuple[int, ...] | None:
+        """MinHash signature of the source text (None without text), computed on first use."""
+        if self._signature is None and self.text:
+            self._signature = textsig.signature(self.text)
+        return self._signature
 
     def find_terms(self, text: str) -> list[str]:
         """Every occurrence of a tracked term in ``text``, as written there."""

@@ -20,13 +20,13 @@ over a second of start-up.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
 import unicodedata
 from collections.abc import Iterable
-
-import numpy as np
+from typing import Any
 
 NUM_PERM = 120
 BANDS = 20
@@ -34,11 +34,6 @@ ROWS = NUM_PERM // BANDS
 SHINGLE = 3
 SEED = 1
 _MAX_HASH = (1 << 32) - 1
-_rng = np.random.default_rng(SEED)
-# Multiply-shift hashing, one (odd a, b) pair of 64-bit numbers per permutation.
-_A = _rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-_B = _rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
-_SHIFT = np.uint64(32)
 
 _CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f")
 _TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+", re.UNICODE)
@@ -75,13 +70,28 @@ def signature(text: str) -> tuple[int, ...]:
     found = shingles(text)
     if not found:
         return (_MAX_HASH,) * NUM_PERM
+    np, a, b = _permutations()
     hashes = np.fromiter(
         (int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little") for s in found),
         dtype=np.uint64, count=len(found))
     # (a*x + b) mod 2**64, top 32 bits: one hash per permutation; minimum over the shingles.
     with np.errstate(over="ignore"):
-        values = (hashes[:, None] * _A + _B) >> _SHIFT
+        values = (hashes[:, None] * a + b) >> np.uint64(32)
     return tuple(int(v) for v in values.min(axis=0))
+
+
+@functools.cache
+def _permutations() -> tuple[Any, Any, Any]:
+    """numpy and the multiply-shift pairs, one odd ``a`` and one ``b`` (64 bits) per permutation.
+
+    Made on first use, so that a crawl that reads no page never imports numpy.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(SEED)
+    a = rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = rng.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
+    return np, a, b
 
 
 def similarity(a: Iterable[int], b: Iterable[int]) -> float:

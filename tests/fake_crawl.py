@@ -1,17 +1,20 @@
-"""A stand-in for ``scrapy crawl`` in scheduler tests (``MONITOR_CRAWL_COMMAND``).
+"""A stand-in for ``scrapy job`` in scheduler tests (``MONITOR_CRAWL_COMMAND``).
 
-    python -m tests.fake_crawl <spider> -s MONITOR_DB=... -a source=<name>
+    python -m tests.fake_crawl <spider>[,<spider>...] -s MONITOR_DB=... -a source=<name>
 
-Takes the arguments the scheduler gives a real crawl and writes its
-``crawl_runs`` row the way the store pipeline does. What it does depends on
-the source's name: ``ok…`` finishes at once, ``slow…`` takes
-``FAKE_SLOW_SECONDS`` (default 1.5), ``fail…`` prints an error and exits 1
-before writing a row (like a crawl that crashes on start), ``hang…`` writes
-its row and then ignores SIGTERM for ever, ``long…`` takes
+Takes the arguments the scheduler gives a real job and, for each spider in
+turn, prints the ``job: <spider> starting (i/n)`` line and writes its
+``crawl_runs`` row the way the store pipeline does. What a spider does
+depends on the source's name: ``ok…`` finishes at once, ``slow…`` takes
+``FAKE_SLOW_SECONDS`` (default 1.5), ``fail…`` prints an error and writes no
+row (like a crawl that crashes on start; the job goes on and exits 1),
+``hang…`` writes its row and then ignores SIGTERM for ever, ``long…`` takes
 ``FAKE_LONG_SECONDS`` (default 60) but closes cleanly on SIGTERM (reason
-``shutdown``, as Scrapy does). Without a source (``--once``) it finishes at
-once, unless the spider is named in ``FAKE_FAIL_SPIDER``. Every start and end
-is appended as a JSON line to ``FAKE_CRAWL_LOG`` when set.
+``shutdown``, as Scrapy does) and starts no other spider. Without a source
+(``--once``) a spider finishes at once, unless it is named in
+``FAKE_FAIL_SPIDER``. SIGUSR1 lets the running spider finish and starts no
+other (as ``scrapy job`` does). Every start and end is appended as a JSON
+line to ``FAKE_CRAWL_LOG`` when set.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import time
 
 from storage import open_db, writes
 
+drained = False
+
 
 def note(event: str, spider: str, source: str) -> None:
     path = os.environ.get("FAKE_CRAWL_LOG")
@@ -33,8 +38,13 @@ def note(event: str, spider: str, source: str) -> None:
                                   "t": time.time()}) + "\n")
 
 
+def on_drain(signum: int, frame: object) -> None:
+    global drained
+    drained = True
+
+
 def main(argv: list[str]) -> int:
-    spider, rest = argv[0], argv[1:]
+    spiders, rest = argv[0].split(","), argv[1:]
     settings: dict[str, str] = {}
     source = "*"
     for flag, value in zip(rest[::2], rest[1::2], strict=True):
@@ -43,6 +53,19 @@ def main(argv: list[str]) -> int:
             settings[key] = val
         elif flag == "-a" and key == "source":
             source = val
+    signal.signal(signal.SIGUSR1, on_drain)
+    failed = False
+    for number, spider in enumerate(spiders, 1):
+        if drained:
+            break
+        print(f"job: {spider} starting ({number}/{len(spiders)})", flush=True)
+        if not crawl(spider, source, settings):
+            failed = True
+    return 1 if failed else 0
+
+
+def crawl(spider: str, source: str, settings: dict[str, str]) -> bool:
+    """One spider of the job; False when it failed."""
     kind = source.rstrip("0123456789-_") if source != "*" else ("fail" if spider == os.environ.get(
         "FAKE_FAIL_SPIDER") else "ok")
     note("start", spider, source)
@@ -50,7 +73,7 @@ def main(argv: list[str]) -> int:
     if kind == "fail":
         print("Traceback (most recent call last):\nRuntimeError: the feed exploded", file=sys.stderr, flush=True)
         note("end", spider, source)
-        return 1
+        return False
     db = open_db(settings["MONITOR_DB"])
     run_id = writes.start_run(db, spider=spider, source=None if source == "*" else source, pid=os.getpid())
 
@@ -67,14 +90,15 @@ def main(argv: list[str]) -> int:
     if kind == "long":
         def on_term(signum: int, frame: object) -> None:
             finish("shutdown")
-            sys.exit(0)
+            sys.exit(0)  # the job ends: no other spider starts
 
         signal.signal(signal.SIGTERM, on_term)
         time.sleep(float(os.environ.get("FAKE_LONG_SECONDS", "60")))
     elif kind == "slow":
         time.sleep(float(os.environ.get("FAKE_SLOW_SECONDS", "1.5")))
     finish("finished")
-    return 0
+    db.close()
+    return True
 
 
 if __name__ == "__main__":

@@ -202,8 +202,8 @@ def busy(tmp_path_factory) -> Iterator[Session]:
     s = Session(tmp_path_factory.mktemp("busy"), FAKE_SLOW_SECONDS="2")
     write_sources(s.sources, slow="1s", fail="1s", hang="1s", ok="1s")
     daemon = s.start("--timeout", "2")  # a crawl is stopped after 2 s + 1 s grace: SIGTERM, then SIGKILL
-    wait_for(lambda: len([r for r in s.runs("hang") if r["status"] != "running"]) >= 2
-             and len(s.runs("fail")) >= 2 and len([n for n in s.crawls("slow") if n["event"] == "end"]) >= 2,
+    wait_for(lambda: len([r for r in s.runs("hang") if r["spider"] == "feeds" and r["status"] != "running"]) >= 2
+             and len([r for r in s.runs("fail") if r["spider"] == "feeds"]) >= 2 and len([n for n in s.crawls("slow") if n["event"] == "end"]) >= 2,
              "two runs of each job")
     s.returncode = daemon.stop()  # type: ignore[attr-defined]
     s.stderr = daemon.stderr  # type: ignore[attr-defined]
@@ -228,8 +228,10 @@ def test_a_crawl_still_running_is_not_started_again_and_the_skip_is_counted(busy
 
 def test_a_hanging_crawl_is_stopped_at_its_timeout_and_recorded(busy):
     hung = busy.runs("hang")
-    assert len(hung) >= 2  # and the next run still fired
-    assert all(r["status"] == "timeout" and r["finish_reason"] == "killed by signal 9" for r in hung), hung
+    assert len(hung) >= 4  # and the next run still fired
+    # The job hangs in its first spider; the one after it never started.
+    assert {(r["spider"], r["status"], r["finish_reason"]) for r in hung} == {
+        ("feeds", "timeout", "killed by signal 9"), ("sitemaps", "timeout", "not_started")}, hung
     assert all(r["finished"] and "hanging" in r["log_tail"] for r in hung)
     for note in busy.crawls("hang"):  # no hung crawl left behind
         with pytest.raises(ProcessLookupError):
@@ -239,8 +241,9 @@ def test_a_hanging_crawl_is_stopped_at_its_timeout_and_recorded(busy):
 
 
 def test_a_failing_crawl_is_recorded_with_its_log_and_the_next_run_still_fires(busy):
-    failed = busy.runs("fail")
-    assert len(failed) >= 2
+    # (The job running at SIGTERM is drained: a spider it did not start is interrupted, not_started.)
+    failed = [r for r in busy.runs("fail") if r["finish_reason"] != "not_started"]
+    assert len(failed) >= 4 and {r["spider"] for r in failed} == {"feeds", "sitemaps"}
     assert all(r["status"] == "failed" and r["finish_reason"] == "exit status 1" for r in failed)
     assert all("RuntimeError: the feed exploded" in r["log_tail"] for r in failed)
     assert "feeds fail: failed (exit status 1)" in busy.stderr
@@ -256,7 +259,9 @@ def test_each_run_logs_one_line_and_status_shows_every_job(busy):
     outcome = {line.split()[0]: line.split() for line in status.stdout.splitlines()[1:] if line.strip()}
     # columns from the right: outcome new dup skip err runs bad overlap
     # new follow-ups: one per crawl of the last run, feeds and sitemaps (which runs to discover sitemaps)
-    assert outcome["source:ok"][-8] == "finished" and outcome["source:ok"][-7] == "2"
+    drained = busy.runs("ok")[-1]["finish_reason"] == "not_started"  # its last job was running at SIGTERM
+    assert outcome["source:ok"][-8] == ("interrupted" if drained else "finished")
+    assert outcome["source:ok"][-7] == ("1" if drained else "2")
     assert outcome["source:fail"][-8] == "failed"
     assert outcome["source:hang"][-8] == "timeout"
     assert int(outcome["source:fail"][-2]) == len(busy.runs("fail"))  # every run went wrong
@@ -270,9 +275,15 @@ def test_sigterm_lets_running_crawls_finish_then_stops_the_rest(session):
     sigterm_at = time.time()
     assert daemon.stop() == 0
     slow = session.runs("slow")
-    assert slow and {(r["status"], r["finish_reason"]) for r in slow} == {("finished", "finished")}
+    # The running spider of the slow job was let finish; the job started no other spider after SIGTERM.
+    assert slow and [(r["status"], r["finish_reason"]) for r in slow if r["spider"] == "feeds"] == \
+        [("finished", "finished")] * len([r for r in slow if r["spider"] == "feeds"])
     assert [n for n in session.crawls("slow") if n["event"] == "end" and n["t"] > sigterm_at]  # let finish
-    assert [(r["status"], r["finish_reason"]) for r in session.runs("long")] == [("interrupted", "shutdown")]
+    assert not [n for n in session.crawls("slow") if n["event"] == "start" and n["t"] > sigterm_at]
+    last = [r for r in slow if r["spider"] == "sitemaps"][-1]
+    assert (last["status"], last["finish_reason"]) == ("interrupted", "not_started")
+    assert [(r["spider"], r["status"], r["finish_reason"]) for r in session.runs("long")] == [
+        ("feeds", "interrupted", "shutdown"), ("sitemaps", "interrupted", "not_started")]
     assert not session.rows("select * from crawl_runs where status = 'running'")
     assert "stopping: no new crawls" in daemon.stderr
     assert "stopped 1 crawl(s) still running: feeds long" in daemon.stderr
@@ -367,6 +378,8 @@ def test_after_crawl_hook_gets_the_run_ids(session, monkeypatch):
     seen: list[tuple[str, list[int]]] = []
     monkeypatch.setattr(scheduler_module, "after_crawl", lambda db, run_ids: seen.append((db, run_ids)))
     settings = CrawlSettings(sources=str(session.sources), db=str(session.db), command=FAKE)
-    result, runs = scheduler_module.crawl("feeds", "ok", settings)
-    assert result.ok and [r["status"] for r in runs] == ["finished"]
-    assert seen == [(str(session.db), [runs[0]["id"]])]
+    result, runs = scheduler_module.crawl(["feeds", "sitemaps"], "ok", settings)
+    assert result.ok and [(r["spider"], r["status"]) for r in runs] == [("feeds", "finished"),
+                                                                         ("sitemaps", "finished")]
+    assert seen == [(str(session.db), [runs[0]["id"], runs[1]["id"]])]
+    assert len({r["pid"] for r in runs}) == 1  # one process for the job

@@ -6,7 +6,7 @@ from storage import queries, writes
 
 
 def settle(db, **kwargs):
-    args = {"spider": "feeds", "source": "paper", "after_id": 0, "returncode": 0, "stopped": None,
+    args = {"spiders": ["feeds"], "source": "paper", "after_id": 0, "returncode": 0, "stopped": None,
             "log_tail": "last lines", "pid": 42, "started": "2025-02-03T10:00:00+00:00"}
     return writes.settle_crawl(db, **(args | kwargs))
 
@@ -62,6 +62,66 @@ def test_other_crawls_rows_are_left_alone(db):
     ids = settle(db, after_id=older, returncode=1)
     assert other not in ids and older not in ids
     assert [r["status"] for r in queries.runs_by_id(db, [other, older])] == ["running", "running"]
+
+
+JOB = ["feeds", "sitemaps", "sections"]
+
+
+def finished_run(db, spider, reason="finished"):
+    run = writes.start_run(db, spider=spider, source="paper", pid=42)
+    writes.finish_run(db, run, finish_reason=reason, counts={}, error_messages=[])
+    return run
+
+
+def by_spider(db, ids):
+    return {r["spider"]: (r["status"], r["finish_reason"]) for r in queries.runs_by_id(db, ids)}
+
+
+def test_a_job_gets_one_row_per_spider_in_order(db):
+    runs = [finished_run(db, spider) for spider in JOB]
+    assert settle(db, spiders=JOB) == runs
+    assert by_spider(db, runs) == {spider: ("finished", "finished") for spider in JOB}
+
+
+def test_a_job_killed_at_a_spiders_timeout_settles_every_spider(db):
+    first = finished_run(db, "feeds")
+    hung = writes.start_run(db, spider="sitemaps", source="paper", pid=42)
+    ids = settle(db, spiders=JOB, returncode=-9, stopped="timeout", started_spiders=["feeds", "sitemaps"])
+    assert ids[:2] == [first, hung]
+    assert by_spider(db, ids) == {"feeds": ("finished", "finished"), "sitemaps": ("timeout", "killed by signal 9"),
+                                  "sections": ("timeout", "not_started")}
+    assert [r["log_tail"] for r in queries.runs_by_id(db, ids)] == [None, "last lines", "last lines"]
+
+
+def test_a_job_stopped_at_shutdown_interrupts_the_spiders_it_did_not_finish(db):
+    first = finished_run(db, "feeds")
+    second = finished_run(db, "sitemaps", reason="shutdown")
+    ids = settle(db, spiders=JOB, returncode=0, stopped="shutdown", started_spiders=["feeds", "sitemaps"])
+    assert ids[:2] == [first, second]
+    assert by_spider(db, ids) == {"feeds": ("finished", "finished"), "sitemaps": ("interrupted", "shutdown"),
+                                  "sections": ("interrupted", "not_started")}
+
+
+def test_a_spider_that_failed_to_start_takes_the_blame_not_the_others(db):
+    first = finished_run(db, "feeds")
+    third = finished_run(db, "sections")
+    ids = settle(db, spiders=JOB, returncode=1, started_spiders=JOB)
+    assert ids == [first, ids[1], third]
+    assert by_spider(db, ids) == {"feeds": ("finished", "finished"), "sitemaps": ("failed", "exit status 1"),
+                                  "sections": ("finished", "finished")}
+
+
+def test_a_job_that_died_outside_any_spider_blames_its_last_spider(db):
+    runs = [finished_run(db, spider) for spider in JOB]
+    settle(db, spiders=JOB, returncode=1)
+    assert by_spider(db, runs) == {"feeds": ("finished", "finished"), "sitemaps": ("finished", "finished"),
+                                   "sections": ("failed", "exit status 1")}
+
+
+def test_a_job_that_died_on_start_fails_its_first_spider_and_skips_the_rest(db):
+    ids = settle(db, spiders=JOB, returncode=1, started_spiders=["feeds"])
+    assert by_spider(db, ids) == {"feeds": ("failed", "exit status 1"), "sitemaps": ("failed", "not_started"),
+                                  "sections": ("failed", "not_started")}
 
 
 def test_job_events_are_counted_per_job(db):
