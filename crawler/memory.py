@@ -13,7 +13,6 @@ nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 from typing import Any
 
@@ -27,10 +26,8 @@ ARENAS = 2
 
 def return_large_buffers() -> bool:
     """Set glibc's allocator as above; False when the C library is not glibc."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name or "libc.so.6")
-        mallopt = libc.mallopt
+    try:  # the process's own symbols: the C library it runs on, without find_library's ldconfig subprocess
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]

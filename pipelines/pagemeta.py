@@ -198,8 +198,7 @@ def _byline(tree: HtmlElement) -> str | None:
     """The text of the page's author element (``rel``/``itemprop``/class ``author`` or ``byline``), if short."""
     for element in _BYLINE_XPATH(tree):
         name = element.find('.//*[@itemprop="name"]')
-        author = _clean((name if name is not None else element).text_content())
-        author = _BYLINE.sub("", author or "").strip(" ,:|") if author else None
+        author = _BYLINE.sub("", _clean((name if name is not None else element).text_content()) or "").strip(" ,:|")
         if author and 2 <= len(author) <= 60 and len(author.split()) <= 6 and not any(c.isdigit() for c in author):
             return author
     return None
