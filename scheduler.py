@@ -348,6 +348,7 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    runner.prepare(settings)
     scheduler.resume()
     logger.info("scheduler started: %d job(s), store %s, job store %s; Ctrl-C or SIGTERM to stop",
                 count, settings.db, job_store_path(settings.db))
@@ -529,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="scheduler.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Settings (environment variables, see README.md): MONITOR_SOURCES, MONITOR_DB, "
                "MONITOR_ALLOWED_HOSTS, MONITOR_CRAWL_TIMEOUT, MONITOR_KILL_GRACE, MONITOR_SHUTDOWN_GRACE, "
-               "MONITOR_PARALLEL_CRAWLS, MONITOR_FIRST_RUN_SPREAD, MONITOR_CRAWL_COMMAND.")
+               "MONITOR_PARALLEL_CRAWLS, MONITOR_FIRST_RUN_SPREAD, MONITOR_CRAWL_COMMAND, MONITOR_CRAWL_PRELOAD.")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="run every spider once over every source, then exit "
                       "(exit status 1 if a crawl did not finish)")
@@ -549,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.sources)
         settings = CrawlSettings(sources=str(Path(args.sources).resolve()), db=str(Path(args.db).resolve()),
                                  allowed_hosts=defaults.MONITOR_ALLOWED_HOSTS, timeout=args.timeout,
-                                 grace=defaults.MONITOR_KILL_GRACE, command=defaults.MONITOR_CRAWL_COMMAND)
+                                 grace=defaults.MONITOR_KILL_GRACE, command=defaults.MONITOR_CRAWL_COMMAND,
+                                 preload=defaults.MONITOR_CRAWL_PRELOAD)
         if args.status:
             print_status(config, settings.db, sys.stdout)
             return 0

@@ -5,8 +5,10 @@
 Builds a synthetic news web on 127.0.0.20+ (each outlet: an RSS feed of its
 newest 60 articles, a news sitemap of all of them behind robots.txt, and a
 /latest/ section page of the newest 100; feeds and sitemaps answer
-conditional GETs), then runs ``scrapy crawl`` for every spider (feeds,
-sitemaps, sections) three times against one store:
+conditional GETs), then runs one scheduler job of every spider (feeds,
+sitemaps, sections), as scheduler.py does (crawler/runner.py: forked from the
+warm launcher, which the first crawl starts; ``--no-preload``: a new Python
+process each time), three times against one store:
 
 1. first crawl: everything is new (the baseline);
 2. second crawl, site unchanged: should cost one 304 per feed and sitemap,
@@ -23,9 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import random
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +39,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.runner import CrawlSettings, run_crawl  # noqa: E402 - after the path
 SPIDERS = ("feeds", "sitemaps", "sections")
 START = datetime(2025, 1, 21, 6, 0, tzinfo=timezone.utc)
 WORDS = ("market investors model company chips cloud training data regulators analysts energy price "
@@ -163,19 +166,17 @@ def sources_toml(outlets: list[Outlet], story_file: Path) -> str:
     return "\n".join(out)
 
 
-def crawl(sources: Path, db: Path, servers: list[Server]) -> tuple[float, Counter[str]]:
-    """One crawl of every source with every spider, as the scheduler runs it: one ``scrapy job`` process."""
+def crawl(sources: Path, db: Path, servers: list[Server], preload: bool) -> tuple[float, Counter[str]]:
+    """One crawl of every source with every spider, as the scheduler runs it (crawler/runner.py: one job)."""
     before = sum((s.hits for s in servers), Counter())
-    env = dict(os.environ, MONITOR_ALLOWED_HOSTS="127.0.0.0/8", PYTHONUNBUFFERED="1")
+    settings = CrawlSettings(sources=str(sources), db=str(db), allowed_hosts="127.0.0.0/8", log_level="WARNING",
+                             preload=preload, extra=("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False",
+                                                     "CONCURRENT_REQUESTS_PER_DOMAIN=8"))
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "job", ",".join(SPIDERS), "-s", f"MONITOR_SOURCES={sources}",
-         "-s", f"MONITOR_DB={db}", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True)
+    result = run_crawl(SPIDERS, None, settings)
     seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"bench: scrapy job {','.join(SPIDERS)} failed:\n{result.stderr[-3000:]}")
+    if not result.ok:
+        sys.exit(f"bench: scrapy job {','.join(SPIDERS)} failed ({result.returncode}):\n{result.log_tail}")
     return seconds, sum((s.hits for s in servers), Counter()) - before
 
 
@@ -183,6 +184,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--outlets", type=int, default=4)
     parser.add_argument("--articles", type=int, default=260, help="articles per outlet")
+    parser.add_argument("--no-preload", dest="preload", action="store_false",
+                        help="start every job as a new Python process (MONITOR_CRAWL_PRELOAD=false)")
     args = parser.parse_args()
     outlets = [Outlet(i, args.articles) for i in range(args.outlets)]
     servers = [Server(o) for o in outlets]
@@ -194,15 +197,15 @@ def main() -> int:
             story.write_text(STORY, encoding="utf-8")
             sources.write_text(sources_toml(outlets, story), encoding="utf-8")
             total = sum(len(o.articles) for o in outlets)
-            first_s, first = crawl(sources, db, servers)
+            first_s, first = crawl(sources, db, servers, args.preload)
             print(f"first crawl: {first_s:.1f}s, {first['article']} article fetches", file=sys.stderr)
-            second_s, second = crawl(sources, db, servers)
+            second_s, second = crawl(sources, db, servers, args.preload)
             print(f"second crawl: {second_s:.1f}s, {second['article']} article fetches", file=sys.stderr)
             for i in range(10):
                 outlets[i % len(outlets)].add()
             for outlet in outlets:
                 outlet.render()
-            third_s, third = crawl(sources, db, servers)
+            third_s, third = crawl(sources, db, servers, args.preload)
             print(f"after adding 10: {third_s:.1f}s, {third['article']} article fetches", file=sys.stderr)
     finally:
         for server in servers:
@@ -217,6 +220,7 @@ def main() -> int:
         "article_fetches_second": second["article"],
         "listing_requests_second": second["listing"],
         "not_modified_second": second["not_modified"],
+        "preload": args.preload,
         "added": 10,
         "article_fetches_after_adding": third["article"],
         "third_s": round(third_s, 2),

@@ -19,6 +19,12 @@ every job to finish its running spider and start no other (SIGUSR1), and
 :func:`stop_all` stops them (SIGTERM, then SIGKILL), when the scheduler
 shuts down.
 
+Jobs are forked from a warm launcher process that has Python, Scrapy and our
+modules already imported (crawler/launcher.py; ``MONITOR_CRAWL_PRELOAD``):
+each is still its own process, in its own session. When the launcher cannot
+start or dies, jobs start as new processes, as they do when
+``MONITOR_CRAWL_PRELOAD`` is false.
+
 The command is ``python -m scrapy job`` unless ``command`` (the
 ``MONITOR_CRAWL_COMMAND`` setting) names another program; it gets the same
 arguments (the spiders, comma separated, ``-s NAME=value`` settings,
@@ -43,6 +49,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crawler.launcher import LaunchedProcess, LaunchError, launcher
+
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +60,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SPIDERS = ("feeds", "sitemaps", "sections")
 TAIL_LINES = 40
 TAIL_LINE_CHARS = 500
+Process = subprocess.Popen[str] | LaunchedProcess
 
 
 
@@ -76,6 +85,8 @@ class CrawlSettings:
     grace: int = 30
     log_level: str = "INFO"
     command: str = ""
+    preload: bool = True  # fork jobs from the warm launcher (unless ``command`` names another program)
+    extra: tuple[str, ...] = ()  # more ``NAME=value`` Scrapy settings for every job
 
 
 @dataclass(frozen=True)
@@ -111,7 +122,7 @@ class CrawlResult:
 
 
 class _Running:
-    def __init__(self, process: subprocess.Popen[str], spiders: tuple[str, ...], source: str | None,
+    def __init__(self, process: Process, spiders: tuple[str, ...], source: str | None,
                  budget: float):
         self.process = process
         self.spiders = spiders
@@ -146,6 +157,8 @@ def crawl_command(spiders: Sequence[str], source: str | None, settings: CrawlSet
                "-s", f"MONITOR_ALLOWED_HOSTS={settings.allowed_hosts}",
                "-s", f"CLOSESPIDER_TIMEOUT={settings.timeout}",
                "-s", f"LOG_LEVEL={settings.log_level}"]
+    for setting in settings.extra:
+        command += ["-s", setting]
     if source:
         command += ["-a", f"source={source}"]
     return command
@@ -163,11 +176,7 @@ def run_crawl(spiders: Sequence[str], source: str | None, settings: CrawlSetting
         if not _accepting:
             raise ShuttingDown(label)
         try:
-            process = subprocess.Popen(
-                crawl_command(spiders, source, settings), cwd=PROJECT_ROOT, env=env,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-                start_new_session=True,
-            )
+            process = _start(crawl_command(spiders, source, settings), env, settings)
         except OSError as exc:  # a crawl command that cannot start is a failed crawl, not a crash
             return CrawlResult(spiders=spiders, source=source, returncode=127, seconds=0.0, stopped=None,
                                log_tail=f"cannot start {settings.command or 'scrapy'}: {exc}", pid=0,
@@ -221,6 +230,26 @@ def run_crawl(spiders: Sequence[str], source: str | None, settings: CrawlSetting
                        seconds=round(ended - started, 1), stopped=running.stopped,
                        log_tail="\n".join(tail), pid=process.pid, started=started_at, spider_seconds=seconds,
                        drained=running.drain_asked)
+
+
+def prepare(settings: CrawlSettings) -> None:
+    """Start the launcher now (the daemon does), so that the first job does not wait for it."""
+    if settings.preload and not settings.command:
+        try:
+            launcher().start()
+        except LaunchError as exc:
+            logger.warning("%s; jobs will start as new processes", exc)
+
+
+def _start(command: list[str], env: dict[str, str], settings: CrawlSettings) -> Process:
+    """The job's process: forked by the launcher, or (no launcher, another command) a new one."""
+    if settings.preload and not settings.command:
+        try:
+            return launcher().launch(command[1:], PROJECT_ROOT, env)
+        except LaunchError as exc:
+            logger.warning("%s; starting the job as a new process", exc)
+    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, errors="replace", start_new_session=True)
 
 
 def _spider_started(running: _Running, spider: str) -> None:
@@ -289,10 +318,11 @@ def stop_all(grace: float) -> list[str]:
         except subprocess.TimeoutExpired:
             logger.warning("%s: did not stop within %ss of SIGTERM, killing it", crawl.label, grace)
             _signal(crawl.process, signal.SIGKILL)
+    launcher().close()
     return [c.label for c in crawls]
 
 
-def _stop(process: subprocess.Popen[str], grace: float) -> None:
+def _stop(process: Process, grace: float) -> None:
     _signal(process, signal.SIGTERM)
     try:
         process.wait(timeout=grace)
@@ -301,7 +331,7 @@ def _stop(process: subprocess.Popen[str], grace: float) -> None:
         process.wait()
 
 
-def _drain(process: subprocess.Popen[str]) -> None:
+def _drain(process: Process) -> None:
     """SIGUSR1 to the job's own process only: its worker processes would die of it."""
     try:
         os.kill(process.pid, signal.SIGUSR1)
@@ -309,7 +339,7 @@ def _drain(process: subprocess.Popen[str]) -> None:
         pass
 
 
-def _signal(process: subprocess.Popen[str], signum: int) -> None:
+def _signal(process: Process, signum: int) -> None:
     """Signal the crawl's whole process group (Scrapy and anything it started)."""
     try:
         os.killpg(process.pid, signum)

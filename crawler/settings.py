@@ -109,6 +109,11 @@ MONITOR_REDISCOVER_DAYS = float(os.environ.get("MONITOR_REDISCOVER_DAYS", "7"))
 # same arguments (spider, -s settings, -a source=). Empty: Scrapy. Tests use it
 # to stand in a crawl that sleeps, fails or hangs.
 MONITOR_CRAWL_COMMAND = os.environ.get("MONITOR_CRAWL_COMMAND", "")
+# Fork each job from a launcher process that has Python, Scrapy and our modules
+# already imported (crawler/launcher.py), instead of starting a new Python:
+# a job that finds nothing new takes a tenth of the time. Each job is still a
+# process of its own. False: every job is a new `python -m scrapy job`.
+MONITOR_CRAWL_PRELOAD = os.environ.get("MONITOR_CRAWL_PRELOAD", "true").lower() in ("1", "true", "yes", "on")
 # Seconds a crawl stopped by the scheduler (timeout, shutdown) gets between
 # SIGTERM and SIGKILL; also how long past its timeout a crawl may take to close.
 MONITOR_KILL_GRACE = int(os.environ.get("MONITOR_KILL_GRACE", "30"))
