@@ -30,6 +30,7 @@ machine fetch them and ``python -m storage.ingest`` stores the results.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import fcntl
 import logging
@@ -383,7 +384,8 @@ def run_once(config: Config, settings: CrawlSettings, out: TextIO) -> int:
     if frontier.redis_url():
         return 0 if queue_discovery(list(SPIDERS), config.select(None), settings, out) else 1
     logger.info("running %s over %d source(s), in one process", ", ".join(SPIDERS), len(config.select(None)))
-    result, runs = crawl(SPIDERS, None, settings)
+    # One job: a warm launcher (MONITOR_CRAWL_PRELOAD) would only add its own start-up.
+    result, runs = crawl(SPIDERS, None, dataclasses.replace(settings, preload=False))
     rows = [(run, result.spider_seconds.get(run["spider"], 0.0)) for run in runs]
     failed = not (result.ok and runs and all(r["status"] == "finished" for r in runs))
     print_run_table(rows, out)

@@ -275,6 +275,7 @@ class Launcher:
     def _start(self) -> None:
         if not self._dead:
             return
+        self._close()  # what is left of a launcher that died
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             process = subprocess.Popen([sys.executable, "-m", "crawler.launcher", str(theirs.fileno())],
@@ -339,13 +340,14 @@ class Launcher:
 
     def _close(self) -> None:
         if self._sock is not None:
-            self._sock.close()
+            self._sock.close()  # the launcher sees EOF and exits
         if self._process is not None:
             try:
                 self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
+        self._sock = self._process = None
         self._dead = True
 
     def _next_reply(self, timeout: float) -> dict[str, Any]:
