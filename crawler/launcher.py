@@ -55,9 +55,11 @@ START_TIMEOUT = 60.0
 # Modules a job would import. Each failure to import is reported by the launcher and
 # left to the job (which then imports it itself, and says what is wrong).
 PRELOAD = (
-    "scrapy.cmdline", "scrapy.crawler", "scrapy.core.engine", "scrapy.core.scraper",
-    "scrapy.core.downloader.handlers.http11", "twisted.internet.asyncioreactor",
-    "sqlite_utils", "feedparser", "lxml.html",
+    "scrapy.cmdline", "scrapy.crawler", "scrapy.core.engine", "scrapy.core.scraper", "scrapy.pqueues",
+    "scrapy.squeues", "scrapy.robotstxt", "scrapy.statscollectors", "scrapy.core.downloader.handlers.http11",
+    "twisted.internet.asyncioreactor", "itemadapter", "protego", "sqlite_utils", "feedparser", "lxml.html",
+    "numpy.random", "multiprocessing.forkserver", "multiprocessing.connection", "difflib", "resource",
+    "encodings.cp1252", "encodings.charmap", "encodings.utf_8_sig", "xml.sax.expatreader",
     "crawler.commands.job", "crawler.spiders.feeds", "crawler.spiders.sitemaps", "crawler.spiders.sections",
     "crawler.middlewares", "crawler.memory", "crawler.context", "crawler.frontier", "crawler.logformatter",
     "pipelines.pool", "pipelines.batch", "pipelines.extract", "pipelines.language", "pipelines.relevance",
@@ -77,16 +79,31 @@ class LaunchError(Exception):
 def preload() -> list[str]:
     """Import what a job imports, and Scrapy's default components; the names that failed, with why."""
     from scrapy.settings import default_settings
-    from scrapy.utils.misc import load_object
+    from scrapy.utils.misc import load_object, walk_modules_iter
 
     failed = []
+    try:
+        list(walk_modules_iter("scrapy.commands"))  # scrapy.cmdline imports every command, to list them
+    except Exception as exc:
+        failed.append(f"scrapy.commands: {exc}")
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except Exception as exc:  # the job will meet it again and report it
             failed.append(f"{name}: {exc}")
-    components = [*default_settings.DOWNLOADER_MIDDLEWARES_BASE, *default_settings.SPIDER_MIDDLEWARES_BASE,
-                  *default_settings.EXTENSIONS_BASE, *default_settings.DOWNLOAD_HANDLERS_BASE.values()]
+    try:  # the components a crawl builds: Scrapy's, as our settings list them, and ours
+        project = importlib.import_module("crawler.settings")
+    except Exception as exc:
+        failed.append(f"crawler.settings: {exc}")
+        project = default_settings
+
+    def listed(name: str) -> list[str]:
+        return [*getattr(project, name, getattr(default_settings, name, {}))]
+
+    components = [*listed("DOWNLOADER_MIDDLEWARES_BASE"), *listed("SPIDER_MIDDLEWARES_BASE"),
+                  *listed("EXTENSIONS_BASE"), *listed("DOWNLOADER_MIDDLEWARES"), *listed("SPIDER_MIDDLEWARES"),
+                  *listed("EXTENSIONS"), *listed("ITEM_PIPELINES"),
+                  *getattr(project, "DOWNLOAD_HANDLERS_BASE", default_settings.DOWNLOAD_HANDLERS_BASE).values()]
     for path in components:
         try:
             load_object(path)

@@ -102,3 +102,22 @@ def test_sitemap_spider_follows_robots_and_indexes(spider):
                     request=Request("https://ex.com/news.xml", meta={"source": "ex", "depth": 3}))
     [record] = list(sitemaps.parse_sitemap(deep))
     assert record.reason == "sitemap_too_deep"
+
+
+def test_no_spider_callback_is_a_generator_that_returns_a_value():
+    """What Scrapy's WARN_ON_GENERATOR_RETURN_VALUE checked at every response (off in crawler/settings.py)."""
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.spiders.feeds import FeedsSpider
+    from crawler.spiders.sections import SectionsSpider
+    from crawler.spiders.sitemaps import SitemapsSpider
+
+    checked = []
+    for spider in (FeedsSpider, SitemapsSpider, SectionsSpider):
+        for name, method in inspect.getmembers(spider, inspect.isfunction):
+            if inspect.isgeneratorfunction(method):
+                assert not is_generator_with_return_value(method), f"{spider.__name__}.{name} returns a value"
+                checked.append(name)
+    assert {"parse_feed", "parse_sitemap", "parse_section"} <= set(checked)
