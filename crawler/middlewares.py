@@ -447,14 +447,26 @@ class _RobotsErrorsWithoutTraceback(logging.Filter):
         return True
 
 
+# robots.txt policies read by an earlier spider of the same process (a scheduler job runs
+# its spiders one after the other: crawler/commands/job.py), by host: (when, policy).
+_READ_IN_THIS_JOB: dict[str, tuple[float, Any]] = {}
+# How long one reading is reused; RFC 9309 §2.4 allows caching a robots.txt up to 24 hours.
+ROBOTS_REUSE_SECONDS = 3600.0
+
+
 class RobotsTxtPolicy(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, with the RFC 9309 rule for server errors.
+    """Scrapy's robots.txt middleware, with the RFC 9309 rule for server errors, read once per job.
 
     A robots.txt answering 5xx means "the site is unreachable": every URL of
     the site is disallowed for this run (reason ``robots_txt``) instead of
     Scrapy's allow-all. Garbage is read as allow-all, and a huge file is
     bounded by ``DOWNLOAD_MAXSIZE`` like any download. A robots.txt that
-    cannot be fetched at all is logged without a traceback.
+    cannot be fetched at all is logged without a traceback (and fetched
+    again by the next spider).
+
+    Scrapy reads robots.txt once per crawler; the spiders of one job (one
+    process) share what an earlier one read, for up to an hour: a job asks
+    each host for its robots.txt once, not once per spider.
     """
 
     def __init__(self, crawler: Crawler):
@@ -462,6 +474,18 @@ class RobotsTxtPolicy(RobotsTxtMiddleware):
         robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
         if not any(isinstance(f, _RobotsErrorsWithoutTraceback) for f in robots_logger.filters):
             robots_logger.addFilter(_RobotsErrorsWithoutTraceback())
+        now = time.monotonic()
+        self._parsers.update({netloc: policy for netloc, (when, policy) in _READ_IN_THIS_JOB.items()
+                              if now - when < ROBOTS_REUSE_SECONDS})
+
+    async def robot_parser(self, request: Request) -> Any:
+        policy = await super().robot_parser(request)
+        if policy is not None:  # None: could not be fetched, the next spider tries again
+            netloc, now = urlsplit(request.url).netloc, time.monotonic()
+            when, _ = _READ_IN_THIS_JOB.get(netloc, (-ROBOTS_REUSE_SECONDS, None))
+            if now - when >= ROBOTS_REUSE_SECONDS:
+                _READ_IN_THIS_JOB[netloc] = (now, policy)
+        return policy
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status < 500:

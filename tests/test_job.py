@@ -143,3 +143,22 @@ def test_a_job_killed_in_the_middle_settles_every_spider(job_settings):
     assert runs["sitemaps"]["finished"] and runs["sitemaps"]["log_tail"]
     assert (runs["sections"]["status"], runs["sections"]["finish_reason"]) == ("failed", "not_started")
     assert runs["feeds"]["pid"] == runs["sitemaps"]["pid"] == runs["sections"]["pid"] == pid
+
+
+def test_a_job_asks_each_host_for_its_robots_txt_once(tmp_path):
+    """Scrapy reads robots.txt once per crawler; the spiders of a job share what the first one read."""
+    from tests.trapweb import STORY_TEXT, TrapWeb
+
+    web = TrapWeb()
+    try:
+        (tmp_path / "story.txt").write_text(STORY_TEXT, encoding="utf-8")
+        sources = tmp_path / "sources.toml"
+        sources.write_text(web.sources_toml(str(tmp_path / "story.txt")), encoding="utf-8")
+        result = job(",".join(SPIDERS), "-a", "source=traps", "-s", "MONITOR_SECTIONS_MAX_LINKS=5",
+                     sources=sources, db=tmp_path / "robots.db")
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.stdout.count("job: ") == 3
+        assert web.traps.hits["/robots.txt"] == 1  # was 3: once per spider
+        assert web.traps.hits["*"] > 5  # every spider did crawl the host
+    finally:
+        web.stop()
