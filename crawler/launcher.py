@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_MESSAGE = 1 << 20
 START_TIMEOUT = 60.0
+RETRY_AFTER = 600.0  # seconds before trying again to start a launcher that did not start
 # Modules a job would import. Each failure to import is reported by the launcher and
 # left to the job (which then imports it itself, and says what is wrong).
 PRELOAD = (
@@ -116,7 +117,10 @@ def preload() -> list[str]:
 
 def serve(sock: socket.socket) -> int:
     """The launcher's loop: fork a job for each request, report each job's end; return at EOF."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the scheduler's to handle
+    # Ctrl-C and a SIGTERM to the scheduler's process group are the scheduler's to handle: it lets
+    # its jobs finish or stops them, then closes the socket, and the launcher ends at that EOF.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
@@ -279,6 +283,7 @@ class Launcher:
         self._reply = threading.Condition()
         self._jobs: dict[int, LaunchedProcess] = {}
         self._dead = True
+        self._failed: tuple[float, str] | None = None  # when and why the last start failed
 
     @property
     def pid(self) -> int | None:
@@ -293,6 +298,16 @@ class Launcher:
         if not self._dead:
             return
         self._close()  # what is left of a launcher that died
+        if self._failed and time.monotonic() - self._failed[0] < RETRY_AFTER:
+            raise LaunchError(self._failed[1])
+        try:
+            self._spawn()
+        except LaunchError as exc:
+            self._failed = (time.monotonic(), str(exc))
+            raise
+        self._failed = None
+
+    def _spawn(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             process = subprocess.Popen([sys.executable, "-m", "crawler.launcher", str(theirs.fileno())],

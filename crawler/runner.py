@@ -34,6 +34,7 @@ that to stand in a job that sleeps, fails or hangs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -318,6 +319,8 @@ def stop_all(grace: float) -> list[str]:
         except subprocess.TimeoutExpired:
             logger.warning("%s: did not stop within %ss of SIGTERM, killing it", crawl.label, grace)
             _signal(crawl.process, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                crawl.process.wait(timeout=grace)  # its exit status comes through the launcher
     launcher().close()
     return [c.label for c in crawls]
 

@@ -150,3 +150,20 @@ def test_without_a_launcher_jobs_start_as_new_processes(one_spider, monkeypatch,
         result = runner.run_crawl(("feeds",), "lecourrier", one_spider)
     assert result.ok, result.log_tail
     assert "no Scrapy here; starting the job as a new process" in caplog.text
+
+
+def test_a_launcher_that_cannot_start_is_not_retried_at_every_job(monkeypatch):
+    launcher = Launcher()
+    monkeypatch.setattr(launcher_module.sys, "executable", "/nonexistent/python")
+    with pytest.raises(LaunchError, match="cannot start the launcher"):
+        launcher.start()
+    started = time.monotonic()
+    with pytest.raises(LaunchError, match="cannot start the launcher"):  # the same reason, at once
+        launcher.launch(["-c", "pass"], ROOT, dict(os.environ))
+    assert time.monotonic() - started < 1
+    monkeypatch.undo()
+    try:
+        launcher._failed = None  # ten minutes later
+        assert run(launcher, "print('up')") == ("up\n", 0)
+    finally:
+        launcher.close()
