@@ -78,7 +78,7 @@ class LaunchError(Exception):
 
 
 def preload() -> list[str]:
-    """Import what a job imports, and Scrapy's default components; the names that failed, with why."""
+    """Import what a job imports and the components our settings list; what failed to import, and why."""
     from scrapy.settings import default_settings
     from scrapy.utils.misc import load_object, walk_modules_iter
 
@@ -349,6 +349,7 @@ class Launcher:
                 reply = self._next_reply(START_TIMEOUT)
             except LaunchError:
                 os.close(read_fd)
+                self._close()  # dead, or hung: the next job gets a new launcher
                 raise
             if "pid" not in reply:
                 os.close(read_fd)
