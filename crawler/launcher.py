@@ -53,19 +53,22 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_MESSAGE = 1 << 20
 START_TIMEOUT = 60.0
 RETRY_AFTER = 600.0  # seconds before trying again to start a launcher that did not start
-# Modules a job would import. Each failure to import is reported by the launcher and
-# left to the job (which then imports it itself, and says what is wrong).
+# Modules a job imports that no setting names: Scrapy's internals and what the crawl imports
+# when first needed. Each failure to import is reported by the launcher and left to the job
+# (which then imports it itself, and says what is wrong).
 PRELOAD = (
     "scrapy.cmdline", "scrapy.crawler", "scrapy.core.engine", "scrapy.core.scraper", "scrapy.pqueues",
     "scrapy.squeues", "scrapy.robotstxt", "scrapy.statscollectors", "scrapy.core.downloader.handlers.http11",
     "twisted.internet.asyncioreactor", "itemadapter", "protego", "sqlite_utils", "feedparser", "lxml.html",
     "numpy.random", "multiprocessing.forkserver", "multiprocessing.connection", "difflib", "resource",
     "encodings.cp1252", "encodings.charmap", "encodings.utf_8_sig", "xml.sax.expatreader",
-    "crawler.commands.job", "crawler.spiders.feeds", "crawler.spiders.sitemaps", "crawler.spiders.sections",
-    "crawler.middlewares", "crawler.memory", "crawler.context", "crawler.frontier", "crawler.logformatter",
-    "pipelines.pool", "pipelines.batch", "pipelines.extract", "pipelines.language", "pipelines.relevance",
-    "pipelines.dedup", "pipelines.store", "storage",
 )
+# Settings whose keys are the import paths of the components a crawl builds...
+COMPONENT_TABLES = ("DOWNLOADER_MIDDLEWARES_BASE", "SPIDER_MIDDLEWARES_BASE", "EXTENSIONS_BASE",
+                    "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES", "ADDONS")
+# ... whose values are: download handlers, and single classes.
+COMPONENT_VALUES = ("DOWNLOAD_HANDLERS_BASE", "DOWNLOAD_HANDLERS")
+COMPONENT_PATHS = ("DUPEFILTER_CLASS", "LOG_FORMATTER", "TWISTED_DNS_RESOLVER", "SCHEDULER")
 # Read from the environment when imported: always imported anew by the job.
 FRESH = ("crawler.settings",)
 
@@ -78,34 +81,33 @@ class LaunchError(Exception):
 
 
 def preload() -> list[str]:
-    """Import what a job imports and the components our settings list; what failed to import, and why."""
-    from scrapy.settings import default_settings
+    """Import what a job imports: the modules above, our commands and spiders, every component our
+    settings name; what failed to import, and why."""
+    from scrapy.settings import Settings
     from scrapy.utils.misc import load_object, walk_modules_iter
 
     failed = []
-    try:
-        list(walk_modules_iter("scrapy.commands"))  # scrapy.cmdline imports every command, to list them
-    except Exception as exc:
-        failed.append(f"scrapy.commands: {exc}")
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except Exception as exc:  # the job will meet it again and report it
             failed.append(f"{name}: {exc}")
-    try:  # the components a crawl builds: Scrapy's, as our settings list them, and ours
-        project = importlib.import_module("crawler.settings")
+    settings = Settings()  # Scrapy's defaults, then ours, as a job reads them
+    try:
+        settings.setmodule("crawler.settings", priority="project")
     except Exception as exc:
         failed.append(f"crawler.settings: {exc}")
-        project = default_settings
-
-    def listed(name: str) -> list[str]:
-        return [*getattr(project, name, getattr(default_settings, name, {}))]
-
-    components = [*listed("DOWNLOADER_MIDDLEWARES_BASE"), *listed("SPIDER_MIDDLEWARES_BASE"),
-                  *listed("EXTENSIONS_BASE"), *listed("DOWNLOADER_MIDDLEWARES"), *listed("SPIDER_MIDDLEWARES"),
-                  *listed("EXTENSIONS"), *listed("ITEM_PIPELINES"),
-                  *getattr(project, "DOWNLOAD_HANDLERS_BASE", default_settings.DOWNLOAD_HANDLERS_BASE).values()]
-    for path in components:
+    # scrapy.cmdline imports every command to list them; the spider loader every spider module.
+    packages = ["scrapy.commands", settings.get("COMMANDS_MODULE") or "", *settings.getlist("SPIDER_MODULES")]
+    components = [*(path for table in COMPONENT_TABLES for path in settings.getdict(table)),
+                  *(path for table in COMPONENT_VALUES for path in settings.getdict(table).values() if path),
+                  *(settings.get(name) for name in COMPONENT_PATHS)]
+    for package in filter(None, packages):
+        try:
+            list(walk_modules_iter(package))
+        except Exception as exc:
+            failed.append(f"{package}: {exc}")
+    for path in filter(None, components):
         try:
             load_object(path)
         except Exception as exc:
