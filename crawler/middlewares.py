@@ -478,27 +478,21 @@ class RobotsTxtPolicy(RobotsTxtMiddleware):
         self._parsers.update({netloc: policy for netloc, (when, policy) in _READ_IN_THIS_JOB.items()
                               if now - when < ROBOTS_REUSE_SECONDS})
 
-    async def robot_parser(self, request: Request) -> Any:
-        policy = await super().robot_parser(request)
-        if policy is not None:  # None: could not be fetched, the next spider tries again
-            netloc, now = urlsplit(request.url).netloc, time.monotonic()
-            when, _ = _READ_IN_THIS_JOB.get(netloc, (-ROBOTS_REUSE_SECONDS, None))
-            if now - when >= ROBOTS_REUSE_SECONDS:
-                _READ_IN_THIS_JOB[netloc] = (now, policy)
-        return policy
-
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status < 500:
             await super()._parse_robots(response, netloc, request)
-            return
-        self._stats.inc_value("robotstxt/response_count")
-        self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
-        logger.info("%s/robots.txt answered HTTP %s: the site is off limits for this run", netloc, response.status)
-        waiting = self._parsers[netloc]
-        parser = _DisallowAll(response.status)
-        self._parsers[netloc] = parser  # type: ignore[assignment]
-        if isinstance(waiting, defer.Deferred):
-            waiting.callback(parser)
+        else:
+            self._stats.inc_value("robotstxt/response_count")
+            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+            logger.info("%s/robots.txt answered HTTP %s: the site is off limits for this run", netloc,
+                        response.status)
+            waiting = self._parsers[netloc]
+            parser = _DisallowAll(response.status)
+            self._parsers[netloc] = parser  # type: ignore[assignment]
+            if isinstance(waiting, defer.Deferred):
+                waiting.callback(parser)
+        # Read, for the job's next spiders (one that could not be fetched is not: they try again).
+        _READ_IN_THIS_JOB[netloc] = (time.monotonic(), self._parsers[netloc])
 
 
 class RedirectAwareDupeFilter(RFPDupeFilter):
