@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from crawler.items import ArticleItem
@@ -44,6 +44,8 @@ NOT_ARTICLE_TYPES = {"website", "profile", "video.other", "book", "music.song"}
 
 @dataclass(frozen=True)
 class Extracted:
+    """A page's text, its declared language, and every field of its :class:`~pipelines.pagemeta.PageMeta`."""
+
     title: str | None
     text: str
     author: str | None
@@ -119,17 +121,7 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     text = (fields.get("text") or "").strip()
     if not text:
         return None
-    return Extracted(
-        title=meta.title,
-        text=text,
-        author=meta.author,
-        published=meta.published,
-        canonical_url=meta.canonical_url,
-        sitename=meta.sitename,
-        description=meta.description,
-        page_type=meta.page_type,
-        html_lang=declared_language(html),
-    )
+    return Extracted(text=text, html_lang=declared_language(html), **asdict(meta))  # and the page's metadata
 
 
 def read_page(html: str, url: str, *, want_date: bool = True, fallback: bool = False) -> tuple[Extracted | None, bool]:
