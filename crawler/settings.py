@@ -13,6 +13,12 @@ import os
 
 from scrapy.settings import default_settings as _scrapy_defaults
 
+
+def _flag(name: str, default: bool) -> bool:
+    """A true/false setting from the environment: 1, true, yes or on (any case) are true."""
+    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
 BOT_NAME = "followup-monitor"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -35,7 +41,7 @@ MONITOR_MIN_TEXT_CHARS = int(os.environ.get("MONITOR_MIN_TEXT_CHARS", "150"))
 # Ask trafilatura for a second opinion (readability, jusText) when its own
 # pass finds little text: 0.9217 text F1 instead of 0.9164 on the 990 pages of
 # bench/extraction.py, for about a third more CPU per page. Off by default.
-MONITOR_EXTRACT_FALLBACK = os.environ.get("MONITOR_EXTRACT_FALLBACK", "false").lower() in ("1", "true", "yes", "on")
+MONITOR_EXTRACT_FALLBACK = _flag("MONITOR_EXTRACT_FALLBACK", False)
 # Relevance and deduplication thresholds. Measured on the local news web
 # (bench/relevance.py): follow-ups score 0.53-1.0 and unrelated news 0.0-0.02,
 # so 0.4 leaves room on both sides; on real feed entries of the DeepSeek week
@@ -95,7 +101,7 @@ MONITOR_SECTIONS_MAX_LINKS = int(os.environ.get("MONITOR_SECTIONS_MAX_LINKS", "3
 MONITOR_SECTIONS_MAX_PAGES = int(os.environ.get("MONITOR_SECTIONS_MAX_PAGES", "1000"))
 # Fetch an already handled article again when its feed or sitemap date
 # (lastmod) is newer than when it was fetched; off: handled once, for good.
-MONITOR_REFETCH_CHANGED = os.environ.get("MONITOR_REFETCH_CHANGED", "false").lower() in ("1", "true", "yes", "on")
+MONITOR_REFETCH_CHANGED = _flag("MONITOR_REFETCH_CHANGED", False)
 # Runs in a row a feed, sitemap or section page may fail (broken, not a
 # feed, empty) before its source is flagged unhealthy.
 MONITOR_UNHEALTHY_AFTER = int(os.environ.get("MONITOR_UNHEALTHY_AFTER", "3"))
@@ -113,7 +119,7 @@ MONITOR_CRAWL_COMMAND = os.environ.get("MONITOR_CRAWL_COMMAND", "")
 # already imported (crawler/launcher.py), instead of starting a new Python:
 # a job that finds nothing new takes a tenth of the time. Each job is still a
 # process of its own. False: every job is a new `python -m scrapy job`.
-MONITOR_CRAWL_PRELOAD = os.environ.get("MONITOR_CRAWL_PRELOAD", "true").lower() in ("1", "true", "yes", "on")
+MONITOR_CRAWL_PRELOAD = _flag("MONITOR_CRAWL_PRELOAD", True)
 # Seconds a crawl stopped by the scheduler (timeout, shutdown) gets between
 # SIGTERM and SIGKILL; also how long past its timeout a crawl may take to close.
 MONITOR_KILL_GRACE = int(os.environ.get("MONITOR_KILL_GRACE", "30"))
