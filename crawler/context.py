@@ -44,7 +44,7 @@ class MonitorContext:
 
     async def load(self) -> Config:
         """Read the config and build the story profiles (raises ConfigError)."""
-        from storage import open_db, queries, writes
+        from storage import open_crawl_store, queries, writes
 
         from crawler import frontier
 
@@ -53,7 +53,7 @@ class MonitorContext:
         if frontier.distributed(settings):  # a worker: no SQLite here, the ingest writes
             await frontier.load_profiles(self, self.config)
             return self.config
-        db = open_db(settings.get("MONITOR_DB"), busy_timeout=settings.getfloat("MONITOR_BUSY_TIMEOUT"))
+        db = open_crawl_store(settings)
         try:
             writes.upsert_sources(db, source_rows(self.config))
             for story in self.config.stories:

@@ -460,7 +460,9 @@ def open_ledger(settings: BaseSettings) -> Any:
     url = redis_url(settings)
     if url:
         return RedisLedger(url)
-    return SqliteLedger(str(settings.get("MONITOR_DB")), busy_timeout=settings.getfloat("MONITOR_BUSY_TIMEOUT"))
+    from storage import open_crawl_store
+
+    return SqliteLedger(open_crawl_store(settings))
 
 
 def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | None = None) -> int:

@@ -36,11 +36,7 @@ class SqliteLedger:
 
     conditional_get = True
 
-    def __init__(self, db: Database | str, *, busy_timeout: float | None = None):
-        if isinstance(db, str):
-            from storage import open_db
-
-            db = open_db(db, busy_timeout=busy_timeout)
+    def __init__(self, db: Database):
         self.db = db
 
     def __getitem__(self, table: str) -> Any:

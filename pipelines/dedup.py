@@ -134,11 +134,10 @@ class DedupPipeline:
                    translation=crawler.settings.getfloat("MONITOR_TRANSLATION_ANCHORS"))
 
     def open_spider(self) -> None:
-        from storage import StorageError, open_db
+        from storage import StorageError, open_crawl_store
 
         try:
-            self.db = open_db(self.crawler.settings.get("MONITOR_DB"),
-                              busy_timeout=self.crawler.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
+            self.db = open_crawl_store(self.crawler.settings)
         except StorageError as exc:  # the store pipeline closes the crawl with storage_error
             logging.getLogger(__name__).error("%s", exc)
 

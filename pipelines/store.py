@@ -33,7 +33,7 @@ from crawler.runner import pid_alive
 from pipelines import textsig
 from pipelines.batch import WriteBatch
 from pipelines.drops import Skipped, StorageUnavailable
-from storage import StorageError, limit_size, open_db, queries, writes
+from storage import StorageError, limit_size, open_crawl_store, queries, writes
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -89,7 +89,7 @@ class StorePipeline:
     def open_spider(self) -> None:
         path = self.crawler.settings.get("MONITOR_DB")
         try:
-            self.db = open_db(path, busy_timeout=self.crawler.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
+            self.db = open_crawl_store(self.crawler.settings)
             limit_size(self.db, self.crawler.settings.getint("MONITOR_DB_MAX_PAGES"))
             spider = self.crawler.spider
             writes.close_stale_runs(self.db, pid_alive=pid_alive)

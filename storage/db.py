@@ -6,6 +6,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -84,6 +85,11 @@ def open_db(path: str | Path, *, readonly: bool = False, busy_timeout: float | N
         raise StorageError(f"{path}: cannot open the store: {exc}") from exc
     return db
 
+
+
+def open_crawl_store(settings: Any) -> Database:
+    """The store a crawl writes (its ``MONITOR_DB``), waiting ``MONITOR_BUSY_TIMEOUT`` seconds for a write lock."""
+    return open_db(settings.get("MONITOR_DB"), busy_timeout=settings.getfloat("MONITOR_BUSY_TIMEOUT"))
 
 def limit_size(db: Database, max_pages: int) -> None:
     """Cap the store at ``max_pages`` pages (``PRAGMA max_page_count``); writes past it fail with SQLITE_FULL."""
