@@ -183,19 +183,20 @@ def run_job(source: str) -> bool:
     if frontier.redis_url():  # distributed mode: the workers crawl, we only queue the listings
         return queue_discovery(spiders_for(config_source), [config_source], ctx.settings)
     spiders = spiders_for(config_source)
+    label = f"{','.join(spiders)} {source}"
     if ctx.stopping.is_set():
-        logger.info("%s %s: not started, the scheduler is stopping", ",".join(spiders), source)
+        logger.info("%s: not started, the scheduler is stopping", label)
         return False
     try:
         result, runs = crawl(spiders, source, ctx.settings)
     except runner.ShuttingDown:
-        logger.info("%s %s: not started, the scheduler is stopping", ",".join(spiders), source)
+        logger.info("%s: not started, the scheduler is stopping", label)
         return False
     except StorageError as exc:
-        logger.error("%s %s: %s", ",".join(spiders), source, exc)
+        logger.error("%s: %s", label, exc)
         return False
     except Exception:  # never let one job's surprise stop the others
-        logger.exception("%s %s: the scheduler could not run or record this job", ",".join(spiders), source)
+        logger.exception("%s: the scheduler could not run or record this job", label)
         return False
     return result.ok and all(run["status"] == "finished" for run in runs)
 
