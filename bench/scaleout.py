@@ -55,25 +55,12 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
+from bench.procstat import CLOCK_TICKS, process_stat  # noqa: E402
 from crawler.frontier import ITEMS_KEY, PROCESSING_KEY, connect, enqueue_discovery  # noqa: E402
 from crawler.sources import load_config  # noqa: E402
 from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
 from localweb.site import PAGES  # noqa: E402
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _stat(pid: str) -> tuple[int, float] | None:
-    """(parent pid, CPU seconds used so far) of a live process, from /proc."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            data = handle.read()
-    except OSError:
-        return None
-    fields = data[data.rindex(")") + 2:].split()  # after "pid (comm) "
-    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # ppid, utime + stime
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -147,7 +134,7 @@ class CpuMeter:
         stats = {}
         for name in os.listdir("/proc"):
             if name.isdigit():
-                stat = _stat(name)
+                stat = process_stat(name)
                 if stat is not None:
                     stats[name] = stat
         parents = {pid: stat[0] for pid, stat in stats.items()}

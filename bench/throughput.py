@@ -50,6 +50,8 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.procstat import process_stat  # noqa: E402
 DATA = ROOT.parent / "shared" / "data" / "extraction-trafilatura" / "html"
 SEED = ROOT.parent / "shared" / "seed" / "source-article-fr.txt"
 HOSTS = Path("/etc/hosts")
@@ -159,14 +161,10 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
+            stat = process_stat(entry)
+            if stat is None:
                 continue
-            fields = stat.rsplit(")", 1)[1].split()
-            parents[int(entry)] = int(fields[1])
-            CPU_SECONDS.setdefault(-int(entry), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
-            CPU_SECONDS[-int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            parents[int(entry)], CPU_SECONDS[-int(entry)] = stat
     family, changed = {root}, True
     while changed:
         changed = False
