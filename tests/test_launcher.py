@@ -14,7 +14,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -174,40 +173,27 @@ def test_a_launcher_that_cannot_start_is_not_retried_at_every_job(monkeypatch):
 def test_the_daemon_forks_its_jobs_from_the_launcher_and_closes_it_at_exit(localweb, tmp_path):
     """``python scheduler.py`` end to end: one real job over one outlet, then SIGTERM."""
     from localweb.config import sources_toml
-    from tests.conftest import crawl_env
-    from tests.test_scheduler import wait_for
+    from tests.test_scheduler import Session, wait_for
 
+    session = Session(tmp_path, MONITOR_FIRST_RUN_SPREAD="1")
+    del session.env["MONITOR_CRAWL_COMMAND"]  # the real `scrapy job`, not the stand-in
     blocks = sources_toml(localweb, every="1h").split("[[source]]")
-    sources = tmp_path / "sources.toml"
-    sources.write_text(blocks[0] + "".join("[[source]]" + b for b in blocks[1:] if 'name = "lecourrier"' in b),
-                       encoding="utf-8")
-    db, log = tmp_path / "d.db", tmp_path / "daemon.log"
-    with open(log, "w", encoding="utf-8") as err:
-        daemon = subprocess.Popen([sys.executable, "scheduler.py", "--sources", str(sources), "--db", str(db)],
-                                  cwd=ROOT, env=crawl_env(MONITOR_FIRST_RUN_SPREAD="1"),
-                                  stdout=subprocess.DEVNULL, stderr=err, text=True)
+    session.sources.write_text(
+        blocks[0] + "".join("[[source]]" + b for b in blocks[1:] if 'name = "lecourrier"' in b), encoding="utf-8")
     try:
-        def finished_runs() -> list[dict]:
-            if not db.exists():
-                return []
-            store = open_db(db)
-            try:
-                return list(store.query("select * from crawl_runs where status = 'finished'"))
-            finally:
-                store.close()
+        daemon = session.start()
+        def finished() -> list[dict]:
+            return [r for r in session.runs("lecourrier") if r["status"] == "finished"]
 
-        runs = wait_for(lambda: len(finished_runs()) == 3 and finished_runs(), "the job's three spiders", 240)
-        daemon.send_signal(signal.SIGTERM)
-        assert daemon.wait(timeout=60) == 0
+        runs = wait_for(lambda: len(finished()) == 3 and finished(), "the job's three spiders", 240)
+        assert daemon.stop() == 0
     finally:
-        if daemon.poll() is None:
-            daemon.kill()
-            daemon.wait()
-    text = log.read_text(encoding="utf-8")
+        session.close()
+    text = daemon.stderr
     ready = re.search(r"launcher (\d+) ready in [\d.]+s", text)
     assert ready, text[-3000:]
     assert [r["spider"] for r in runs] == ["feeds", "sitemaps", "sections"]
-    assert len({r["pid"] for r in runs}) == 1 and runs[0]["pid"] not in (daemon.pid, int(ready.group(1)))
+    assert len({r["pid"] for r in runs}) == 1 and runs[0]["pid"] not in (daemon.process.pid, int(ready.group(1)))
     assert sum(r["followups"] for r in runs) > 0
     assert "starting the job as a new process" not in text
     wait_for(lambda: not launcher_module._runs(int(ready.group(1))), "the launcher to end with the daemon", 10)
