@@ -480,6 +480,7 @@ def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | 
     from scrapy_redis.queue import PriorityQueue
 
     from crawler.ledger import RedisLedger, SqliteLedger
+    from storage import open_crawl_store
 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -489,7 +490,7 @@ def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | 
     crawler = Crawler(spidercls, settings)
     spider = spidercls.from_crawler(crawler)
     crawler.spider = spider
-    spider.ledger = SqliteLedger(db) if db else RedisLedger(url)
+    spider.ledger = SqliteLedger(open_crawl_store(settings)) if db else RedisLedger(url)
     server = connect(url)
     queue = PriorityQueue(server=server, spider=spider, key=QUEUE_KEY, serializer=redisjson)
     count = 0
