@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet '.[test]'
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	@touch $(STAMP)
 
 ## run the whole test suite (no internet needed)
@@ -31,7 +31,7 @@ run: $(STAMP)
 # Datasette reads a file given as a plain argument with read-only connections (mode=ro), so
 # browsing is safe while crawls write. Never -i/--immutable on a live store: immutable
 # mode assumes the file never changes and would serve torn or stale pages.
-DATASETTE_OPTS = --metadata metadata.json --plugins-dir plugins --template-dir templates \
+DATASETTE_OPTS = --metadata desk/metadata.json \
 	--host 127.0.0.1 --port $(PORT)
 
 ## browse the store in Datasette on http://127.0.0.1:$(PORT)/ (DB=data/demo.db for the demo)

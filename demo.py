@@ -44,8 +44,7 @@ def main() -> int:
     finally:
         web.stop()
     print(f"\nBrowse it:  make browse DB={DB.relative_to(ROOT)}   "
-          f"(or: .venv/bin/datasette {DB.relative_to(ROOT)} --metadata metadata.json "
-          "--plugins-dir plugins --template-dir templates)")
+          f"(or: .venv/bin/datasette {DB.relative_to(ROOT)} --metadata desk/metadata.json)")
     return status
 
 

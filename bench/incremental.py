@@ -6,7 +6,7 @@ Builds a synthetic news web on 127.0.0.20+ (each outlet: an RSS feed of its
 newest 60 articles, a news sitemap of all of them behind robots.txt, and a
 /latest/ section page of the newest 100; feeds and sitemaps answer
 conditional GETs), then runs one scheduler job of every spider (feeds,
-sitemaps, sections), as scheduler.py does (crawler/runner.py: forked from the
+sitemaps, sections), as scheduler.py does (jobs/runner.py: forked from the
 warm launcher, which the first crawl starts; ``--no-preload``: a new Python
 process each time), three times against one store:
 
@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.runner import CrawlSettings, run_crawl  # noqa: E402 - after the path
+from jobs.runner import CrawlSettings, run_crawl  # noqa: E402 - after the path
 SPIDERS = ("feeds", "sitemaps", "sections")
 START = datetime(2025, 1, 21, 6, 0, tzinfo=timezone.utc)
 WORDS = ("market investors model company chips cloud training data regulators analysts energy price "
@@ -167,7 +167,7 @@ def sources_toml(outlets: list[Outlet], story_file: Path) -> str:
 
 
 def crawl(sources: Path, db: Path, servers: list[Server], preload: bool) -> tuple[float, Counter[str]]:
-    """One crawl of every source with every spider, as the scheduler runs it (crawler/runner.py: one job)."""
+    """One crawl of every source with every spider, as the scheduler runs it (jobs/runner.py: one job)."""
     before = sum((s.hits for s in servers), Counter())
     settings = CrawlSettings(sources=str(sources), db=str(db), allowed_hosts="127.0.0.0/8", log_level="WARNING",
                              preload=preload, extra=("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False",

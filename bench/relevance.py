@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
-from crawler.sources import load_config  # noqa: E402
+from core.sources import load_config  # noqa: E402
 from localweb.render import render_article  # noqa: E402
 from localweb.site import PAGES, STORY, get_outlet, published_at  # noqa: E402
 from pipelines.classify import Classifier, load_profile  # noqa: E402

@@ -28,7 +28,7 @@ Prints one JSON object as its last line: ``pps_1``, ``pps_2``, ``ratio``;
 ``cores_busy_N`` (our processes' CPU seconds per second), ``cpu_N`` (per
 role), ``cpu_ms_per_page_N``, ``redis_calls_per_page_N`` (commands run by
 Redis, those inside our scripts included), ``ingest_N`` (items/s and CPU ms
-per item of ``python -m storage.ingest``), ``pps_all_cores`` (this
+per item of ``python -m distributed.ingest``), ``pps_all_cores`` (this
 machine's cores all busy at the 1-worker run's CPU cost per page) and
 ``ratio_ceiling`` (``pps_all_cores / pps_1``: no number of workers can do
 better here), ``load_average``.
@@ -56,8 +56,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
 from bench.procstat import CLOCK_TICKS, process_stat  # noqa: E402
-from crawler.frontier import ITEMS_KEY, PROCESSING_KEY, connect, enqueue_discovery  # noqa: E402
-from crawler.sources import load_config  # noqa: E402
+from distributed.frontier import ITEMS_KEY, PROCESSING_KEY, connect, enqueue_discovery  # noqa: E402
+from core.sources import load_config  # noqa: E402
 from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
 from localweb.site import PAGES  # noqa: E402
@@ -285,16 +285,16 @@ def measure(workers: int, *, sources: Path, redis_url: str, redis_pid: int, tota
 
 
 def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[str, Any]:
-    """Drain what the workers pushed with ``python -m storage.ingest``: its items/s and CPU per item.
+    """Drain what the workers pushed with ``python -m distributed.ingest``: its items/s and CPU per item.
 
     Timed from the moment it holds its lock (imports and start-up done) until
     both of its lists are empty.
     """
-    from storage.ingest import LOCK_KEY
+    from distributed.ingest import LOCK_KEY
 
     server = connect(redis_url)
     db = Path(folder) / f"ingest-{time.monotonic_ns()}.db"
-    proc = subprocess.Popen([sys.executable, "-m", "storage.ingest", "--db", str(db), "--redis", redis_url,
+    proc = subprocess.Popen([sys.executable, "-m", "distributed.ingest", "--db", str(db), "--redis", redis_url,
                              "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     meter = CpuMeter({proc.pid: "ingest", redis_pid: "redis"}, workers=set())
     while not server.exists(LOCK_KEY):

@@ -6,11 +6,11 @@ The spiders never call storage functions themselves; they call their
 * :class:`SqliteLedger` — a single-machine crawl: the SQLite store itself
   (``urls``, ``listings``, ``entry_dates``, ``sources``).
 * :class:`RedisLedger` — a distributed worker (``MONITOR_REDIS_URL``, see
-  crawler/frontier.py), which has no SQLite file. Settled URLs come from the
+  distributed/frontier.py), which has no SQLite file. Settled URLs come from the
   Redis set the ingest keeps (``monitor:settled``); what the spider learns
   (listing results and so the sources' health, discovered feeds and
   sitemaps, listing dates of entries) travels as messages to the one writer,
-  ``python -m storage.ingest``, which applies them with ``storage.writes``.
+  ``python -m distributed.ingest``, which applies them with ``storage.writes``.
   Two things are not available to a worker, and say so: the validators of
   a conditional GET (a worker sends none for listings it finds itself; the
   listings queued by scheduler.py carry them, read from SQLite there), and
@@ -94,12 +94,12 @@ class RedisLedger:
     conditional_get = False
 
     def __init__(self, url: str):
-        from crawler import frontier
+        from distributed import frontier
 
         self.server = frontier.connect(url)
 
     def settled(self, urls: Iterable[str]) -> set[str]:
-        from crawler.frontier import SETTLED_KEY
+        from distributed.frontier import SETTLED_KEY
 
         urls = list(dict.fromkeys(urls))
         found: set[str] = set()
@@ -130,7 +130,7 @@ class RedisLedger:
         self._tell("discovery", source=source, feeds=feeds, sitemaps=sitemaps)
 
     def _tell(self, kind: str, **fields: Any) -> None:
-        from crawler import frontier
+        from distributed import frontier
 
         frontier.push_message(self.server, {"kind": kind, **fields})
 

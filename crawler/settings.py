@@ -78,7 +78,7 @@ MONITOR_STORE_BATCH = int(os.environ.get("MONITOR_STORE_BATCH", "200"))
 MONITOR_STORE_BATCH_SECONDS = float(os.environ.get("MONITOR_STORE_BATCH_SECONDS", "2"))
 
 # Webhook URLs (comma separated) that receive a JSON POST with the new
-# follow-ups after each crawl run (crawler/alerts.py). Empty: no alerts.
+# follow-ups after each crawl run (jobs/alerts.py). Empty: no alerts.
 MONITOR_ALERT_WEBHOOKS = os.environ.get("MONITOR_ALERT_WEBHOOKS", "")
 # Retries of an alert after a connection error, timeout, HTTP 429 or 5xx.
 MONITOR_ALERT_RETRIES = int(os.environ.get("MONITOR_ALERT_RETRIES", "3"))
@@ -116,7 +116,7 @@ MONITOR_REDISCOVER_DAYS = float(os.environ.get("MONITOR_REDISCOVER_DAYS", "7"))
 # to stand in a crawl that sleeps, fails or hangs.
 MONITOR_CRAWL_COMMAND = os.environ.get("MONITOR_CRAWL_COMMAND", "")
 # Fork each job from a launcher process that has Python, Scrapy and our modules
-# already imported (crawler/launcher.py), instead of starting a new Python:
+# already imported (jobs/launcher.py), instead of starting a new Python:
 # a job that finds nothing new takes a tenth of the time. Each job is still a
 # process of its own. False: every job is a new `python -m scrapy job`.
 MONITOR_CRAWL_PRELOAD = _flag("MONITOR_CRAWL_PRELOAD", True)
@@ -159,11 +159,11 @@ MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000
 # Every name lookup is checked against the address guard (DNS rebinding).
 TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
 
-# --- Distributed mode (crawler/frontier.py, storage/ingest.py) ------------------
+# --- Distributed mode (distributed/frontier.py, distributed/ingest.py) ------------------
 
-# Distributed mode (crawler/frontier.py): the URL of a Redis server, e.g.
+# Distributed mode (distributed/frontier.py): the URL of a Redis server, e.g.
 # redis://10.0.0.5:6379/0. When set, `scrapy crawl` is a worker of a shared
-# frontier (scrapy-redis) and pushes its items to `python -m storage.ingest`;
+# frontier (scrapy-redis) and pushes its items to `python -m distributed.ingest`;
 # empty (the default): one machine, nothing in Redis.
 MONITOR_REDIS_URL = os.environ.get("MONITOR_REDIS_URL", "")
 # A worker whose frontier is empty waits for work for ever (0, a service), or
@@ -222,13 +222,13 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.memory.AllocatorTuning": 0,
-    "crawler.context.MonitorContext": 10,
+    "core.context.MonitorContext": 10,
     "pipelines.pool.CpuPool": 20,
     "pipelines.batch.WriteBatch": 30,
 }
 # Switches to the shared Redis frontier when MONITOR_REDIS_URL is set.
 ADDONS = {
-    "crawler.frontier.DistributedMode": 0,
+    "distributed.frontier.DistributedMode": 0,
 }
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {

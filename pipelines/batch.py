@@ -24,7 +24,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from crawler.components import extension_of
+from core.components import extension_of
 from pipelines.dedup import Candidate, Index, MemoryIndex
 
 if TYPE_CHECKING:

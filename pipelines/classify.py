@@ -19,8 +19,8 @@ import sys
 from typing import IO, Any
 
 from crawler import settings as defaults
-from crawler.errors import ConfigError
-from crawler.sources import load_config
+from core.errors import ConfigError
+from core.sources import load_config
 from pipelines import textsig
 from pipelines.dedup import MemoryIndex, find_duplicate, source_copy
 from pipelines.extract import date_from_url, extract_article
@@ -31,7 +31,7 @@ from pipelines.relevance import assess, older_than_window
 
 
 def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[str]) -> StoryProfile:
-    from crawler.context import _text_of_file
+    from core.context import _text_of_file
 
     config = load_config(sources)
     stories = {s.name: s for s in config.stories}

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from crawler.items import ArticleItem
+from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.drops import OffTopic, StorySource
 from pipelines.profile import StoryProfile
@@ -148,7 +148,7 @@ class DedupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        from crawler.context import MonitorContext
+        from core.context import MonitorContext
 
         assert self.db is not None
         profiles = MonitorContext.of(self.crawler).profiles

@@ -22,7 +22,7 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
-from crawler.items import ArticleItem
+from core.items import ArticleItem
 from pipelines.language import detect_language
 from pipelines.pagemeta import read_metadata
 from pipelines.jsonl import read_lines, write_line

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from crawler.items import ArticleItem
+from core.items import ArticleItem
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 
-from crawler.components import extension_of
+from core.components import extension_of
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

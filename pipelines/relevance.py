@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from crawler.entries import parse_date
-from crawler.items import ArticleItem
+from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.drops import TooOld
 from pipelines.profile import StoryProfile
@@ -102,7 +102,7 @@ class RelevancePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        from crawler.context import MonitorContext
+        from core.context import MonitorContext
 
         profiles = list(MonitorContext.of(self.crawler).profiles.values())
         too_old = older_than_window(item.published, profiles)

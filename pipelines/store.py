@@ -28,8 +28,8 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import _schedule_coro
 from twisted.internet import task
 
-from crawler.items import ArticleItem, UrlRecord
-from crawler.runner import pid_alive
+from core.items import ArticleItem, UrlRecord
+from core.processes import pid_alive
 from pipelines import textsig
 from pipelines.batch import WriteBatch
 from pipelines.drops import Skipped, StorageUnavailable

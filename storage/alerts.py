@@ -1,4 +1,4 @@
-"""Reads and writes of the webhook alerts (table ``alerts``, see crawler/alerts.py).
+"""Reads and writes of the webhook alerts (table ``alerts``, see jobs/alerts.py).
 
 One row per (webhook, batch of finished runs): queued as ``pending`` before
 anything is sent, so a crash between queueing and sending loses nothing,

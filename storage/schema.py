@@ -88,7 +88,7 @@ def m4_lsh_clustered(db: Database) -> None:
 
 @migrations()
 def m6_alerts_and_source_health(db: Database) -> None:
-    """Webhook deliveries of new follow-ups (crawler/alerts.py).
+    """Webhook deliveries of new follow-ups (jobs/alerts.py).
 
     (The name is historical: the sources' health columns came with
     m3_discovery_state, not here.)
@@ -150,7 +150,7 @@ def m5_scheduler(db: Database) -> None:
 
 @migrations()
 def m9_ingested(db: Database) -> None:
-    """Messages of the distributed ingest already committed (storage/ingest.py), so none is stored twice."""
+    """Messages of the distributed ingest already committed (distributed/ingest.py), so none is stored twice."""
     db["m9_ingested"].create({"id": str, "ingested_at": str}, pk="id")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 
-from crawler.alerts import AlertConfig, notify, send
+from jobs.alerts import AlertConfig, notify, send
 from storage import alerts as store
 from storage import open_db, writes
 from tests.receiver import Receiver, dead_url

@@ -90,7 +90,7 @@ def canned(base: str, name: str, sql: str) -> list[dict]:
 
 def test_every_canned_query_runs_on_the_demo_store(desk):
     base, _ = desk
-    meta = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
+    meta = json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8"))
     results = {name: canned(base, name, q["sql"]) for name, q in meta["databases"]["demo"]["queries"].items()}
     assert len(results["new_followups"]) == 29
     assert sum(r["followups"] for r in results["coverage_per_day"]) == 29
@@ -111,7 +111,7 @@ def test_every_canned_query_runs_on_a_freshly_migrated_store(tmp_path):
     open_db(path).close()
     process, base, log = serve(path, tmp_path)
     try:
-        meta = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
+        meta = json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8"))
         for name, q in meta["databases"]["coverage"]["queries"].items():
             assert canned(base + "/coverage", name, q["sql"]) == [], name
         status, _, body = get(base + "/coverage/-/coverage")
@@ -170,7 +170,7 @@ def test_the_article_page_reads_like_an_article(desk):
 
 
 def test_unhealthy_sources_finds_broken_feeds_and_marked_sources(tmp_path):
-    meta = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
+    meta = json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8"))
     sql = meta["databases"]["coverage"]["queries"]["unhealthy_sources"]["sql"]
     db = open_db(tmp_path / "coverage.db")
     writes.upsert_sources(db, [{"name": n, "language": "en"} for n in ("fine", "broken", "marked")])

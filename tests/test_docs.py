@@ -44,7 +44,7 @@ def test_pipeline_docstring_mirrors_item_pipelines():
 def test_metadata_databases_agree_and_queries_run(tmp_path):
     from storage import open_db
 
-    meta = json.loads((ROOT / "metadata.json").read_text(encoding="utf-8"))
+    meta = json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8"))
     assert meta["databases"]["coverage"] == meta["databases"]["demo"]
     db = open_db(tmp_path / "coverage.db")
     tables = set(db.table_names())

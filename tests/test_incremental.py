@@ -14,7 +14,7 @@ from crawler.entries import utc_key
 from crawler.feeds import parse_feed
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.feeds import FeedsSpider, home_url
-from crawler.sources import Source
+from core.sources import Source
 from storage import open_db, queries, writes
 from tests.conftest import DATA, need
 
@@ -206,7 +206,7 @@ def test_real_inputs_keep_their_text():
 
 
 def test_refetched_article_is_updated_in_place(tmp_path):
-    from crawler.items import ArticleItem
+    from core.items import ArticleItem
     from crawler.spiders.feeds import FeedsSpider as Spider
     from pipelines.store import StorePipeline
 

@@ -2,7 +2,7 @@
 
 End to end against the local news web: one process, one ``crawl_runs`` row
 per spider; and a job stopped or killed in the middle, settled by the
-scheduler's own code (``scheduler.crawl``: crawler/runner.py then
+scheduler's own code (``scheduler.crawl``: jobs/runner.py then
 ``writes.settle_crawl``), gives every spider a correct row.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from crawler import runner
-from crawler.runner import SPIDERS, CrawlSettings
+from jobs import runner
+from jobs.runner import SPIDERS, CrawlSettings
 from storage import open_db
 from tests.conftest import ROOT, crawl_env
 
@@ -83,7 +83,7 @@ def test_scrapy_crawl_by_hand_still_runs_one_spider(localweb_sources, tmp_path):
 
 
 def _run_job_in_background(settings: CrawlSettings) -> tuple[threading.Thread, dict[str, Any]]:
-    import scheduler
+    from jobs import daemon as scheduler
 
     out: dict[str, Any] = {}
 

@@ -1,4 +1,4 @@
-"""The launcher (crawler/launcher.py): jobs forked from a warm process behave as new processes would.
+"""The launcher (jobs/launcher.py): jobs forked from a warm process behave as new processes would.
 
 What the runner relies on: the job's environment, working directory, arguments
 and exit status are its own; it has its own session (the runner signals its
@@ -18,10 +18,10 @@ import time
 
 import pytest
 
-from crawler import launcher as launcher_module
-from crawler import runner
-from crawler.launcher import Launcher, LaunchError
-from crawler.runner import CrawlSettings
+from jobs import launcher as launcher_module
+from jobs import runner
+from jobs.launcher import Launcher, LaunchError
+from jobs.runner import CrawlSettings
 from storage import open_db
 from tests.conftest import ROOT
 
@@ -147,7 +147,7 @@ def test_without_a_launcher_jobs_start_as_new_processes(one_spider, monkeypatch,
             raise LaunchError("the launcher did not start: no Scrapy here")
 
     monkeypatch.setattr(runner, "launcher", lambda: Broken())
-    with caplog.at_level(logging.WARNING, logger="crawler.runner"):
+    with caplog.at_level(logging.WARNING, logger="jobs.runner"):
         result = runner.run_crawl(("feeds",), "lecourrier", one_spider)
     assert result.ok, result.log_tail
     assert "no Scrapy here; starting the job as a new process" in caplog.text

@@ -9,7 +9,7 @@ import time
 import pytest
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem
+from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.batch import PendingAwareIndex, WriteBatch
 from pipelines.dedup import StoreIndex, find_duplicate

@@ -108,7 +108,7 @@ def test_article_older_than_the_story(profile):
 
 
 def test_draft_profile_from_the_source_alone(tmp_path, capsys):
-    from crawler.sources import load_config
+    from core.sources import load_config
     from pipelines import profile as profile_module
 
     source = tmp_path / "source.txt"

@@ -46,7 +46,7 @@ def redis_url(tmp_path_factory):
                                "--appendonly", "no", "--dir", str(folder)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    from crawler.frontier import connect
+    from distributed.frontier import connect
 
     client = connect(url)
     for _ in range(100):
@@ -66,7 +66,7 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture
 def redis(redis_url):
-    from crawler.frontier import connect
+    from distributed.frontier import connect
 
     client = connect(redis_url)
     client.flushall()
@@ -88,7 +88,7 @@ def worker(spider: str, sources: Path, redis_url: str, *extra: str) -> subproces
 
 
 def ingest(db: Path, redis_url: str, *extra: str, timeout: int = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "storage.ingest", "--db", str(db), "--redis", redis_url,
+    return subprocess.run([sys.executable, "-m", "distributed.ingest", "--db", str(db), "--redis", redis_url,
                            "--until-empty", *extra], cwd=ROOT, env=crawl_env(), capture_output=True,
                           text=True, timeout=timeout)
 
@@ -168,7 +168,7 @@ def test_requests_round_trip_as_json_and_nothing_else_is_decoded():
     from scrapy import Request
     from scrapy.utils.request import request_from_dict
 
-    from crawler import redisjson
+    from distributed import codec
     from crawler.entries import Entry
     from crawler.spiders.feeds import FeedsSpider
 
@@ -177,20 +177,20 @@ def test_requests_round_trip_as_json_and_nothing_else_is_decoded():
     request = Request("https://ex.com/a", callback=spider.parse_article, errback=spider.article_failed,
                       headers={"Accept": "text/html"}, meta={"source": "ex", "entry": entry, "depth": 1},
                       priority=3)
-    data = redisjson.dumps(request.to_dict(spider=spider))
-    back = request_from_dict(redisjson.loads(data), spider=spider)
+    data = codec.dumps(request.to_dict(spider=spider))
+    back = request_from_dict(codec.loads(data), spider=spider)
     assert back.url == request.url and back.priority == 3 and back.meta == request.meta
     assert back.meta["entry"] == entry and back.headers.get("Accept") == b"text/html"
     assert back.callback == spider.parse_article and back.errback == spider.article_failed
 
-    with pytest.raises(redisjson.UnsafePayload):
-        redisjson.loads(pickle.dumps({"url": "https://ex.com/"}))
-    with pytest.raises(redisjson.UnsafePayload, match="unknown type"):
-        redisjson.loads('{"meta": {"$type": "os.system", "fields": {}}}')
-    with pytest.raises(redisjson.UnsafePayload, match="refused"):
-        redisjson.loads('{"url": "https://ex.com/", "_class": "os.system"}')
+    with pytest.raises(codec.UnsafePayload):
+        codec.loads(pickle.dumps({"url": "https://ex.com/"}))
+    with pytest.raises(codec.UnsafePayload, match="unknown type"):
+        codec.loads('{"meta": {"$type": "os.system", "fields": {}}}')
+    with pytest.raises(codec.UnsafePayload, match="refused"):
+        codec.loads('{"url": "https://ex.com/", "_class": "os.system"}')
     with pytest.raises(TypeError):
-        redisjson.dumps({"meta": {"response": object()}})
+        codec.dumps({"meta": {"response": object()}})
 
 
 def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis, redis_url):
@@ -203,12 +203,12 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
     from scrapy.utils.test import get_crawler
     from scrapy_redis.scheduler import Scheduler
 
-    from crawler.frontier import LeasedScheduler
+    from distributed.frontier import LeasedScheduler
     from crawler.spiders.feeds import FeedsSpider
 
     assert version("scrapy-redis").startswith("0.9.") and version("scrapy").startswith("2.")
     assert issubclass(LeasedScheduler, BaseScheduler)  # the engine refuses schedulers that are not
-    settings = {"MONITOR_REDIS_URL": redis_url, "ADDONS": {"crawler.frontier.DistributedMode": 0}}
+    settings = {"MONITOR_REDIS_URL": redis_url, "ADDONS": {"distributed.frontier.DistributedMode": 0}}
     redis.zadd("monitor:feeds:requests", {"x": 0})
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
@@ -220,7 +220,7 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
         warnings.simplefilter("error")
         ours.open(crawler.spider)
         ours.close("finished")
-    assert crawler.settings.get("SCHEDULER") == "crawler.frontier.LeasedScheduler"  # the add-on switched it
+    assert crawler.settings.get("SCHEDULER") == "distributed.frontier.LeasedScheduler"  # the add-on switched it
 
 
 def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(redis, redis_url):
@@ -233,12 +233,12 @@ def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(r
     from scrapy.utils.reactor import CallLaterOnce
     from scrapy.utils.test import get_crawler
 
-    from crawler.frontier import READY, LeasedScheduler, WorkerLifecycle
+    from distributed.frontier import READY, LeasedScheduler, WorkerLifecycle
     from crawler.spiders.feeds import FeedsSpider
 
     assert "nextcall" in inspect.signature(_Slot).parameters and callable(CallLaterOnce.schedule)
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_POLL": 0.2,
-                "ADDONS": {"crawler.frontier.DistributedMode": 0}}
+                "ADDONS": {"distributed.frontier.DistributedMode": 0}}
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
     scheduler = LeasedScheduler.from_crawler(crawler)
@@ -271,11 +271,11 @@ def test_a_worker_holds_no_more_requests_than_its_lease_bound(redis, redis_url):
     from scrapy import Request
     from scrapy.utils.test import get_crawler
 
-    from crawler.frontier import READY, LeasedScheduler
+    from distributed.frontier import READY, LeasedScheduler
     from crawler.spiders.feeds import FeedsSpider
 
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_MAX_LEASES": 2,
-                "ADDONS": {"crawler.frontier.DistributedMode": 0}}
+                "ADDONS": {"distributed.frontier.DistributedMode": 0}}
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
     setattr(crawler.spider, READY, True)
@@ -378,7 +378,7 @@ def test_the_ingest_killed_mid_batch_loses_nothing(localweb_sources, single_proc
     assert len(messages) > 50
 
     db = tmp_path / "crashed.db"
-    process = subprocess.Popen([sys.executable, "-m", "storage.ingest", "--db", str(db), "--redis", redis_url,
+    process = subprocess.Popen([sys.executable, "-m", "distributed.ingest", "--db", str(db), "--redis", redis_url,
                                 "--batch", "1"], cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -391,9 +391,9 @@ def test_the_ingest_killed_mid_batch_loses_nothing(localweb_sources, single_proc
     store = open_db(db)
     committed = {r["id"] for r in store.query("select id from m9_ingested")}
     store.close()
-    from crawler import redisjson
+    from distributed import codec
 
-    done = [m for m in messages if redisjson.loads(m)["id"] in committed][:3]
+    done = [m for m in messages if codec.loads(m)["id"] in committed][:3]
     pending = redis.lrange("monitor:items", -2, -1)
     redis.lrem("monitor:items", 1, pending[0])
     redis.lrem("monitor:items", 1, pending[1])
@@ -415,10 +415,10 @@ def test_the_ingest_killed_mid_batch_loses_nothing(localweb_sources, single_proc
 
 
 def test_ingest_without_redis_is_one_clear_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "storage.ingest", "--db", str(tmp_path / "x.db")], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "distributed.ingest", "--db", str(tmp_path / "x.db")], cwd=ROOT,
                             env=crawl_env(MONITOR_REDIS_URL=""), capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
-    assert result.stderr.strip() == ("storage.ingest: no Redis: set MONITOR_REDIS_URL or pass "
+    assert result.stderr.strip() == ("distributed.ingest: no Redis: set MONITOR_REDIS_URL or pass "
                                      "--redis redis://host:6379/0")
 
 
@@ -426,9 +426,9 @@ def test_a_scheduled_job_queues_its_source_instead_of_crawling(localweb_sources,
                                                                monkeypatch):
     import datetime as dt
 
-    import scheduler
-    from crawler.runner import CrawlSettings
-    from crawler.sources import load_config
+    from jobs import daemon as scheduler
+    from jobs.runner import CrawlSettings
+    from core.sources import load_config
 
     config = load_config(localweb_sources)
     source = config.sources[0]

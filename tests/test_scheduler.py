@@ -371,8 +371,8 @@ def test_runs_missed_while_down_are_coalesced_into_one_catch_up_run(session):
 
 
 def test_after_crawl_hook_gets_the_run_ids(session, monkeypatch):
-    import scheduler as scheduler_module
-    from crawler.runner import CrawlSettings
+    from jobs import daemon as scheduler_module
+    from jobs.runner import CrawlSettings
 
     write_sources(session.sources, ok="1h")
     seen: list[tuple[str, list[int]]] = []

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.errors import ConfigError
-from crawler.sources import load_config, parse_every
+from core.errors import ConfigError
+from core.sources import load_config, parse_every
 
 ROOT = Path(__file__).resolve().parent.parent
 

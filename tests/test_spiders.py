@@ -12,7 +12,7 @@ from scrapy.utils.test import get_crawler
 from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
-from crawler.items import ArticleItem, UrlRecord
+from core.items import ArticleItem, UrlRecord
 from crawler.middlewares import BlockedAddress
 from crawler.spiders.feeds import FeedsSpider
 from crawler.spiders.sitemaps import SitemapsSpider

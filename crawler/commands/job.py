@@ -7,7 +7,7 @@ one process and on one reactor: each spider is its own crawler (its own
 settings copy, stats, ``crawl_runs`` row and ``CLOSESPIDER_TIMEOUT``),
 exactly as if it had been started with ``scrapy crawl <spider>``.
 
-What the scheduler relies on (crawler/runner.py):
+What the scheduler relies on (jobs/runner.py):
 
 - before each spider, one line ``job: <spider> starting (i/n)`` on stdout;
   the scheduler gives every spider its own timeout from that line on;

@@ -7,7 +7,7 @@ Discovery gates run before any article is fetched:
 * an entry dated before the story window (``since``) is skipped with reason
   ``too_old``.
 
-Fetch failures become :class:`~crawler.items.UrlRecord` items with a reason
+Fetch failures become :class:`~core.items.UrlRecord` items with a reason
 (``http_404``, ``timeout``, ``dns_error``, ``blocked_address``...).
 
 Listings (feeds, sitemaps, section and home pages) are fetched with
@@ -50,12 +50,12 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from crawler.charset import decode_response
-from crawler.context import MonitorContext
+from core.context import MonitorContext
 from crawler.entries import Entry, utc_key
-from crawler.errors import ConfigError
-from crawler.items import ArticleItem, UrlRecord
+from core.errors import ConfigError
+from core.items import ArticleItem, UrlRecord
 from crawler.ledger import Ledger, as_ledger
-from crawler.sources import Source
+from core.sources import Source
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
 
@@ -124,7 +124,7 @@ class MonitorSpider(scrapy.Spider):
             logger.error("%s", exc)
             raise CloseSpider("storage_error") from None
         self.since: dt.date | None = config.since
-        from crawler import frontier
+        from distributed import frontier
 
         try:
             self.ledger = frontier.open_ledger(self.settings)
@@ -137,7 +137,7 @@ class MonitorSpider(scrapy.Spider):
         if frontier.distributed(self.settings):
             logger.info("%s: worker of the shared frontier; coverage since %s", self.name, self.since)
             frontier.ready(self)
-            return  # scheduler.py queues the listings (crawler/frontier.py)
+            return  # scheduler.py queues the listings (distributed/frontier.py)
         logger.info("%s: %d source(s), coverage since %s", self.name, len(sources), self.since)
         for source in sources:
             for request in self.source_requests(source):

@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 
 from crawler.discovery import USUAL_FEED_PATHS, feed_links
 from crawler.feeds import NotAFeed, parse_feed
-from crawler.sources import Source
+from core.sources import Source
 from crawler.spiders.base import MonitorSpider
 
 

@@ -26,8 +26,8 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from crawler.discovery import article_links, page_kind
-from crawler.items import ArticleItem, UrlRecord
-from crawler.sources import Source
+from core.items import ArticleItem, UrlRecord
+from core.sources import Source
 from crawler.spiders.base import MonitorSpider
 from crawler.urls import clean_url
 

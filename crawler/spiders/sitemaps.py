@@ -18,9 +18,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.items import UrlRecord
+from core.items import UrlRecord
 from crawler.sitemaps import NotASitemap, parse_sitemap, robots_sitemaps
-from crawler.sources import Source
+from core.sources import Source
 from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
 from crawler.urls import clean_url

@@ -40,7 +40,7 @@ def test_datasette_reads_during_a_crawl_never_see_a_locked_database(faultweb, tm
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "datasette", "serve", str(path), "--host", "127.0.0.1", "--port", str(port),
-         "--metadata", str(ROOT / "metadata.json"), "--setting", "sql_time_limit_ms", "300"],
+         "--metadata", str(ROOT / "desk" / "metadata.json"), "--setting", "sql_time_limit_ms", "300"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/read"
     try:

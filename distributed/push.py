@@ -1,11 +1,11 @@
 """Distributed mode: hand finished items to the ingest through Redis (instead of dedup + store).
 
-In a worker (``MONITOR_REDIS_URL`` set, see crawler/frontier.py) this
+In a worker (``MONITOR_REDIS_URL`` set, see distributed/frontier.py) this
 pipeline takes the place of ``DedupPipeline`` and ``StorePipeline``: every
 item that made it through extract, language and relevance, every
-:class:`~crawler.items.UrlRecord`, and every page dropped or failed on the
+:class:`~core.items.UrlRecord`, and every page dropped or failed on the
 way (with its reason) becomes one JSON message on ``monitor:items``.
-``python -m storage.ingest`` turns them into rows with the same dedup and
+``python -m distributed.ingest`` turns them into rows with the same dedup and
 store code a single-process crawl uses, so the two modes store the same.
 
 Messages: ``{"id", "kind", "worker", ...}`` with ``kind`` one of
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from crawler import frontier
-from crawler.items import ArticleItem, UrlRecord
+from distributed import frontier
+from core.items import ArticleItem, UrlRecord
 from pipelines.drops import Skipped
 
 if TYPE_CHECKING:

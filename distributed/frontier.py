@@ -7,7 +7,7 @@ without the setting nothing changes):
 * scrapy-redis' scheduler and duplicate filter share the queue of requests
   (``monitor:<spider>:requests``, a sorted set by priority) and the set of
   article requests already made (``monitor:seen``) between all workers;
-  requests are stored as JSON (:mod:`crawler.redisjson`), never pickled;
+  requests are stored as JSON (:mod:`distributed.codec`), never pickled;
 * the spider does not discover on its own: ``scheduler.py`` puts each due
   source's listings into the frontier (:func:`enqueue_discovery`), and the
   worker keeps waiting for work (``MONITOR_REDIS_IDLE_CLOSE``);
@@ -15,8 +15,8 @@ without the setting nothing changes):
   from ``monitor:settled`` (kept by the ingest), listing results and
   discoveries go to the ingest as messages, so a worker needs no SQLite file;
 * extract, language and relevance run in the worker; then
-  :class:`pipelines.push.PushPipeline` puts the item on ``monitor:items``,
-  and ``python -m storage.ingest`` deduplicates and stores it (one writer).
+  :class:`distributed.push.PushPipeline` puts the item on ``monitor:items``,
+  and ``python -m distributed.ingest`` deduplicates and stores it (one writer).
 
 **Leases.** scrapy-redis pops a request and forgets it: a worker killed while
 fetching would lose it (its fingerprint stays in the seen set, so nobody
@@ -47,7 +47,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from crawler import redisjson
+from distributed import codec
 
 if TYPE_CHECKING:
     import redis
@@ -55,8 +55,8 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
-    from crawler.context import MonitorContext
-    from crawler.sources import Config
+    from core.context import MonitorContext
+    from core.sources import Config
 
 logger = logging.getLogger(__name__)
 
@@ -103,11 +103,11 @@ class DistributedMode:
         if not url:
             return
         settings.set("REDIS_URL", url, priority="addon")
-        settings.set("SCHEDULER", "crawler.frontier.LeasedScheduler", priority="addon")
+        settings.set("SCHEDULER", "distributed.frontier.LeasedScheduler", priority="addon")
         # crawler/settings.py names its own filter at "project" priority, above an add-on's.
-        settings.set("DUPEFILTER_CLASS", "crawler.frontier.ArticleDupeFilter",
+        settings.set("DUPEFILTER_CLASS", "distributed.frontier.ArticleDupeFilter",
                      priority=max(settings.getpriority("DUPEFILTER_CLASS") or 0, SETTINGS_PRIORITIES["addon"]))
-        settings.set("SCHEDULER_SERIALIZER", "crawler.redisjson", priority="addon")
+        settings.set("SCHEDULER_SERIALIZER", "distributed.codec", priority="addon")
         settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", priority="addon")
         settings.set("SCHEDULER_QUEUE_KEY", QUEUE_KEY, priority="addon")
         settings.set("SCHEDULER_DUPEFILTER_KEY", SEEN_KEY, priority="addon")
@@ -117,8 +117,8 @@ class DistributedMode:
         order = pipelines.get("pipelines.dedup.DedupPipeline") or 400
         pipelines["pipelines.dedup.DedupPipeline"] = None
         pipelines["pipelines.store.StorePipeline"] = None
-        pipelines["pipelines.push.PushPipeline"] = order
-        settings["EXTENSIONS"]["crawler.frontier.WorkerLifecycle"] = 20
+        pipelines["distributed.push.PushPipeline"] = order
+        settings["EXTENSIONS"]["distributed.frontier.WorkerLifecycle"] = 20
 
 
 def distributed(settings: BaseSettings) -> bool:
@@ -492,7 +492,7 @@ def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | 
     crawler.spider = spider
     spider.ledger = SqliteLedger(open_crawl_store(settings)) if db else RedisLedger(url)
     server = connect(url)
-    queue = PriorityQueue(server=server, spider=spider, key=QUEUE_KEY, serializer=redisjson)
+    queue = PriorityQueue(server=server, spider=spider, key=QUEUE_KEY, serializer=codec)
     count = 0
     try:
         for source in sources:
@@ -509,7 +509,7 @@ def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | 
 
 def push_message(server: redis.Redis, message: dict[str, Any]) -> None:
     """Put one finished item (or event) on the ingest's list."""
-    server.lpush(ITEMS_KEY, redisjson.dumps(dict(message, id=uuid.uuid4().hex)))
+    server.lpush(ITEMS_KEY, codec.dumps(dict(message, id=uuid.uuid4().hex)))
 
 
 def story_texts(server: redis.Redis) -> dict[str, str]:
@@ -523,7 +523,7 @@ async def load_profiles(context: MonitorContext, config: Config) -> None:
     The stories and sources rows go to the ingest as a ``config`` message
     (it writes them, and builds the same profiles from them).
     """
-    from crawler.context import source_rows, story_profile, story_row
+    from core.context import source_rows, story_profile, story_row
 
     server = connect(redis_url(context.crawler.settings))
     try:

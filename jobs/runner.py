@@ -20,7 +20,7 @@ every job to finish its running spider and start no other (SIGUSR1), and
 shuts down.
 
 Jobs are forked from a warm launcher process that has Python, Scrapy and our
-modules already imported (crawler/launcher.py; ``MONITOR_CRAWL_PRELOAD``):
+modules already imported (jobs/launcher.py; ``MONITOR_CRAWL_PRELOAD``):
 each is still its own process, in its own session. When the launcher cannot
 start or dies, jobs start as new processes, as they do when
 ``MONITOR_CRAWL_PRELOAD`` is false.
@@ -50,7 +50,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.launcher import LaunchedProcess, LaunchError, launcher
+from jobs.launcher import LaunchedProcess, LaunchError, launcher
 
 logger = logging.getLogger(__name__)
 
@@ -63,19 +63,6 @@ TAIL_LINES = 40
 TAIL_LINE_CHARS = 500
 Process = subprocess.Popen[str] | LaunchedProcess
 
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether a process with this id runs on this machine (a crawl recorded as running, a lock holder)."""
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 @dataclass(frozen=True)
 class CrawlSettings:

@@ -21,7 +21,7 @@ What a forked job gets, so that it behaves as ``python -m scrapy job`` would:
 The launcher tells the runner each job's process id, and its exit status
 when it ends (it is the jobs' parent). It ends when the runner closes the
 socket (the scheduler exited). If it cannot start, or dies, the runner
-starts jobs the old way, as new processes (crawler/runner.py).
+starts jobs the old way, as new processes (jobs/runner.py).
 
 Protocol: a ``SOCK_SEQPACKET`` Unix socket pair; one JSON message a packet.
 The runner sends ``{"argv", "env", "cwd"}`` with the job's output pipe as an
@@ -236,7 +236,7 @@ def _run(argv: list[str]) -> int:
 
 
 def main() -> int:
-    """``python -m crawler.launcher FD``: preload, say ready on socket FD, serve until it closes."""
+    """``python -m jobs.launcher FD``: preload, say ready on socket FD, serve until it closes."""
     sock = socket.socket(fileno=int(sys.argv[1]))
     started = time.monotonic()
     failed = preload()
@@ -251,7 +251,7 @@ def main() -> int:
 
 
 class LaunchedProcess:
-    """A job forked by the launcher, seen as a :class:`subprocess.Popen` (what crawler/runner.py uses of it)."""
+    """A job forked by the launcher, seen as a :class:`subprocess.Popen` (what jobs/runner.py uses of it)."""
 
     def __init__(self, pid: int, args: list[str], stdout: Any):
         self.pid = pid
@@ -312,7 +312,7 @@ class Launcher:
     def _spawn(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            process = subprocess.Popen([sys.executable, "-m", "crawler.launcher", str(theirs.fileno())],
+            process = subprocess.Popen([sys.executable, "-m", "jobs.launcher", str(theirs.fileno())],
                                        cwd=PROJECT_ROOT, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
                                        stdout=subprocess.DEVNULL,
                                        env=dict(os.environ, PYTHONUNBUFFERED="1", OPENBLAS_NUM_THREADS="1"))

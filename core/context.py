@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 
-from crawler.components import extension_of
-from crawler.sources import Config, Story, load_config
+from core.components import extension_of
+from core.sources import Config, Story, load_config
 from pipelines.profile import StoryProfile
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class MonitorContext:
         """Read the config and build the story profiles (raises ConfigError)."""
         from storage import open_crawl_store, queries, writes
 
-        from crawler import frontier
+        from distributed import frontier
 
         settings = self.crawler.settings
         self.config = load_config(settings.get("MONITOR_SOURCES"))

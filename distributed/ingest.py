@@ -1,9 +1,9 @@
 """The single writer of distributed mode: Redis items → dedup → SQLite.
 
-    python -m storage.ingest [--db PATH] [--redis URL] [--batch 200] [--until-empty]
+    python -m distributed.ingest [--db PATH] [--redis URL] [--batch 200] [--until-empty]
 
 Workers (``scrapy crawl`` with ``MONITOR_REDIS_URL``) push finished items on
-``monitor:items`` (pipelines/push.py). This process takes them in batches with
+``monitor:items`` (distributed/push.py). This process takes them in batches with
 the reliable-queue pattern: ``BLMOVE``/``LMOVE`` moves each message to
 ``monitor:items:processing``; the batch runs through the crawl's own
 ``DedupPipeline`` and ``StorePipeline`` on one SQLite connection; the store
@@ -43,15 +43,15 @@ from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 from twisted.python.failure import Failure
 
-from crawler import frontier, redisjson
-from crawler.context import MonitorContext
-from crawler.items import ArticleItem, UrlRecord
+from distributed import codec, frontier
+from core.context import MonitorContext
+from core.items import ArticleItem, UrlRecord
 from crawler.ledger import apply_message
 from pipelines.batch import WriteBatch
 from pipelines.dedup import DedupPipeline
 from pipelines.drops import Skipped
 from pipelines.profile import StoryProfile
-from crawler.runner import pid_alive
+from core.processes import pid_alive
 from pipelines.store import StorePipeline
 from storage import StorageError, queries, writes
 
@@ -160,7 +160,7 @@ class Ingest:
         raise StorageError(f"another ingest ({holder}) is consuming {self.url}; only one may write")
 
     def _load_profiles(self) -> None:
-        profiles = self.crawler.context.profiles
+        profiles = self.core.context.profiles
         profiles.clear()
         for row in queries.stories(self.db):
             profiles[row["name"]] = StoryProfile.build(
@@ -207,11 +207,11 @@ class Ingest:
         messages: list[dict[str, Any]] = []
         for raw in raws:
             try:
-                message = redisjson.loads(raw)
+                message = codec.loads(raw)
                 if not isinstance(message, dict) or "id" not in message or "kind" not in message:
-                    raise redisjson.UnsafePayload("not a message")
+                    raise codec.UnsafePayload("not a message")
                 messages.append(message)
-            except redisjson.UnsafePayload as exc:
+            except codec.UnsafePayload as exc:
                 logger.error("discarding an unreadable message (%s): %r", exc, raw[:200])
         done = queries.ingested(self.db, [m["id"] for m in messages])
         touched: list[tuple[str, str]] = []  # (url, found_via)
@@ -307,7 +307,7 @@ class Ingest:
 
 
 def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m storage.ingest",
+    parser = argparse.ArgumentParser(prog="python -m distributed.ingest",
                                      description="Write the items of distributed workers into SQLite "
                                                  "(deduplicated, one writer).")
     parser.add_argument("--db", default=os.environ.get("MONITOR_DB", "data/coverage.db"),
@@ -320,11 +320,11 @@ def main(argv: Iterable[str] | None = None) -> int:
     args = parser.parse_args(list(argv) if argv is not None else None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.redis:
-        print("storage.ingest: no Redis: set MONITOR_REDIS_URL or pass --redis redis://host:6379/0",
+        print("distributed.ingest: no Redis: set MONITOR_REDIS_URL or pass --redis redis://host:6379/0",
               file=sys.stderr)
         return 2
     if args.batch < 1:
-        print(f"storage.ingest: --batch must be at least 1, not {args.batch}", file=sys.stderr)
+        print(f"distributed.ingest: --batch must be at least 1, not {args.batch}", file=sys.stderr)
         return 2
     import redis
 
@@ -332,7 +332,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     try:
         ingest.open()
     except (StorageError, redis.RedisError) as exc:
-        print(f"storage.ingest: {exc}", file=sys.stderr)
+        print(f"distributed.ingest: {exc}", file=sys.stderr)
         return 3
 
     def stop(*_: Any) -> None:

@@ -2,7 +2,7 @@
 
 The file holds ``[[story]]`` entries (the stories to follow) and
 ``[[source]]`` entries (the outlets to watch). Every problem is reported as a
-:class:`~crawler.errors.ConfigError` whose message names the file, the entry
+:class:`~core.errors.ConfigError` whose message names the file, the entry
 and what is wrong, so the command line can print one clear line.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.errors import ConfigError
+from core.errors import ConfigError
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 EVERY_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")

@@ -3,7 +3,7 @@
 scrapy-redis stores each queued request as ``serializer.dumps(request.to_dict())``
 and rebuilds it with ``serializer.loads``; its default serializer is pickle,
 so anyone who can write to the Redis server could run code on every worker.
-This module is our serializer (``SCHEDULER_SERIALIZER = "crawler.redisjson"``):
+This module is our serializer (``SCHEDULER_SERIALIZER = "distributed.codec"``):
 plain JSON, plus three tagged forms for what JSON lacks —
 
 * ``{"$bytes": "<base64>"}`` for bytes (request bodies, header names and values);
@@ -49,7 +49,7 @@ def _encode(obj: Any) -> Any:
     tag = _TAGS.get(type(obj))
     if tag is not None:
         return {"$type": tag, "fields": _encode({f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)})}
-    raise TypeError(f"cannot put a {type(obj).__name__} into Redis as JSON (crawler/redisjson.py TYPES)")
+    raise TypeError(f"cannot put a {type(obj).__name__} into Redis as JSON (distributed/codec.py TYPES)")
 
 
 def _decode(obj: Any) -> Any:
