@@ -157,7 +157,7 @@ MONITOR_BUSY_TIMEOUT = float(os.environ.get("MONITOR_BUSY_TIMEOUT", "30"))
 # the rest are left out and the sitemap gets reason sitemap_limit.
 MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000"))
 # Every name lookup is checked against the address guard (DNS rebinding).
-TWISTED_DNS_RESOLVER = "crawler.middlewares.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 
 # --- Distributed mode (distributed/frontier.py, distributed/ingest.py) ------------------
 
@@ -202,23 +202,23 @@ CLOSESPIDER_TIMEOUT = int(os.environ.get("MONITOR_CRAWL_TIMEOUT", "3600"))
 # Only HTTP(S): pages we read may link to file:, data:, ftp: or s3: URLs.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None,
                      # HTTP/1.1 that honours the circuit breaker and Retry-After per host.
-                     "http": "crawler.middlewares.GuardedHTTPDownloadHandler",
-                     "https": "crawler.middlewares.GuardedHTTPDownloadHandler"}
+                     "http": "crawler.handlers.GuardedHTTPDownloadHandler",
+                     "https": "crawler.handlers.GuardedHTTPDownloadHandler"}
 
 # --- Components ------------------------------------------------------------------
 
 # Redirect chains pass the duplicate filter, so a redirect loop ends at
 # REDIRECT_MAX_TIMES with a reason (redirect_loop) instead of vanishing.
-DUPEFILTER_CLASS = "crawler.middlewares.RedirectAwareDupeFilter"
+DUPEFILTER_CLASS = "crawler.dupefilter.RedirectAwareDupeFilter"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.PrivateAddressGuard": 50,
+    "crawler.middlewares.address_guard.PrivateAddressGuard": 50,
     # robots.txt answering 5xx disallows the site (RFC 9309); fetch errors without tracebacks.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.RobotsTxtPolicy": 100,
+    "crawler.middlewares.robots.RobotsTxtPolicy": 100,
     # After RetryMiddleware (550): they see failures before a retry is scheduled.
-    "crawler.middlewares.HostHealth": 560,
-    "crawler.middlewares.ResolvedAddressGuard": 570,
+    "crawler.middlewares.host_health.HostHealth": 560,
+    "crawler.middlewares.address_guard.ResolvedAddressGuard": 570,
 }
 EXTENSIONS = {
     "crawler.memory.AllocatorTuning": 0,

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from scrapy import Request
 
-from crawler.middlewares import BlockedAddress, PrivateAddressGuard
+from crawler.addresses import BlockedAddress
+from crawler.middlewares.address_guard import PrivateAddressGuard
 
 
 @pytest.mark.parametrize("url", [

@@ -13,7 +13,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 from core.items import ArticleItem, UrlRecord
-from crawler.middlewares import BlockedAddress
+from crawler.addresses import BlockedAddress
 from crawler.spiders.feeds import FeedsSpider
 from crawler.spiders.sitemaps import SitemapsSpider
 from storage import open_db, writes

@@ -49,13 +49,13 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
-from crawler.charset import decode_response
 from core.context import MonitorContext
-from crawler.entries import Entry, utc_key
 from core.errors import ConfigError
 from core.items import ArticleItem, UrlRecord
-from crawler.ledger import Ledger, as_ledger
 from core.sources import Source
+from crawler.charset import decode_response
+from crawler.entries import Entry, utc_key
+from crawler.ledger import Ledger, as_ledger
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
 

@@ -20,9 +20,9 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from core.sources import Source
 from crawler.discovery import USUAL_FEED_PATHS, feed_links
 from crawler.feeds import NotAFeed, parse_feed
-from core.sources import Source
 from crawler.spiders.base import MonitorSpider
 
 

@@ -25,9 +25,9 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from crawler.discovery import article_links, page_kind
 from core.items import ArticleItem, UrlRecord
 from core.sources import Source
+from crawler.discovery import article_links, page_kind
 from crawler.spiders.base import MonitorSpider
 from crawler.urls import clean_url
 

@@ -19,8 +19,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from core.items import UrlRecord
-from crawler.sitemaps import NotASitemap, parse_sitemap, robots_sitemaps
 from core.sources import Source
+from crawler.sitemaps import NotASitemap, parse_sitemap, robots_sitemaps
 from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
 from crawler.urls import clean_url

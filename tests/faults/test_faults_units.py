@@ -11,17 +11,10 @@ from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import Response
 from twisted.internet.error import DNSLookupError
 
-from crawler.middlewares import (
-    REFUSED_NAMES,
-    AddressPolicy,
-    BlockedAddress,
-    GuardedResolver,
-    HostHealth,
-    HostPaused,
-    ResolvedAddressGuard,
-    parse_test_hosts,
-    retry_after_seconds,
-)
+from crawler.addresses import AddressPolicy, BlockedAddress, parse_test_hosts
+from crawler.middlewares.address_guard import ResolvedAddressGuard
+from crawler.middlewares.host_health import HostHealth, HostPaused, retry_after_seconds
+from crawler.resolver import REFUSED_NAMES, GuardedResolver
 from crawler.urls import clean_url, url_problem
 from pipelines.language import detect_language
 from tests.conftest import ROOT

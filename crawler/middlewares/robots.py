@@ -1,0 +1,90 @@
+"""robots.txt: Scrapy's middleware with the RFC 9309 rule for server errors, read once per job."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from twisted.internet import defer
+
+if TYPE_CHECKING:
+
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+
+logger = logging.getLogger(__name__)
+
+class _DisallowAll:
+    """The robots.txt policy while a site's robots.txt answers 5xx (RFC 9309 §2.3.1.4)."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
+        return False
+
+    def sitemaps(self) -> list[str]:
+        return []
+
+
+class _RobotsErrorsWithoutTraceback(logging.Filter):
+    """A robots.txt that cannot be fetched is an ordinary event on the web: one line, no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+# robots.txt policies read by an earlier spider of the same process (a scheduler job runs
+# its spiders one after the other: crawler/commands/job.py), by host: (when, policy).
+_READ_IN_THIS_JOB: dict[str, tuple[float, Any]] = {}
+# How long one reading is reused; RFC 9309 §2.4 allows caching a robots.txt up to 24 hours.
+ROBOTS_REUSE_SECONDS = 3600.0
+
+
+class RobotsTxtPolicy(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with the RFC 9309 rule for server errors, read once per job.
+
+    A robots.txt answering 5xx means "the site is unreachable": every URL of
+    the site is disallowed for this run (reason ``robots_txt``) instead of
+    Scrapy's allow-all. Garbage is read as allow-all, and a huge file is
+    bounded by ``DOWNLOAD_MAXSIZE`` like any download. A robots.txt that
+    cannot be fetched at all is logged without a traceback (and fetched
+    again by the next spider).
+
+    Scrapy reads robots.txt once per crawler; the spiders of one job (one
+    process) share what an earlier one read, for up to an hour: a job asks
+    each host for its robots.txt once, not once per spider.
+    """
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        robots_logger = logging.getLogger(RobotsTxtMiddleware.__module__)
+        if not any(isinstance(f, _RobotsErrorsWithoutTraceback) for f in robots_logger.filters):
+            robots_logger.addFilter(_RobotsErrorsWithoutTraceback())
+        now = time.monotonic()
+        self._parsers.update({netloc: policy for netloc, (when, policy) in _READ_IN_THIS_JOB.items()
+                              if now - when < ROBOTS_REUSE_SECONDS})
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status < 500:
+            await super()._parse_robots(response, netloc, request)
+        else:
+            self._stats.inc_value("robotstxt/response_count")
+            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+            logger.info("%s/robots.txt answered HTTP %s: the site is off limits for this run", netloc,
+                        response.status)
+            waiting = self._parsers[netloc]
+            parser = _DisallowAll(response.status)
+            self._parsers[netloc] = parser  # type: ignore[assignment]
+            if isinstance(waiting, defer.Deferred):
+                waiting.callback(parser)
+        # Read, for the job's next spiders (one that could not be fetched is not: they try again).
+        _READ_IN_THIS_JOB[netloc] = (time.monotonic(), self._parsers[netloc])
