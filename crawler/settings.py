@@ -220,6 +220,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.host_health.HostHealth": 560,
     "crawler.middlewares.address_guard.ResolvedAddressGuard": 570,
 }
+# What reads a story's source article and builds its profile for the crawl's context
+# (core/context.py): the pipelines' business, named here as ITEM_PIPELINES names them.
+MONITOR_STORY_PROFILER = "pipelines.profile.Profiler"
+
 EXTENSIONS = {
     "crawler.memory.AllocatorTuning": 0,
     "core.context.MonitorContext": 10,
@@ -228,7 +232,7 @@ EXTENSIONS = {
 }
 # Switches to the shared Redis frontier when MONITOR_REDIS_URL is set.
 ADDONS = {
-    "distributed.frontier.DistributedMode": 0,
+    "distributed.addon.DistributedMode": 0,
 }
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {

@@ -53,7 +53,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.interval import IntervalTrigger
 
-from distributed import frontier
+from distributed import enqueue, frontier
 from jobs import alerts, runner
 from crawler import settings as defaults
 from core.errors import ConfigError
@@ -209,7 +209,7 @@ def queue_discovery(spiders: list[str], sources: list[Source], settings: CrawlSe
     queued: dict[str, int] = {}
     try:
         for spider in spiders:
-            queued[spider] = frontier.scheduled_discovery(
+            queued[spider] = enqueue.scheduled_discovery(
                 spider, [s for s in sources if spider in spiders_for(s)], settings.db)
     except Exception:  # Redis down, store unreadable: logged, the next run tries again
         logger.exception("could not queue the listings of %s for the workers", ", ".join(s.name for s in sources))

@@ -18,21 +18,26 @@ import os
 import sys
 from typing import IO, Any
 
-from crawler import settings as defaults
+from scrapy.settings import Settings
+
 from core.errors import ConfigError
 from core.sources import load_config
 from pipelines import textsig
-from pipelines.dedup import MemoryIndex, find_duplicate, source_copy
+from pipelines.dedup import find_duplicate, source_copy
+from pipelines.dupindex import MemoryIndex
 from pipelines.extract import date_from_url, extract_article
 from pipelines.jsonl import read_lines, write_line
 from pipelines.language import detect_language
-from pipelines.profile import StoryProfile
+from pipelines.profile import StoryProfile, story_profile, text_of_file
 from pipelines.relevance import assess, older_than_window
+from storage import open_db, queries
+
+# The crawl's thresholds, read from the project's settings module by its name, as Scrapy reads it.
+DEFAULTS = Settings()
+DEFAULTS.setmodule("crawler.settings")
 
 
 def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[str]) -> StoryProfile:
-    from core.context import _text_of_file
-
     config = load_config(sources)
     stories = {s.name: s for s in config.stories}
     if story_name and story_name not in stories:
@@ -40,10 +45,8 @@ def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[s
     story = stories[story_name] if story_name else config.stories[0]
     text = None
     if story.file is not None and story.file.is_file():
-        text = _text_of_file(story.file, story.url)
+        text = text_of_file(story.file, story.url)
     elif db and os.path.exists(db):
-        from storage import open_db, queries
-
         store = open_db(db, readonly=True)
         try:
             text = queries.story_text(store, story.name)
@@ -52,17 +55,16 @@ def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[s
     if not text:
         print(f"story {story.name!r}: no source text (file missing, not in the store); "
               "using its terms alone, source copies cannot be found", file=err)
-    return StoryProfile.build(name=story.name, url=story.url, language=story.language, terms=story.terms,
-                              since=story.since.isoformat(), text=text)
+    return story_profile(story, text)
 
 
 class Classifier:
     """The crawl's decisions, over a stream of pages, with an in-memory duplicate index."""
 
-    def __init__(self, profile: StoryProfile, *, threshold: float = defaults.MONITOR_FOLLOWUP_SCORE,
-                 mention_terms: int = defaults.MONITOR_MENTION_MIN_TERMS,
-                 same_text: float = defaults.MONITOR_DEDUP_SIMILARITY,
-                 translation: float = defaults.MONITOR_TRANSLATION_ANCHORS):
+    def __init__(self, profile: StoryProfile, *, threshold: float = DEFAULTS.getfloat("MONITOR_FOLLOWUP_SCORE"),
+                 mention_terms: int = DEFAULTS.getint("MONITOR_MENTION_MIN_TERMS"),
+                 same_text: float = DEFAULTS.getfloat("MONITOR_DEDUP_SIMILARITY"),
+                 translation: float = DEFAULTS.getfloat("MONITOR_TRANSLATION_ANCHORS")):
         self.profile = profile
         self.threshold, self.same_text, self.translation = threshold, same_text, translation
         self.mention_terms = mention_terms

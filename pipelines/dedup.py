@@ -15,32 +15,22 @@ Two questions, in this order:
 from __future__ import annotations
 
 import logging
-
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from core.items import ArticleItem
 from pipelines import textsig
+from pipelines.batch import WriteBatch
 from pipelines.drops import OffTopic, StorySource
+from pipelines.dupindex import (
+    Index,
+    PendingAwareIndex,
+    StoreIndex,
+)
 from pipelines.profile import StoryProfile
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlite_utils import Database
-
-
-@dataclass(frozen=True)
-class Candidate:
-    id: Any  # article id in the store, or line id in the JSONL tool
-    signature: tuple[int, ...]
-    root: Any  # the first article of its duplicate group (itself if none)
-
-
-class Index(Protocol):
-    def by_hash(self, text_hash: str) -> Candidate | None: ...
-
-    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]: ...
 
 
 def source_copy(profile: StoryProfile, *, signature: tuple[int, ...], anchors: set[str], language: str | None,
@@ -70,55 +60,6 @@ def find_duplicate(index: Index, *, text_hash: str, signature: tuple[int, ...], 
         if sim >= threshold and (best is None or sim > best[1]):
             best = (cand.root, sim)
     return best
-
-
-class MemoryIndex:
-    """An in-memory index, for the JSONL tool (one run, no store)."""
-
-    def __init__(self) -> None:
-        self.hashes: dict[str, Candidate] = {}
-        self.bands: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
-        self.languages: dict[Any, str | None] = {}
-
-    def by_hash(self, text_hash: str) -> Candidate | None:
-        return self.hashes.get(text_hash)
-
-    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]:
-        seen: dict[Any, Candidate] = {}
-        for key in bands:
-            for cand in self.bands.get(key, []):
-                if self.languages[cand.id] == language:
-                    seen[cand.id] = cand
-        return list(seen.values())
-
-    def add(self, item_id: Any, *, text_hash: str, signature: tuple[int, ...], language: str | None,
-            root: Any) -> None:
-        cand = Candidate(item_id, signature, root)
-        self.hashes.setdefault(text_hash, cand)
-        self.languages[item_id] = language
-        for key in textsig.bands(signature):
-            self.bands[key].append(cand)
-
-
-class StoreIndex:
-    """The store's persistent LSH index (storage/), shared by every run."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    def by_hash(self, text_hash: str) -> Candidate | None:
-        from storage import queries
-
-        row = queries.article_by_text_hash(self.db, text_hash)
-        if row is None:
-            return None
-        return Candidate(row["id"], (), row["duplicate_of"] or row["id"])
-
-    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]:
-        from storage import queries
-
-        return [Candidate(r["article_id"], textsig.unpack(r["signature"]), r["duplicate_of"] or r["article_id"])
-                for r in queries.lsh_candidates(self.db, bands, language)]
 
 
 class DedupPipeline:
@@ -169,8 +110,6 @@ class DedupPipeline:
         if item.label not in ("followup", "mention"):
             raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
                            detail=f"score={item.score or 0:.2f}")
-        from pipelines.batch import PendingAwareIndex, WriteBatch
-
         # The store and the articles still queued for its next transaction (pipelines/batch).
         index = PendingAwareIndex(StoreIndex(self.db), WriteBatch.of(self.crawler))
         found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,

@@ -23,9 +23,9 @@ from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from core.items import ArticleItem
+from pipelines.jsonl import read_lines, write_line
 from pipelines.language import detect_language
 from pipelines.pagemeta import read_metadata
-from pipelines.jsonl import read_lines, write_line
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -151,7 +151,13 @@ class ExtractPipeline:
         if not isinstance(item, ArticleItem):
             return item
         # Imported here: worker processes import this module and need neither Scrapy nor the pool.
-        from pipelines.drops import EmptyBody, ExtractCrash, ExtractTimeout, NoText, NotArticle
+        from pipelines.drops import (
+            EmptyBody,
+            ExtractCrash,
+            ExtractTimeout,
+            NotArticle,
+            NoText,
+        )
         from pipelines.pool import CpuPool, WorkerCrashed, WorkerTimeout
 
         html, item.html = item.html or "", None  # raw HTML never travels further

@@ -45,7 +45,11 @@ def detect_language(text: str, *, declared: str | None = None) -> Detected:
     weight = len(sample) + 2 * sum(1 for c in sample if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
     if weight < MIN_CHARS:
         return Detected(hint, "declared") if hint else Detected("und", "too_short")
-    from langdetect import DetectorFactory, LangDetectException, detect_langs  # here: only workers detect
+    from langdetect import (  # here: only workers detect
+        DetectorFactory,
+        LangDetectException,
+        detect_langs,
+    )
 
     DetectorFactory.seed = 0
     try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from pipelines import textsig
 
@@ -157,3 +159,35 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def story_profile(story: Any, text: str | None) -> StoryProfile:
+    """The profile of a configured story (core.sources.Story) from its source article's text."""
+    return StoryProfile.build(name=story.name, url=story.url, language=story.language, terms=story.terms,
+                              since=story.since.isoformat(), text=text)
+
+
+def text_of_page(html: str, url: str) -> str | None:
+    """The article text of a source article's HTML page, or None."""
+    from pipelines.extract import (
+        extract_article,  # trafilatura: only when there is a page to read
+    )
+
+    found = extract_article(html, url=url)
+    return found.text if found else None
+
+
+def text_of_file(path: Path, url: str) -> str:
+    """The text of a source article kept in a file: plain text as it is, HTML read like a page."""
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:1] == "<":
+        return text_of_page(raw, url) or ""
+    return raw
+
+
+class Profiler:
+    """What the crawl's context (core/context.py) calls, named by ``MONITOR_STORY_PROFILER``."""
+
+    build = staticmethod(story_profile)
+    text_of_page = staticmethod(text_of_page)
+    text_of_file = staticmethod(text_of_file)

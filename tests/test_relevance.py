@@ -7,7 +7,8 @@ import pytest
 from crawler import settings
 from localweb.site import PAGES, STORY
 from pipelines import textsig
-from pipelines.dedup import MemoryIndex, find_duplicate, source_copy
+from pipelines.dedup import find_duplicate, source_copy
+from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
 from pipelines.relevance import assess, older_than_window
 

@@ -203,12 +203,12 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
     from scrapy.utils.test import get_crawler
     from scrapy_redis.scheduler import Scheduler
 
-    from distributed.frontier import LeasedScheduler
+    from distributed.scheduler import LeasedScheduler
     from crawler.spiders.feeds import FeedsSpider
 
     assert version("scrapy-redis").startswith("0.9.") and version("scrapy").startswith("2.")
     assert issubclass(LeasedScheduler, BaseScheduler)  # the engine refuses schedulers that are not
-    settings = {"MONITOR_REDIS_URL": redis_url, "ADDONS": {"distributed.frontier.DistributedMode": 0}}
+    settings = {"MONITOR_REDIS_URL": redis_url, "ADDONS": {"distributed.addon.DistributedMode": 0}}
     redis.zadd("monitor:feeds:requests", {"x": 0})
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
@@ -220,7 +220,7 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
         warnings.simplefilter("error")
         ours.open(crawler.spider)
         ours.close("finished")
-    assert crawler.settings.get("SCHEDULER") == "distributed.frontier.LeasedScheduler"  # the add-on switched it
+    assert crawler.settings.get("SCHEDULER") == "distributed.scheduler.LeasedScheduler"  # the add-on switched it
 
 
 def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(redis, redis_url):
@@ -233,12 +233,14 @@ def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(r
     from scrapy.utils.reactor import CallLaterOnce
     from scrapy.utils.test import get_crawler
 
-    from distributed.frontier import READY, LeasedScheduler, WorkerLifecycle
+    from distributed.frontier import READY
+    from distributed.scheduler import LeasedScheduler
+    from distributed.worker import WorkerLifecycle
     from crawler.spiders.feeds import FeedsSpider
 
     assert "nextcall" in inspect.signature(_Slot).parameters and callable(CallLaterOnce.schedule)
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_POLL": 0.2,
-                "ADDONS": {"distributed.frontier.DistributedMode": 0}}
+                "ADDONS": {"distributed.addon.DistributedMode": 0}}
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
     scheduler = LeasedScheduler.from_crawler(crawler)
@@ -271,11 +273,12 @@ def test_a_worker_holds_no_more_requests_than_its_lease_bound(redis, redis_url):
     from scrapy import Request
     from scrapy.utils.test import get_crawler
 
-    from distributed.frontier import READY, LeasedScheduler
+    from distributed.frontier import READY
+    from distributed.scheduler import LeasedScheduler
     from crawler.spiders.feeds import FeedsSpider
 
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_MAX_LEASES": 2,
-                "ADDONS": {"distributed.frontier.DistributedMode": 0}}
+                "ADDONS": {"distributed.addon.DistributedMode": 0}}
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
     setattr(crawler.spider, READY, True)
