@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from core.dates import parse_date
 from core.items import ArticleItem
-from crawler.entries import parse_date
 from pipelines import textsig
 from pipelines.drops import TooOld
 from pipelines.profile import StoryProfile

@@ -50,11 +50,12 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from core.context import MonitorContext
+from core.dates import utc_key
 from core.errors import ConfigError
 from core.items import ArticleItem, UrlRecord
 from core.sources import Source
 from crawler.charset import decode_response
-from crawler.entries import Entry, utc_key
+from crawler.entries import Entry
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
 from storage.ledger import Ledger, as_ledger
