@@ -9,7 +9,7 @@ the reliable-queue pattern: ``BLMOVE``/``LMOVE`` moves each message to
 ``DedupPipeline`` and ``StorePipeline`` on one SQLite connection; the store
 pipeline queues its writes in a :class:`~pipelines.batch.WriteBatch` that only
 the ingest flushes, once per popped batch, in one transaction that also
-records the message ids (``m9_ingested``) and applies what the workers'
+records the message ids (``ingested_messages``) and applies what the workers'
 ledgers sent (listing results and health, discoveries, entry dates:
 distributed/ledger.py); only after the commit are the messages removed from the
 processing list. A crash at any

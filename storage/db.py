@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.schema import migrations
+from storage.schema import migrations, rename_recorded
 
 BUSY_TIMEOUT_MS = 30_000
 # Reads through a memory map of the file (no copy per page) and a 64 MiB page
@@ -80,6 +80,7 @@ def open_db(path: str | Path, *, readonly: bool = False, busy_timeout: float | N
         db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         db.execute("PRAGMA foreign_keys = ON")
+        rename_recorded(db)
         migrations.apply(db)
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"{path}: cannot open the store: {exc}") from exc

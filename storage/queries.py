@@ -209,7 +209,7 @@ def ingested(db: Database, ids: Iterable[str]) -> set[str]:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
-        found.update(r["id"] for r in db.query(f"SELECT id FROM m9_ingested WHERE id IN ({marks})", chunk))
+        found.update(r["id"] for r in db.query(f"SELECT id FROM ingested_messages WHERE id IN ({marks})", chunk))
     return found
 
 

@@ -7,9 +7,32 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("followup_monitor")
 
+# Migrations are named for what they hold. Stores written before they were renamed
+# recorded the old names: open_db renames those records first (rename_recorded), so
+# nothing runs twice, then renamed_ingest_table renames the one table named after one.
+FORMER_NAMES = {
+    "m001_initial": "initial_schema",
+    "m4_lsh_clustered": "lsh_bands_clustered",
+    "m6_alerts_and_source_health": "alert_deliveries",
+    "m3_discovery_state": "discovery_state",
+    "m5_scheduler": "job_events",
+    "m9_ingested": "ingested_messages",
+    "m7b_charset": "page_charset",
+}
+
+
+def rename_recorded(db: Database) -> None:
+    """Record the migrations a store applied under their former names under their current ones."""
+    if not db[migrations.migrations_table].exists():
+        return
+    with db.atomic():
+        for old, new in FORMER_NAMES.items():
+            db.execute(f"UPDATE {migrations.migrations_table} SET name = ? WHERE migration_set = ? AND name = ?",
+                       [new, migrations.name, old])
+
 
 @migrations()
-def m001_initial(db: Database) -> None:
+def initial_schema(db: Database) -> None:
     db["stories"].create(
         {
             "name": str, "url": str, "title": str, "language": str,
@@ -76,7 +99,7 @@ def m001_initial(db: Database) -> None:
 
 
 @migrations()
-def m4_lsh_clustered(db: Database) -> None:
+def lsh_bands_clustered(db: Database) -> None:
     """LSH bands in one clustered B-tree (WITHOUT ROWID): a lookup is one seek per band."""
     db.execute(
         "CREATE TABLE lsh (band INTEGER NOT NULL, hash INTEGER NOT NULL, article_id INTEGER NOT NULL "
@@ -87,12 +110,8 @@ def m4_lsh_clustered(db: Database) -> None:
 
 
 @migrations()
-def m6_alerts_and_source_health(db: Database) -> None:
-    """Webhook deliveries of new follow-ups (jobs/alerts.py).
-
-    (The name is historical: the sources' health columns came with
-    m3_discovery_state, not here.)
-    """
+def alert_deliveries(db: Database) -> None:
+    """Webhook deliveries of new follow-ups (jobs/alerts.py)."""
     db["alerts"].create(
         {
             "id": int, "webhook": str, "run_ids": str, "article_ids": str,
@@ -106,8 +125,8 @@ def m6_alerts_and_source_health(db: Database) -> None:
 
 
 @migrations()
-def m3_discovery_state(db: Database) -> None:
-    """Discovery (issue 3): what was found on each source, its health, conditional-GET state.
+def discovery_state(db: Database) -> None:
+    """Discovery: what was found on each source, its health, conditional-GET state.
 
     * ``sources`` gains what feed discovery found (JSON lists) and the
       source's health: last success, last error, consecutive failed runs,
@@ -139,7 +158,7 @@ def m3_discovery_state(db: Database) -> None:
 
 
 @migrations()
-def m5_scheduler(db: Database) -> None:
+def job_events(db: Database) -> None:
     """What the scheduler records: the log tail of a crawl that did not finish well,
     and events of its jobs (runs skipped because the last one was still going,
     catch-up runs after downtime, runs missed)."""
@@ -149,16 +168,23 @@ def m5_scheduler(db: Database) -> None:
 
 
 @migrations()
-def m9_ingested(db: Database) -> None:
+def ingested_messages(db: Database) -> None:
     """Messages of the distributed ingest already committed (distributed/ingest.py), so none is stored twice."""
-    db["m9_ingested"].create({"id": str, "ingested_at": str}, pk="id")
+    db["ingested_messages"].create({"id": str, "ingested_at": str}, pk="id")
 
 
 @migrations()
-def m7b_charset(db: Database) -> None:
+def page_charset(db: Database) -> None:
     """How each article's page was decoded (crawler/charset.py): the codec, a
     ``charset_suspect`` code when the declared or guessed charset was wrong or
     the text still has unreadable characters, and the share of U+FFFD."""
     db["articles"].add_column("charset", str)
     db["articles"].add_column("charset_suspect", str)
     db["articles"].add_column("replacement_ratio", float)
+
+
+@migrations()
+def renamed_ingest_table(db: Database) -> None:
+    """The ingest's table of committed messages, once named after its migration."""
+    if db["m9_ingested"].exists():
+        db.execute("ALTER TABLE m9_ingested RENAME TO ingested_messages")

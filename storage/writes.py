@@ -402,5 +402,5 @@ def mark_ingested(db: Database, ids: Iterable[str]) -> None:
     """Record distributed-ingest messages as committed (inside the batch's transaction)."""
     with db.atomic():
         stamp = now()
-        db.conn.executemany("INSERT OR IGNORE INTO m9_ingested (id, ingested_at) VALUES (?, ?)",
+        db.conn.executemany("INSERT OR IGNORE INTO ingested_messages (id, ingested_at) VALUES (?, ?)",
                             [(i, stamp) for i in ids])

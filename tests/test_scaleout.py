@@ -392,7 +392,7 @@ def test_the_ingest_killed_mid_batch_loses_nothing(localweb_sources, single_proc
     assert 0 < redis.llen("monitor:items") < len(messages)
     # As a crash can also leave it: a batch committed but not yet let go of, and one not committed.
     store = open_db(db)
-    committed = {r["id"] for r in store.query("select id from m9_ingested")}
+    committed = {r["id"] for r in store.query("select id from ingested_messages")}
     store.close()
     from distributed import codec
 
