@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
 from storage.schema import migrations, rename_recorded
 
@@ -36,7 +37,7 @@ class _Store(Database):
     """
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:  # type: ignore[override]
+    def atomic(self) -> Iterator[Database]:
         if self.conn.in_transaction:
             with super().atomic():
                 yield self
@@ -96,3 +97,10 @@ def limit_size(db: Database, max_pages: int) -> None:
     """Cap the store at ``max_pages`` pages (``PRAGMA max_page_count``); writes past it fail with SQLITE_FULL."""
     if max_pages > 0:
         db.execute(f"PRAGMA max_page_count = {int(max_pages)}")
+
+
+def inserted_id(table: Table) -> int:
+    """The integer primary key of the row ``table`` just inserted."""
+    if not isinstance(table.last_pk, int):
+        raise StorageError(f"{table.name}: the insert gave no integer id ({table.last_pk!r})")
+    return table.last_pk

@@ -33,7 +33,7 @@ def rename_recorded(db: Database) -> None:
 
 @migrations()
 def initial_schema(db: Database) -> None:
-    db["stories"].create(
+    db.table("stories").create(
         {
             "name": str, "url": str, "title": str, "language": str,
             "published": str, "since": str, "terms": str,
@@ -41,14 +41,14 @@ def initial_schema(db: Database) -> None:
         },
         pk="name",
     )
-    db["sources"].create(
+    db.table("sources").create(
         {
             "name": str, "language": str, "feeds": str, "sitemaps": str,
             "sections": str, "every": str, "updated_at": str,
         },
         pk="name",
     )
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int, "spider": str, "source": str, "started": str,
             "finished": str, "finish_reason": str, "status": str,
@@ -58,7 +58,7 @@ def initial_schema(db: Database) -> None:
         },
         pk="id",
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int, "url": str, "canonical_url": str, "source": str,
             "story": str, "title": str, "author": str, "text": str,
@@ -71,13 +71,13 @@ def initial_schema(db: Database) -> None:
         pk="id",
         foreign_keys=[("duplicate_of", "articles", "id"), ("run_id", "crawl_runs", "id")],
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["canonical_url"], unique=True)
-    db["articles"].create_index(["text_hash"])
-    db["articles"].create_index(["published"])
-    db["articles"].create_index(["label", "language"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True)
-    db["urls"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["canonical_url"], unique=True)
+    db.table("articles").create_index(["text_hash"])
+    db.table("articles").create_index(["published"])
+    db.table("articles").create_index(["label", "language"])
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True)
+    db.table("urls").create(
         {
             "url": str, "status": str, "reason": str, "source": str,
             "found_via": str, "detail": str, "article_id": int, "run_id": int,
@@ -86,16 +86,16 @@ def initial_schema(db: Database) -> None:
         pk="url",
         foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
     )
-    db["urls"].create_index(["status", "reason"])
-    db["urls"].create_index(["source"])
+    db.table("urls").create_index(["status", "reason"])
+    db.table("urls").create_index(["source"])
     # MinHash signatures and their LSH bands (see storage/lsh.py).
-    db["signatures"].create(
+    db.table("signatures").create(
         {"article_id": int, "language": str, "signature": bytes},
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["lsh_bands"].create({"band": int, "hash": int, "article_id": int})
-    db["lsh_bands"].create_index(["band", "hash"])
+    db.table("lsh_bands").create({"band": int, "hash": int, "article_id": int})
+    db.table("lsh_bands").create_index(["band", "hash"])
 
 
 @migrations()
@@ -106,13 +106,13 @@ def lsh_bands_clustered(db: Database) -> None:
         "REFERENCES articles(id), PRIMARY KEY (band, hash, article_id)) WITHOUT ROWID"
     )
     db.execute("INSERT INTO lsh (band, hash, article_id) SELECT band, hash, article_id FROM lsh_bands")
-    db["lsh_bands"].drop()
+    db.table("lsh_bands").drop()
 
 
 @migrations()
 def alert_deliveries(db: Database) -> None:
     """Webhook deliveries of new follow-ups (jobs/alerts.py)."""
-    db["alerts"].create(
+    db.table("alerts").create(
         {
             "id": int, "webhook": str, "run_ids": str, "article_ids": str,
             "followups": int, "payload": str, "status": str, "attempts": int,
@@ -121,7 +121,7 @@ def alert_deliveries(db: Database) -> None:
         pk="id",
         if_not_exists=True,
     )
-    db["alerts"].create_index(["status"], if_not_exists=True)
+    db.table("alerts").create_index(["status"], if_not_exists=True)
 
 
 @migrations()
@@ -142,8 +142,8 @@ def discovery_state(db: Database) -> None:
         ("last_success", str), ("last_error", str), ("last_error_at", str),
         ("consecutive_failures", int), ("unhealthy", int), ("unhealthy_reason", str),
     ):
-        db["sources"].add_column(column, kind)
-    db["listings"].create(
+        db.table("sources").add_column(column, kind)
+    db.table("listings").create(
         {
             "url": str, "source": str, "kind": str, "etag": str, "last_modified": str,
             "last_status": int, "last_fetched": str, "last_success": str, "last_error": str,
@@ -151,8 +151,8 @@ def discovery_state(db: Database) -> None:
         },
         pk="url",
     )
-    db["listings"].create_index(["source"])
-    db["entry_dates"].create({"url": str, "listed": str}, pk="url")
+    db.table("listings").create_index(["source"])
+    db.table("entry_dates").create({"url": str, "listed": str}, pk="url")
     db.execute("ALTER TABLE articles ADD COLUMN undated INTEGER GENERATED ALWAYS AS "
                "(published IS NULL OR published = '') VIRTUAL")
 
@@ -162,15 +162,15 @@ def job_events(db: Database) -> None:
     """What the scheduler records: the log tail of a crawl that did not finish well,
     and events of its jobs (runs skipped because the last one was still going,
     catch-up runs after downtime, runs missed)."""
-    db["crawl_runs"].add_column("log_tail", str)
-    db["job_events"].create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
-    db["job_events"].create_index(["job", "event"])
+    db.table("crawl_runs").add_column("log_tail", str)
+    db.table("job_events").create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
+    db.table("job_events").create_index(["job", "event"])
 
 
 @migrations()
 def ingested_messages(db: Database) -> None:
     """Messages of the distributed ingest already committed (distributed/ingest.py), so none is stored twice."""
-    db["ingested_messages"].create({"id": str, "ingested_at": str}, pk="id")
+    db.table("ingested_messages").create({"id": str, "ingested_at": str}, pk="id")
 
 
 @migrations()
@@ -178,9 +178,9 @@ def page_charset(db: Database) -> None:
     """How each article's page was decoded (crawler/charset.py): the codec, a
     ``charset_suspect`` code when the declared or guessed charset was wrong or
     the text still has unreadable characters, and the share of U+FFFD."""
-    db["articles"].add_column("charset", str)
-    db["articles"].add_column("charset_suspect", str)
-    db["articles"].add_column("replacement_ratio", float)
+    db.table("articles").add_column("charset", str)
+    db.table("articles").add_column("charset_suspect", str)
+    db.table("articles").add_column("replacement_ratio", float)
 
 
 @migrations()
