@@ -12,17 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines import textsig
-
-
-def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = []
-    for term in sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True):
-        escaped = r"\s+".join(re.escape(w) for w in term.split())
-        if term[0].isalnum() and term.isascii():
-            # Latin-script terms match whole words ("DeepSeek's" yes, "DeepSeeker" no).
-            escaped = rf"(?<!\w){escaped}(?!\w)"
-        parts.append(escaped)
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+from pipelines.terms import TermMatcher
 
 
 @dataclass
@@ -36,13 +26,13 @@ class StoryProfile:
     anchors: set[str] = field(default_factory=set)
     _signature: tuple[int, ...] | None = field(default=None, repr=False)
     text_hash: str | None = None
-    pattern: re.Pattern[str] | None = None
+    matcher: TermMatcher | None = None
 
     @classmethod
     def build(cls, *, name: str, url: str, language: str, terms: tuple[str, ...],
               since: str | None = None, text: str | None = None) -> StoryProfile:
         profile = cls(name=name, url=url, language=language, terms=terms, since=since, text=text)
-        profile.pattern = _term_pattern(terms)
+        profile.matcher = TermMatcher(terms)
         if text:
             profile.anchors = textsig.anchors(text)
             profile.text_hash = textsig.text_hash(text)
@@ -56,8 +46,8 @@ class StoryProfile:
         return self._signature
 
     def find_terms(self, text: str) -> list[str]:
-        """Every occurrence of a tracked term in ``text``, as written there."""
-        return self.pattern.findall(text) if (self.pattern and text) else []
+        """The tracked term of each occurrence in ``text`` (any script, see pipelines/terms)."""
+        return self.matcher.find(text) if self.matcher else []
 
 
 # --- Drafting a profile from the source article alone ---------------------------
