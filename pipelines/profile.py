@@ -8,11 +8,13 @@ page never computes it, nor imports numpy for it).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from pipelines import textsig
-from pipelines.terms import TermMatcher
+from pipelines.containment import anchor_sequence
+from pipelines.terms import TermMatcher, fold
 
 
 @dataclass
@@ -42,8 +44,23 @@ class StoryProfile:
     def signature(self) -> tuple[int, ...] | None:
         """MinHash signature of the source text (None without text), computed on first use."""
         if self._signature is None and self.text:
-            self._signature = textsig.signature(self.text)
+            self._signature = textsig.signature(self.text, hashes=self.shingles)
         return self._signature
+
+    @functools.cached_property
+    def shingles(self) -> frozenset[int]:
+        """The source's shingle hashes, to see how much of a text is the source (and the reverse)."""
+        return textsig.shingle_hashes(self.text) if self.text else frozenset()
+
+    @functools.cached_property
+    def term_words(self) -> frozenset[str]:
+        """Folded words of the tracked terms: every follow-up has them, so they tell no copy apart."""
+        return frozenset(fold(w) for term in self.terms for w in term.split())
+
+    @functools.cached_property
+    def sequence(self) -> list[str]:
+        """The source's numbers and Latin-script names in order (pipelines/containment)."""
+        return anchor_sequence(self.text, skip=self.term_words) if self.text else []
 
     def find_terms(self, text: str) -> list[str]:
         """The tracked term of each occurrence in ``text`` (any script, see pipelines/terms)."""

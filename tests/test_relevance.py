@@ -68,8 +68,7 @@ def test_followups_of_the_local_web_score_well_above_unrelated_news(profile):
 @pytest.mark.parametrize("page", [p for p in PAGES if p.expect == "source_copy"], ids=lambda p: p.language)
 def test_copies_and_translations_of_the_source_are_recognised(profile, page):
     text = "\n".join(page.paragraphs)
-    evidence = source_copy(profile, signature=textsig.signature(text), anchors=textsig.anchors(text),
-                           language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
+    evidence = source_copy(profile, text=text, language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
                            translation=settings.MONITOR_TRANSLATION_ANCHORS)
     assert evidence, page.path
 
@@ -77,8 +76,7 @@ def test_copies_and_translations_of_the_source_are_recognised(profile, page):
 def test_followups_quoting_the_same_people_are_not_copies(profile):
     for page in (p for p in PAGES if p.expect == "followup"):
         text = "\n".join(page.paragraphs)
-        assert not source_copy(profile, signature=textsig.signature(text), anchors=textsig.anchors(text),
-                               language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
+        assert not source_copy(profile, text=text, language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
                                translation=settings.MONITOR_TRANSLATION_ANCHORS), page.path
 
 
