@@ -9,11 +9,11 @@ page never computes it, nor imports numpy for it).
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from pipelines import textsig
 from pipelines.containment import anchor_sequence
+from pipelines.names import names
 from pipelines.terms import TermMatcher, fold
 
 
@@ -32,7 +32,14 @@ class StoryProfile:
 
     @classmethod
     def build(cls, *, name: str, url: str, language: str, terms: tuple[str, ...],
-              since: str | None = None, text: str | None = None) -> StoryProfile:
+              since: str | None = None, text: str | None = None, title: str | None = None) -> StoryProfile:
+        """The profile; a story configured without terms gets the names its source is about (:func:`core_terms`).
+
+        ``title`` defaults to the text's first line (how the source's text files are written).
+        """
+        if not terms and text:
+            title = title if title is not None else text.strip().partition("\n")[0]
+            terms = core_terms(title, text)
         profile = cls(name=name, url=url, language=language, terms=terms, since=since, text=text)
         profile.matcher = TermMatcher(terms)
         if text:
@@ -69,34 +76,42 @@ class StoryProfile:
 
 # --- Drafting a profile from the source article alone ---------------------------
 
-_ENTITY_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w'’.-]*[\w]|[A-Z]{2,}\d*)(?:[ \u00a0-](?:[A-Z][\w'’.-]*[\w]|\d+[A-Za-z]?))*)")
-_STOP = {
-    # capitalised words that begin sentences in the languages we follow, not names
-    "The", "A", "An", "In", "On", "At", "For", "But", "And", "If", "This", "That", "It", "He", "She", "They",
-    "We", "Le", "La", "Les", "Un", "Une", "Des", "Il", "Elle", "Ils", "Selon", "Pour", "Mais", "Et", "Si",
-    "Ce", "Cette", "Dans", "Sur", "Der", "Die", "Das", "Ein", "Eine", "Im", "Am", "Laut", "El", "Los", "Las",
-    "Según", "Con", "Cependant", "Ces", "Son", "Sa", "Ses", "Lors", "Alors", "Après", "Avant", "Même",
-}
-
-
 def draft_terms(title: str, text: str, *, limit: int = 15) -> list[tuple[str, int]]:
-    """Candidate tracked terms: names and model names, most frequent first, title ones before."""
-    counts: dict[str, int] = {}
-    for match in _ENTITY_RE.finditer(f"{title}\n{text}"):
-        words = [w for w in match.group(1).split() if w not in _STOP]
-        if not words:
-            continue
-        phrase = " ".join(words)
-        if len(phrase) < 3 or phrase.isdigit():
-            continue
-        counts[phrase] = counts.get(phrase, 0) + 1
-    lowered = set(re.findall(r"\b[a-zà-ÿ]+\b", f"{title}\n{text}"))
-    # A single capitalised word also written in lower case is a common word at a sentence start.
-    counts = {p: n for p, n in counts.items() if " " in p or p.lower() not in lowered or p.isupper()}
-    in_title = {p for p in counts if p.lower() in title.lower()}
+    """Candidate tracked terms: names and model names (pipelines/names), title ones first, then by count."""
+    counts = names(f"{title}\n{text}")
+    in_title = {p for p in counts if TermMatcher([p]).find(title)}
     ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], kv[0]))
     # Names of two words or more (people, companies) are distinctive even when written once.
     return [(p, n) for p, n in ranked if n >= 2 or p in in_title or " " in p][:limit]
+
+
+CORE_SHARE = 0.6
+
+
+def core_terms(title: str, text: str) -> tuple[str, ...]:
+    """The names a story is about, for a story configured without terms.
+
+    The source's title names its subject: the title's names that the text
+    repeats most (from ``CORE_SHARE`` of the most repeated one), and the
+    longer names built on them (``DeepSeek R1``). Short acronyms (``IA``,
+    ``USA``) name a field or a country, not a story. Without a name in the
+    title, the text's most repeated name.
+    """
+    counts = names(f"{title}\n{text}")
+
+    def specific(name: str) -> bool:
+        return not (name.isupper() and len(name) <= 3 and name.isalpha())
+
+    candidates = {p: n for p, n in counts.items() if specific(p) and n >= 2}
+    titled = {p: n for p, n in candidates.items() if TermMatcher([p]).find(title)}
+    pool = titled or dict(sorted(candidates.items(), key=lambda kv: -kv[1])[:1])
+    if not pool:
+        return ()
+    top = max(pool.values())
+    core = [p for p, n in pool.items() if n >= CORE_SHARE * top]
+    words = {fold(w) for p in core for w in p.split()}
+    longer = [p for p in candidates if p not in core and fold(p.split()[0]) in words]
+    return tuple(core + longer)
 
 
 def draft_story_toml(*, name: str, url: str, title: str, language: str, text: str, file: str | None) -> str:
