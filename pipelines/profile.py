@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pipelines import textsig
 from pipelines.containment import anchor_sequence
 from pipelines.names import names
+from pipelines.sounds import SoundMatcher
 from pipelines.terms import TermMatcher, fold
 
 
@@ -69,9 +70,20 @@ class StoryProfile:
         """The source's numbers and Latin-script names in order (pipelines/containment)."""
         return anchor_sequence(self.text, skip=self.term_words) if self.text else []
 
+    @functools.cached_property
+    def sounds(self) -> SoundMatcher:
+        return SoundMatcher(self.terms)
+
     def find_terms(self, text: str) -> list[str]:
-        """The tracked term of each occurrence in ``text`` (any script, see pipelines/terms)."""
-        return self.matcher.find(text) if self.matcher else []
+        """The tracked term of each occurrence in ``text``: as configured in any script (pipelines/terms),
+        or a Latin-script term written by sound in another script (pipelines/sounds)."""
+        if not text:
+            return []
+        folded = fold(text)
+        spans = self.matcher.spans(folded) if self.matcher else []
+        taken = [(a, b) for a, b, _ in spans]
+        spans += [s for s in self.sounds.spans(folded) if not any(a < s[1] and s[0] < b for a, b in taken)]
+        return [term for _, _, term in sorted(spans)]
 
 
 # --- Drafting a profile from the source article alone ---------------------------
