@@ -4,8 +4,9 @@ Used to draft a story's terms from its source article alone. No list of words
 of any language: what is a name is read from the text itself.
 
 * A *run* is a sequence of capitalised words (or words with a digit, like
-  ``R1``, ``2.5-Max``) separated by single spaces. Elided articles (``l'``,
-  ``d'``) and other punctuation end a run.
+  ``R1``, ``2.5-Max``) separated by single spaces, with the numbers inside or
+  after it (``Boeing 737 Max 9``). Elided articles (``l'``, ``d'``) and other
+  punctuation end a run. Lines in title case (headings) are left out.
 * A capitalised word at the start of a sentence is a name only if the text
   also writes it capitalised inside a sentence and never in lower case;
   otherwise it is an ordinary word that happens to start a sentence.
@@ -55,6 +56,9 @@ def _runs(text: str) -> tuple[list[tuple[tuple[str, ...], bool]], set[str], set[
         end = match.end()
         if word == word.lower() and not word.isdigit():
             lower.add(word)
+        if word.isdigit() and current and gap in (" ", "\u00a0"):
+            current.append(word)  # a number inside or after a name: Flight 1282, Boeing 737 Max 9
+            continue
         if not _capitalised(word):
             if current:
                 runs.append((tuple(current), starts))
@@ -87,9 +91,16 @@ def _segment(run: tuple[str, ...], seen: Counter[tuple[str, ...]]) -> list[tuple
     return [run]
 
 
+def heading(line: str) -> bool:
+    """A line in title case ("Inspections and Cancellations"), where capitals say nothing about names."""
+    words = [w for w in _WORD_RE.findall(line) if w[0].isalpha() and len(w) > 3]
+    return len(words) >= 2 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
+
+
 def names(text: str) -> Counter[str]:
-    """Each name of the text with its number of occurrences."""
-    runs, lower, inside = _runs(clean(text))
+    """Each name of the text with its number of occurrences (headings left out)."""
+    text = "\n".join(line for line in clean(text).split("\n") if not heading(line))
+    runs, lower, inside = _runs(text)
     kept: list[tuple[str, ...]] = []
     for run, starts in runs:
         words = list(run)

@@ -88,28 +88,36 @@ class StoryProfile:
 
 # --- Drafting a profile from the source article alone ---------------------------
 
+def _body(title: str, text: str) -> str:
+    """The text without its first line when that line is the title (how source files are written)."""
+    first, _, rest = text.strip().partition("\n")
+    return rest if title and fold(first.strip()) == fold(title.strip()) else text
+
+
 def draft_terms(title: str, text: str, *, limit: int = 15) -> list[tuple[str, int]]:
-    """Candidate tracked terms: names and model names (pipelines/names), title ones first, then by count."""
-    counts = names(f"{title}\n{text}")
-    in_title = {p for p in counts if TermMatcher([p]).find(title)}
-    ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], kv[0]))
+    """Candidate tracked terms: the core names first (:func:`core_terms`), then the text's names by count."""
+    counts = names(_body(title, text))
+    core = core_terms(title, text)
+    ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in core, -kv[1], kv[0]))
     # Names of two words or more (people, companies) are distinctive even when written once.
-    return [(p, n) for p, n in ranked if n >= 2 or p in in_title or " " in p][:limit]
+    return [(p, n) for p, n in ranked if n >= 2 or p in core or " " in p][:limit]
 
 
-CORE_SHARE = 0.6
+CORE_SHARE = 0.4
 
 
 def core_terms(title: str, text: str) -> tuple[str, ...]:
     """The names a story is about, for a story configured without terms.
 
-    The source's title names its subject: the title's names that the text
-    repeats most (from ``CORE_SHARE`` of the most repeated one), and the
-    longer names built on them (``DeepSeek R1``). Short acronyms (``IA``,
-    ``USA``) name a field or a country, not a story. Without a name in the
-    title, the text's most repeated name.
+    The source's title names its subject: the names of the text that the
+    title also names and that the text repeats most (from ``CORE_SHARE`` of
+    the most repeated one), and the longer names built on them (``DeepSeek
+    R1``). A name with a number keeps the part from its number on (``737 Max 9``
+    of ``Boeing 737 Max 9``): model and flight numbers cross languages. Short
+    acronyms (``IA``, ``USA``) name a field or a country, not a story. Without
+    a name in the title, the text's most repeated name.
     """
-    counts = names(f"{title}\n{text}")
+    counts = names(_body(title, text))
 
     def specific(name: str) -> bool:
         return not (name.isupper() and len(name) <= 3 and name.isalpha())
@@ -120,10 +128,16 @@ def core_terms(title: str, text: str) -> tuple[str, ...]:
     if not pool:
         return ()
     top = max(pool.values())
-    core = [p for p, n in pool.items() if n >= CORE_SHARE * top]
+    core = sorted((p for p, n in pool.items() if n >= CORE_SHARE * top), key=lambda p: -pool[p])
     words = {fold(w) for p in core for w in p.split()}
     longer = [p for p in candidates if p not in core and fold(p.split()[0]) in words]
-    return tuple(core + longer)
+    numbered = []
+    for name in core + longer:
+        parts = name.split()
+        at = next((i for i, w in enumerate(parts) if w.isdigit()), 0)
+        if at and any(c.isalpha() for c in " ".join(parts[at:])):
+            numbered.append(" ".join(parts[at:]))
+    return tuple(dict.fromkeys(core + longer + numbered))
 
 
 def draft_story_toml(*, name: str, url: str, title: str, language: str, text: str, file: str | None) -> str:
