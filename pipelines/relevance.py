@@ -5,9 +5,12 @@ and how it names it, in any language. The score adds five signals, each
 visible in ``articles.signals``:
 
 * ``title`` (0.45 when the story is the headline's subject, 0.20 when it is
-  only compared with): a tracked term in the title is the subject unless the
-  title names something else first that the text then names more often than
-  the story ("Qwen 2.5-Max claims edge over DeepSeek": Qwen before, Qwen more);
+  only compared with, -0.20 when the headline is about something else): a
+  tracked term in the title is the subject unless the title names something
+  else first that the text then names at least as often as the story ("Qwen
+  2.5-Max claims edge over DeepSeek": Qwen before, Qwen more); a title without
+  the story that names something the text repeats at least as often as the
+  story is about that ("Nvidia Q4 earnings", with DeepSeek in two sentences);
 * ``lead`` (0.15): a tracked term in the first passage (``PASSAGE`` characters);
 * ``spread`` (up to 0.30): the share of the text's passages that name the
   story, full from ``FULL_SPREAD`` of them — a passing mention sits in one or two;
@@ -91,7 +94,8 @@ def other_names(profile: StoryProfile, title: str, text: str) -> dict[str, int]:
     """Names in the text (pipelines/names) that are not the story's, with their counts."""
     found = names(f"{title}\n{text}")
     return {n: c for n, c in found.items()
-            if not profile.find_terms(n) and not (n.isupper() and len(n) <= 3) and not _UNSPACED_RE.search(n)}
+            if not profile.find_terms(n) and not (n.isupper() and len(n) <= 3) and not _UNSPACED_RE.search(n)
+            and not any(fold(w) in profile.term_words for w in n.split())}
 
 
 def headline_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> bool:
@@ -106,6 +110,17 @@ def headline_subject(profile: StoryProfile, title: str, others: dict[str, int], 
     return True
 
 
+def title_names_another(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> bool:
+    """Does a title that does not name the story name something the text names at least as often?
+
+    The source's own names (its anchors: Nvidia, Altman…) are the story's
+    context, not another subject.
+    """
+    folded = fold(title)
+    return any(count >= max(2, story_count) and fold(name) in folded and fold(name) not in profile.anchors
+               for name, count in others.items())
+
+
 def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4,
            mention_terms: int = 1) -> Relevance:
     title_terms = profile.find_terms(title)
@@ -118,6 +133,8 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     anchor_share = textsig.containment(textsig.anchors(f"{title}\n{text}"), profile.anchors)
     if title_terms:
         title_signal = 0.45 if headline_subject(profile, title, others, count) else 0.20
+    elif title_names_another(profile, title, others, count):
+        title_signal = -0.20
     else:
         title_signal = 0.0
     signals = {
@@ -127,7 +144,7 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         "salience": 0.10 if count and count >= max(others.values(), default=0) else 0.0,
         "anchors": round(0.20 * min(1.0, anchor_share * 2), 3),
     }
-    score = round(min(1.0, sum(signals.values())), 3)
+    score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
     matched = sorted(set(title_terms + text_terms), key=str.lower)
     if score >= threshold:
         label = "followup"
