@@ -20,7 +20,9 @@ longer page. Three kinds of evidence, each a plain function:
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -36,6 +38,15 @@ TRANSLATION_COVER = 0.6
 PARTIAL_DENSITY = 0.7
 PARTIAL_MIN_COMMON = 8
 PARTIAL_COVER = 0.2
+# Another language, paragraph by paragraph: how many paragraphs, how even their length
+# ratio (standard deviation of its logarithm), how alike their markers.
+MIN_ALIGNED = 3
+MIN_PARAGRAPH_LETTERS = 20
+MIN_MARKERS = 5
+ALIGNED_SHARE = 0.6
+MARKER_SHARE = 0.5
+LENGTH_SPREAD = 0.3
+MARKER_AGREEMENT = 0.5
 
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?(?![\w])")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*(?:[.\-][A-Za-z0-9\u00c0-\u024f]+)*")
@@ -162,3 +173,78 @@ def translation_copy(sequence: list[str], source: list[str], *,
     if prefix >= PARTIAL_DENSITY:
         return {"translation_cover": round(covered, 3), "translation_prefix": round(prefix, 3)}
     return None
+
+
+def _units(paragraph: str) -> float:
+    """Length of a paragraph in roughly language-neutral units (a CJK character weighs three letters)."""
+    return len(paragraph) + 2 * sum(1 for c in paragraph if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if sum(1 for c in p if c.isalpha()) >= MIN_PARAGRAPH_LETTERS]
+
+
+def _robust(marks: list[str], other: list[str]) -> list[str]:
+    """Markers that do not depend on the language: numbers and words with a digit (``r1-v3``), and
+    any name the other paragraph has too (a name only one has may be a word of its language)."""
+    shared = set(other)
+    return [m for m in marks if m in shared or any(c.isdigit() for c in m)]
+
+
+def _agreement(a: list[str], b: list[str]) -> tuple[float, int]:
+    """Share of two paragraphs' language-neutral markers they have in common, and how many."""
+    ca, cb = Counter(_robust(a, b)), Counter(_robust(b, a))
+    union = sum((ca | cb).values())
+    return (sum((ca & cb).values()) / union if union else 0.0), sum((ca & cb).values())
+
+
+def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozenset()) -> dict[str, float] | None:
+    """Evidence that the text is the source (or a run of its paragraphs) translated, paragraph by paragraph.
+
+    A translation keeps the source's paragraphs, in order: lengths in a nearly
+    constant ratio (a language is longer or shorter than another, evenly), and
+    in each paragraph the same numbers and Latin-script names. Paragraphs are
+    aligned in order, some may be dropped on either side; the ratio is tried
+    over a range. Another article on the same facts cuts and orders its
+    paragraphs its own way and shares few markers paragraph by paragraph.
+    ``skip`` (the story's own words) does not count as shared evidence.
+    """
+    mine, theirs = _paragraphs(text), _paragraphs(source_text)
+    if len(mine) < MIN_ALIGNED or len(theirs) < MIN_ALIGNED:
+        return None
+    marks_mine = [anchor_sequence(p) for p in mine]
+    marks_theirs = [anchor_sequence(p) for p in theirs]
+    pairs = {}
+    for i, a in enumerate(marks_mine):
+        for j, b in enumerate(marks_theirs):
+            agree, _ = _agreement(a, b)
+            if agree >= MARKER_AGREEMENT:
+                common = Counter(a) & Counter(b)
+                shared = sum(n for m, n in common.items() if _evidence(m, skip))
+                pairs[i, j] = (math.log(_units(mine[i]) / _units(theirs[j])), shared)
+    best: tuple[int, int] = (0, 0)
+    for step in range(-20, 11):
+        ratio = step / 10
+        row = [(0, 0)] * (len(theirs) + 1)
+        for i in range(len(mine)):
+            current = [(0, 0)]
+            for j in range(len(theirs)):
+                options = [row[j + 1], current[j]]
+                pair = pairs.get((i, j))
+                if pair is not None and abs(pair[0] - ratio) <= LENGTH_SPREAD:
+                    options.append((row[j][0] + 1, row[j][1] + pair[1]))
+                current.append(max(options))
+            row = current
+        best = max(best, row[-1])
+    aligned, shared = best
+    own = sum(1 for marks in marks_mine for m in marks if _evidence(m, skip))
+    if (aligned >= max(MIN_ALIGNED, ALIGNED_SHARE * len(mine)) and shared >= MIN_MARKERS
+            and shared >= MARKER_SHARE * own):
+        return {"aligned_paragraphs": round(aligned / len(mine), 3), "shared_markers": float(shared),
+                "shared_share": round(shared / own, 3)}
+    return None
+
+
+def _evidence(marker: str, skip: frozenset[str]) -> bool:
+    """A marker that tells one text from another: not the story's own words, not a two-letter word."""
+    return marker not in skip and (len(marker) >= 3 or any(c.isdigit() for c in marker))

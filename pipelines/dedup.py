@@ -50,7 +50,8 @@ def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_
 
     The source's own address; the same text (MinHash); one text mostly inside
     the other (a teaser, a page carrying the whole source); or, in another
-    language, the source's anchors in the source's order (a translation).
+    language, the source's anchors in the source's order, or its paragraphs
+    one by one (a translation, whole or in part).
     ``translation`` is the share of the source's ordered anchors a whole
     translation must carry.
     """
@@ -68,7 +69,8 @@ def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_
         return inside
     if language != profile.language:
         sequence = containment.anchor_sequence(text, skip=profile.term_words)
-        return containment.translation_copy(sequence, profile.sequence, cover=translation)
+        return (containment.translation_copy(sequence, profile.sequence, cover=translation)
+                or containment.structure_copy(text, profile.text, skip=profile.term_words))
     return None
 
 
