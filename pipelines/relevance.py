@@ -4,7 +4,7 @@ Whether a text is *about* the story, or names it in passing, shows in where
 and how it names it, in any language. The score adds five signals, each
 visible in ``articles.signals``:
 
-* ``title`` (0.45 when the story is the headline's subject, 0.20 when it is
+* ``title`` (0.45 when the story is the headline's subject, 0 when it is
   only compared with, -0.20 when the headline is about something else): a
   tracked term in the title is the subject unless the title names something
   else first that the text then names at least as often as the story ("Qwen
@@ -132,7 +132,7 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     count = len(title_terms) + len(text_terms)
     anchor_share = textsig.containment(textsig.anchors(f"{title}\n{text}"), profile.anchors)
     if title_terms:
-        title_signal = 0.45 if headline_subject(profile, title, others, count) else 0.20
+        title_signal = 0.45 if headline_subject(profile, title, others, count) else 0.0
     elif title_names_another(profile, title, others, count):
         title_signal = -0.20
     else:

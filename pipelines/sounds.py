@@ -44,7 +44,8 @@ _INITIAL = "kknttrmppss sssktp "
 _FINAL = ["", "k", "k", "ks", "n", "ns", "n", "t", "r", "rk", "rm", "rp", "rs", "rt", "rp", "r", "m", "p", "ps",
           "s", "s", "nk", "s", "s", "k", "t", "p", ""]
 
-_WORD_RE = re.compile(r"[\u30a0-\u30ff\u3040-\u309f]+|[\uac00-\ud7af]+|[\u0400-\u04ff]+|[\u0370-\u03ff]+"
+# Katakana apart from hiragana: foreign names are written in katakana, particles in hiragana.
+_WORD_RE = re.compile(r"[\u30a0-\u30ff]+|[\uac00-\ud7af]+|[\u0400-\u04ff]+|[\u0370-\u03ff]+"
                       r"|[\u0600-\u06ff]+")
 
 
@@ -76,6 +77,8 @@ def skeleton(word: str) -> str:
         table, word = _CYRILLIC, word.lower()
     elif "\u0370" <= first <= "\u03ff":
         table, word = _GREEK, unicodedata.normalize("NFD", word.lower())
+        for pair, sound in (("ντ", "τ"), ("μπ", "π"), ("γκ", "κ"), ("γγ", "κ")):  # how Greek writes d, b, g
+            word = word.replace(pair, sound)
     else:
         table, word = _ARABIC, word.removeprefix("ال") if len(word) > 4 else word
     return _squeeze("".join(table.get(ch, "") for ch in word))
