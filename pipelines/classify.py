@@ -71,7 +71,7 @@ class Classifier:
         self.index = MemoryIndex()
 
     def classify(self, item_id: Any, *, title: str, text: str, language: str,
-                 published: str | None = None) -> dict[str, Any]:
+                 published: str | None = None, urls: tuple[str | None, ...] = ()) -> dict[str, Any]:
         found = assess(self.profile, title=title, text=text, threshold=self.threshold,
                        mention_terms=self.mention_terms)
         out: dict[str, Any] = {"label": found.label, "score": found.score, "duplicate_of": None,
@@ -80,10 +80,11 @@ class Classifier:
         if too_old:  # the crawl skips these before or right after fetching
             out.update(label="off_topic", reason="too_old", detail=too_old)
             return out
-        sig = textsig.signature(text)
+        shingles = textsig.shingle_hashes(text)
+        sig = textsig.signature(text, hashes=shingles)
         thash = textsig.text_hash(text)
-        evidence = source_copy(self.profile, signature=sig, anchors=textsig.anchors(text), language=language,
-                               same_text=self.same_text, translation=self.translation)
+        evidence = source_copy(self.profile, text=text, signature=sig, shingles=shingles, language=language,
+                               same_text=self.same_text, translation=self.translation, urls=urls)
         if evidence:
             out["label"] = "source_copy"
             out["signals"] = {**found.signals, **evidence}
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] = sys.stdin, stdout: IO[s
             record.setdefault("text", found.text if found else "")
             record.setdefault("published", (found.published if found else None) or date_from_url(record["url"]))
             declared = found.html_lang if found else None
+            record.setdefault("canonical", found.canonical_url if found else None)
         elif isinstance(record.get("text"), str) or isinstance(record.get("title"), str):
             declared = record.get("language") if isinstance(record.get("language"), str) else None
         else:
@@ -133,8 +135,9 @@ def main(argv: list[str] | None = None, stdin: IO[str] = sys.stdin, stdout: IO[s
         title, text = record.get("title") or "", record.get("text") or ""
         language = detect_language(f"{title}\n{text}", declared=declared).language
         published = record.get("published") if isinstance(record.get("published"), str) else None
+        urls = (record["url"], record.get("canonical") if isinstance(record.get("canonical"), str) else None)
         record.update(classifier.classify(record["id"], title=title, text=text, language=language,
-                                          published=published))
+                                          published=published, urls=urls))
         counts[record["label"]] = counts.get(record["label"], 0) + 1
         write_line(stdout, record)
     print("classified: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"), file=stderr)

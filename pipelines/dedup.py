@@ -18,7 +18,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from core.items import ArticleItem
-from pipelines import textsig
+from pipelines import containment, textsig
 from pipelines.batch import WriteBatch
 from pipelines.drops import OffTopic, StorySource
 from pipelines.dupindex import (
@@ -33,18 +33,34 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-def source_copy(profile: StoryProfile, *, signature: tuple[int, ...], anchors: set[str], language: str | None,
-                same_text: float, translation: float) -> dict[str, float] | None:
-    """Evidence that the text is the story's source article again, or None."""
-    if profile.signature is None:
+def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_text: float,
+                translation: float, signature: tuple[int, ...] | None = None,
+                shingles: frozenset[int] | None = None, urls: tuple[str | None, ...] = ()) -> dict[str, float] | None:
+    """Evidence that the text is the story's source article again, or None.
+
+    The source's own address; the same text (MinHash); one text mostly inside
+    the other (a teaser, a page carrying the whole source); or, in another
+    language, the source's anchors in the source's order, or its paragraphs
+    one by one (a translation, whole or in part).
+    ``translation`` is the share of the source's ordered anchors a whole
+    translation must carry.
+    """
+    if containment.is_source_address(profile.url, *urls):
+        return {"source_address": 1.0}
+    if not profile.text:
         return None
-    sim = textsig.similarity(signature, profile.signature)
+    shingles = textsig.shingle_hashes(text) if shingles is None else shingles
+    signature = textsig.signature(text, hashes=shingles) if signature is None else signature
+    sim = textsig.similarity(signature, profile.signature or ())
     if sim >= same_text:
         return {"source_similarity": round(sim, 3)}
-    if language and language not in ("und", profile.language):
-        share = textsig.containment(anchors, profile.anchors)
-        if share >= translation:
-            return {"source_anchor_share": round(share, 3)}
+    inside = containment.contained_copy(shingles, profile.shingles)
+    if inside:
+        return inside
+    if language != profile.language:
+        sequence = containment.anchor_sequence(text, skip=profile.term_words)
+        return (containment.translation_copy(sequence, profile.sequence, cover=translation)
+                or containment.structure_copy(text, profile.text, skip=profile.term_words))
     return None
 
 
@@ -96,12 +112,13 @@ class DedupPipeline:
         profile = profiles.get(item.story or "")
         text = item.text or ""
         for story in profiles.values():
-            if item.url == story.url or item.canonical_url == story.url:
+            if containment.is_source_address(story.url, item.url, item.canonical_url):
                 raise StorySource(f"the source article of story {story.name!r}: {item.url}")
         item.text_hash = textsig.text_hash(text)
-        item.signature = textsig.signature(text)
+        shingles = textsig.shingle_hashes(text)
+        item.signature = textsig.signature(text, hashes=shingles)
         if profile is not None:
-            evidence = source_copy(profile, signature=item.signature, anchors=textsig.anchors(text),
+            evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,
                                    language=item.language, same_text=self.same_text, translation=self.translation)
             if evidence:
                 item.label = "source_copy"

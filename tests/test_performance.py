@@ -12,9 +12,9 @@ from scrapy.utils.test import get_crawler
 from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.batch import WriteBatch
-from pipelines.dupindex import PendingAwareIndex, StoreIndex
 from pipelines.dedup import find_duplicate
 from pipelines.drops import ExtractCrash, ExtractTimeout
+from pipelines.dupindex import PendingAwareIndex, StoreIndex
 from pipelines.pool import ProcessPool, TaskError, WorkerCrashed, WorkerTimeout
 from storage import open_db, writes
 

@@ -168,9 +168,9 @@ def test_requests_round_trip_as_json_and_nothing_else_is_decoded():
     from scrapy import Request
     from scrapy.utils.request import request_from_dict
 
-    from distributed import codec
     from crawler.entries import Entry
     from crawler.spiders.feeds import FeedsSpider
+    from distributed import codec
 
     spider = FeedsSpider()
     entry = Entry(url="https://ex.com/a", title="Ein Titel", published="2025-02-01")
@@ -203,8 +203,8 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
     from scrapy.utils.test import get_crawler
     from scrapy_redis.scheduler import Scheduler
 
-    from distributed.scheduler import LeasedScheduler
     from crawler.spiders.feeds import FeedsSpider
+    from distributed.scheduler import LeasedScheduler
 
     assert version("scrapy-redis").startswith("0.9.") and version("scrapy").startswith("2.")
     assert issubclass(LeasedScheduler, BaseScheduler)  # the engine refuses schedulers that are not
@@ -233,10 +233,10 @@ def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(r
     from scrapy.utils.reactor import CallLaterOnce
     from scrapy.utils.test import get_crawler
 
+    from crawler.spiders.feeds import FeedsSpider
     from distributed.frontier import READY
     from distributed.scheduler import LeasedScheduler
     from distributed.worker import WorkerLifecycle
-    from crawler.spiders.feeds import FeedsSpider
 
     assert "nextcall" in inspect.signature(_Slot).parameters and callable(CallLaterOnce.schedule)
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_POLL": 0.2,
@@ -273,9 +273,9 @@ def test_a_worker_holds_no_more_requests_than_its_lease_bound(redis, redis_url):
     from scrapy import Request
     from scrapy.utils.test import get_crawler
 
+    from crawler.spiders.feeds import FeedsSpider
     from distributed.frontier import READY
     from distributed.scheduler import LeasedScheduler
-    from crawler.spiders.feeds import FeedsSpider
 
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_MAX_LEASES": 2,
                 "ADDONS": {"distributed.addon.DistributedMode": 0}}
@@ -429,9 +429,9 @@ def test_a_scheduled_job_queues_its_source_instead_of_crawling(localweb_sources,
                                                                monkeypatch):
     import datetime as dt
 
+    from core.sources import load_config
     from jobs import daemon as scheduler
     from jobs.runner import CrawlSettings
-    from core.sources import load_config
 
     config = load_config(localweb_sources)
     source = config.sources[0]
