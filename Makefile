@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= data/coverage.db
 PORT ?= 8001
 
-.PHONY: install test demo run browse browse-demo clean
+.PHONY: install test test-fast lint demo run browse browse-demo clean
 
 install: $(STAMP)
 
@@ -16,9 +16,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	@touch $(STAMP)
 
-## run the whole test suite (no internet needed)
+## run the whole test suite (no internet needed), on every core
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+## the quick tier: everything but the crawls of whole webs, the daemon, the browser and Redis (seconds)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+## ruff, the layer contracts (import-linter) and mypy on the product's packages
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## crawl the bundled local news web once, offline, into data/demo.db
 demo: $(STAMP)
