@@ -162,3 +162,28 @@ def m7b_charset(db: Database) -> None:
     db["articles"].add_column("charset", str)
     db["articles"].add_column("charset_suspect", str)
     db["articles"].add_column("replacement_ratio", float)
+
+
+@migrations()
+def articles_kind_and_digests(db: Database) -> None:
+    """What an article counts as, for facets, and the deliveries of the daily digest.
+
+    * ``articles.kind`` (generated): ``followup``, ``duplicate`` (a wire copy of a
+      stored follow-up, never counted twice), ``source_copy`` or ``mention``: the
+      definition of storage/coverage.py, so a facet shows the same count as the
+      summary, the feed and the report;
+    * ``digests``: one row per channel (``email`` or ``webhook``) and digest, queued
+      ``pending`` before sending, closed ``delivered`` or ``failed`` (jobs/digest.py).
+    """
+    db.execute("ALTER TABLE articles ADD COLUMN kind TEXT GENERATED ALWAYS AS "
+               "(CASE WHEN duplicate_of IS NOT NULL THEN 'duplicate' ELSE label END) VIRTUAL")
+    db["digests"].create(
+        {
+            "id": int, "channel": str, "target": str, "since": str, "until": str, "followups": int,
+            "article_ids": str, "payload": str, "status": str, "attempts": int, "error": str,
+            "created": str, "finished": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["digests"].create_index(["status"], if_not_exists=True)
