@@ -140,7 +140,8 @@ async def coverage_context(datasette: Any, database: str) -> dict[str, Any]:
             "groups": await _rows(db, coverage.DUPLICATE_GROUPS_SQL, story=name),
             "chart": chart.chart_context(await _rows(db, coverage.PER_DAY_SQL, story=name), title=CHART_TITLE),
         })
-    urls = [r["url"] for s in sections for key in ("followups", "copies", "groups") for r in s[key]]
+    urls = [s["story"].get("url") or "" for s in sections]
+    urls += [r["url"] for s in sections for key in ("followups", "copies", "groups") for r in s[key]]
     down = await asyncio.to_thread(links.offline, urls)
     return {"sections": sections, "offline": down, "demo_offline": bool(down),
             "feed_url": datasette.urls.query(database, FEED_QUERY, format="atom"),

@@ -54,7 +54,7 @@ from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.interval import IntervalTrigger
 
 from distributed import frontier
-from jobs import alerts, runner
+from jobs import alerts, digest, runner
 from crawler import settings as defaults
 from core.errors import ConfigError
 from core.processes import pid_alive
@@ -305,7 +305,7 @@ def sync_jobs(scheduler: BackgroundScheduler, ctx: _Context) -> int:
         )
         logger.info("%s job %s: every %s, next run %s", "re-timed" if old else "added", jid, source.every,
                     first.isoformat(timespec="seconds"))
-    for jid in sorted(set(existing) - wanted):
+    for jid in sorted(j for j in set(existing) - wanted if j.startswith("source:")):  # not the digest's
         logger.info("removed job %s (its source is no longer in the config)", jid)
         scheduler.remove_job(jid)
     return len(wanted)
@@ -338,6 +338,7 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     scheduler.start(paused=True)
     try:
         count = sync_jobs(scheduler, ctx)
+        digest.schedule(scheduler, settings.db)  # the daily digest, at MONITOR_DIGEST_HOUR (jobs/digest.py)
     except Exception:
         scheduler.shutdown(wait=False)
         raise
