@@ -29,8 +29,8 @@ from sqlite_utils import Database
 
 # The one definition of a counted follow-up (``a`` is the articles table).
 FOLLOWUP = "a.label = 'followup' AND a.duplicate_of IS NULL"
-# The same decision as a value per article, for facets (articles.kind).
-KIND_EXPRESSION = "CASE WHEN duplicate_of IS NOT NULL THEN 'duplicate' ELSE label END"
+
+
 # Tables whose presence makes a database one the monitor wrote.
 STORE_TABLES = frozenset({"articles", "urls", "stories", "crawl_runs"})
 
