@@ -40,7 +40,9 @@ run: $(STAMP)
 
 # Datasette reads a file given as a plain argument with read-only connections (mode=ro), so
 # browsing is safe while crawls write. Never -i/--immutable on a live store: immutable
-# mode assumes the file never changes and would serve torn or stale pages.
+# mode assumes the file never changes and would serve torn or stale pages. The desk (its
+# queries, feeds, chart, table descriptions, templates) comes from the installed plugin,
+# whatever the store's file name; metadata.json only titles the instance.
 DATASETTE_OPTS = --metadata desk/metadata.json \
 	--host 127.0.0.1 --port $(PORT)
 
@@ -49,8 +51,10 @@ browse: $(STAMP)
 	@test -f "$(DB)" || { echo "make browse: $(DB) does not exist yet: run 'make run' (or 'make demo', then DB=data/demo.db)" >&2; exit 2; }
 	$(BIN)/datasette serve "$(DB)" $(DATASETTE_OPTS)
 
-browse-demo:
-	$(MAKE) browse DB=data/demo.db
+## browse the demo's store, with the local news web serving the pages it links to
+browse-demo: $(STAMP)
+	@test -f data/demo.db || { echo "make browse-demo: data/demo.db does not exist yet: run 'make demo'" >&2; exit 2; }
+	$(BIN)/python demo.py --web-while $(BIN)/datasette serve data/demo.db $(DATASETTE_OPTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache data/demo.db data/demo.db-* data/demo-jobs.sqlite data/demo-sources.toml

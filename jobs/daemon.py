@@ -41,9 +41,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
@@ -53,13 +53,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.interval import IntervalTrigger
 
-from distributed import enqueue, frontier
-from jobs import alerts, runner
-from crawler import settings as defaults
 from core.errors import ConfigError
 from core.processes import pid_alive
-from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
 from core.sources import Config, Source, load_config
+from crawler import settings as defaults
+from distributed import enqueue, frontier
+from jobs import alerts, digest, runner
+from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
 from storage import StorageError, open_db, queries, writes
 
 if TYPE_CHECKING:
@@ -305,7 +305,7 @@ def sync_jobs(scheduler: BackgroundScheduler, ctx: _Context) -> int:
         )
         logger.info("%s job %s: every %s, next run %s", "re-timed" if old else "added", jid, source.every,
                     first.isoformat(timespec="seconds"))
-    for jid in sorted(set(existing) - wanted):
+    for jid in sorted(j for j in set(existing) - wanted if j.startswith("source:")):  # not the digest's
         logger.info("removed job %s (its source is no longer in the config)", jid)
         scheduler.remove_job(jid)
     return len(wanted)
@@ -338,6 +338,7 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     scheduler.start(paused=True)
     try:
         count = sync_jobs(scheduler, ctx)
+        digest.schedule(scheduler, settings.db)  # the daily digest, at MONITOR_DIGEST_HOUR (jobs/digest.py)
     except Exception:
         scheduler.shutdown(wait=False)
         raise

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage import coverage
 from storage.writes import FINAL_ERROR_REASONS, FINAL_STATUSES
 
 
@@ -92,9 +93,9 @@ def summary(db: Database) -> dict[str, Any]:
         return {str(r["k"]): int(r["n"]) for r in db.query(sql)}
 
     return {
-        "followups_by_language": pairs(
-            "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'followup' "
-            "AND duplicate_of IS NULL GROUP BY language ORDER BY n DESC, k"),
+        "followups_by_language": pairs(  # the one definition of a counted follow-up (storage/coverage.py)
+            f"SELECT a.language AS k, count(*) AS n FROM articles a WHERE {coverage.FOLLOWUP} "
+            "GROUP BY a.language ORDER BY n DESC, k"),
         "mentions": pairs(
             "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'mention' "
             "AND duplicate_of IS NULL GROUP BY language ORDER BY n DESC, k"),

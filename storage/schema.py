@@ -188,3 +188,28 @@ def renamed_ingest_table(db: Database) -> None:
     """The ingest's table of committed messages, once named after its migration."""
     if db["m9_ingested"].exists():
         db.execute("ALTER TABLE m9_ingested RENAME TO ingested_messages")
+
+
+@migrations()
+def articles_kind_and_digests(db: Database) -> None:
+    """What an article counts as, for facets, and the deliveries of the daily digest.
+
+    * ``articles.kind`` (generated): ``followup``, ``duplicate`` (a wire copy of a
+      stored follow-up, never counted twice), ``source_copy`` or ``mention``: the
+      definition of storage/coverage.py, so a facet shows the same count as the
+      summary, the feed and the report;
+    * ``digests``: one row per channel (``email`` or ``webhook``) and digest, queued
+      ``pending`` before sending, closed ``delivered`` or ``failed`` (jobs/digest.py).
+    """
+    db.execute("ALTER TABLE articles ADD COLUMN kind TEXT GENERATED ALWAYS AS "
+               "(CASE WHEN duplicate_of IS NOT NULL THEN 'duplicate' ELSE label END) VIRTUAL")
+    db.table("digests").create(
+        {
+            "id": int, "channel": str, "target": str, "since": str, "until": str, "followups": int,
+            "article_ids": str, "payload": str, "status": str, "attempts": int, "error": str,
+            "created": str, "finished": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.table("digests").create_index(["status"], if_not_exists=True)

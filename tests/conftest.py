@@ -68,11 +68,12 @@ def scrapy_crawl(spider: str, *, sources: Path, db: Path, args: tuple[str, ...] 
 
 @pytest.fixture(scope="session")
 def desk_store(localweb_sources, tmp_path_factory):
-    """The demo store as ``make demo`` builds it (scheduler.py --once over the local news web),
-    named demo.db so metadata.json applies, with webhook alerts to a local receiver and to a dead port."""
+    """The demo store as ``make demo`` builds it (scheduler.py --once over the local news web), named
+    mystory.db (not demo.db: the desk must not depend on a name), with webhook alerts to a local
+    receiver and to a dead port."""
     from tests.receiver import Receiver, dead_url
 
-    path = tmp_path_factory.mktemp("desk") / "demo.db"
+    path = tmp_path_factory.mktemp("desk") / "mystory.db"
     dead = dead_url()
     with Receiver() as receiver:
         env = crawl_env(MONITOR_ALERT_WEBHOOKS=f"{receiver.url},{dead}", MONITOR_ALERT_RETRIES="2",
