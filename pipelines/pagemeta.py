@@ -26,6 +26,8 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from pipelines.titles import pick_title, site_names
+
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
                  "blogposting", "liveblogposting", "report", "backgroundnewsarticle", "scholarlyarticle",
@@ -41,7 +43,6 @@ TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "headline", "parsely-titl
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|de)\s+", re.I)
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—·»:-]\s+")
 _SPACE = re.compile(r"\s+")
 EARLIEST = dt.date(1995, 1, 1)
 _BYLINE_XPATH = XPath(
@@ -68,7 +69,7 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
     if published is None and want_date:
         published = find_date(tree, url=url)
     return PageMeta(
-        title=_title(tree, meta, ld),
+        title=_title(tree, meta, ld, url),
         author=_author(meta, ld) or _byline(tree),
         published=published,
         canonical_url=_canonical(tree, meta),
@@ -165,21 +166,11 @@ def _clean(value: Any) -> str | None:
     return value or None
 
 
-def _title(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
-    for key in TITLE_KEYS:
-        if title := _clean(meta.get(key)):
-            return title
-    if title := _clean(ld.get("headline")):
-        return title
-    headings = [h for h in (_clean(h.text_content()) for h in tree.iter("h1")) if h]
-    if len(headings) == 1:
-        return headings[0]
+def _title(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any], url: str | None) -> str | None:
     element = tree.find(".//title")
-    if element is None or not (title := _clean(element.text_content())):
-        return headings[0] if headings else None
-    parts = _TITLE_SEPARATORS.split(title)
-    # "Headline | Site" or "Site - Headline": the headline is the longest part.
-    return max(parts, key=len) if len(parts) > 1 else title
+    declared = [ld.get("headline"), *(meta.get(k) for k in TITLE_KEYS),
+                element.text_content() if element is not None else None]
+    return pick_title(tree, [d if isinstance(d, str) else None for d in declared], site_names(meta, ld, url), url=url)
 
 
 def _author(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
