@@ -15,7 +15,6 @@ reads ``{"id", "url", "html"}`` lines and writes ``{"id", "url", "title",
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import re
 import sys
@@ -24,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from crawler.items import ArticleItem
 from pipelines.boilerplate import Boilerplate, drop_prompts
+from pipelines.dates import date_from_url
 from pipelines.language import detect_language
 from pipelines.pagemeta import read_metadata
 from pipelines.jsonl import read_lines, write_line
@@ -37,7 +37,6 @@ logging.getLogger("htmldate").setLevel(logging.WARNING)
 
 _LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
 _LOCALE_RE = re.compile(r"<meta\b[^>]*?property\s*=\s*[\"']og:locale[\"'][^>]*?content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
-_URL_DATE_RE = re.compile(r"/(20\d{2}|19\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)")
 _JSONLD_ARTICLE_RE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis|Opinion)?Article"')
 # Below this many characters the main pass "looks thin" and trafilatura's fallback
 # (readability, jusText) is asked too: on extraction-trafilatura this recovers most of
@@ -67,16 +66,6 @@ def declared_language(html: str) -> str | None:
     head = html[:20000]
     match = _LANG_RE.search(head) or _LOCALE_RE.search(head)
     return match.group(1) if match else None
-
-
-def date_from_url(url: str) -> str | None:
-    match = _URL_DATE_RE.search(url)
-    if not match:
-        return None
-    try:
-        return dt.date(*(int(g) for g in match.groups())).isoformat()
-    except ValueError:
-        return None
 
 
 def looks_like_listing(html: str, *, url: str, page_type: str | None) -> bool:

@@ -26,17 +26,13 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from pipelines.bylines import pick_author
+from pipelines.dates import date_from_url, dotted_day, parse_stamp, pick_date
 from pipelines.titles import pick_title, site_names
 
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
                  "blogposting", "liveblogposting", "report", "backgroundnewsarticle", "scholarlyarticle",
                  "techarticle", "webpage"}
-# Meta keys (name=, property= or itemprop=, lower-cased) that carry the publication date, best first.
-DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "published_time",
-             "og:published_time", "pubdate", "publishdate", "publish-date", "publish_date", "date",
-             "dc.date.issued", "dc.date", "dcterms.date", "dcterms.issued", "sailthru.date",
-             "parsely-pub-date", "citation_publication_date", "article.published", "cxenseparse:recs:publishtime")
 TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "headline", "parsely-title", "sailthru.title")
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
@@ -60,7 +56,10 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
     meta = _meta_tags(tree)
     ld, by_id = _jsonld_article(tree)
     names = site_names(meta, ld, url)
-    published = _first_date([*(meta.get(k) for k in DATE_KEYS), ld.get("datePublished"), _time_published(tree)])
+    language = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
+    published = pick_date(meta, [ld.get("datePublished"), _time_published(tree), ld.get("dateCreated")],
+                          language=language, url_date=date_from_url(url) if url else None,
+                          extra_stamps=[ld.get("dateModified")], shown=_time_shown(tree))
     if published is None and want_date:
         published = find_date(tree, url=url)
     return PageMeta(
@@ -192,10 +191,13 @@ def _time_published(tree: HtmlElement) -> str | None:
     return None
 
 
-def _first_date(values: list[Any]) -> str | None:
-    for value in values:
-        if isinstance(value, str) and (date := _as_date(value)):
-            return date
+def _time_shown(tree: HtmlElement) -> str | None:
+    """The first date a ``<time>`` element shows: its ``datetime``, else its text (``DD.MM.YYYY``)."""
+    for element in tree.iter("time"):
+        if (when := element.get("datetime")) and parse_stamp(when):
+            return when
+        if day := dotted_day(element.text_content()):
+            return day
     return None
 
 
