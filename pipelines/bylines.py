@@ -19,6 +19,7 @@ and refused when they are a label ("Posted on", "Name *") rather than a name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from lxml.etree import XPath
@@ -50,18 +51,13 @@ _DATELINE_WORD = re.compile(r"\s+(?:am|on|le|el|il|at|um|den|the)$", re.I)
 _LABEL = re.compile(r"^(?:posted|published|veröffentlicht|geschrieben|erstellt|updated|aktualisiert)(?:\s+(?:on|am|at)\b|$)"
                     r"|^name\b|^e-?mail\b|^follow\b|^no author\b|^anonym|^admin$|^more\b|^mehr\b|^alle\b|^all\b|^view\b|^about\b"
                     r"|^über\b|^stand\b|^beitrag|^redaktion$|^share\b|\bsays:?$|\bsagt:?$|\bsaid\b|https?://|@\w+\.", re.I)
-_BYLINE_XPATH = XPath(
-    './/*[@rel="author" or @itemprop="author" or contains(@class, "author") or contains(@class, "byl")'
-    ' or contains(@class, "autor") or contains(@class, "writer") or contains(@class, "contributor")'
-    ' or contains(@class, "creator") or contains(@class, "signature") or contains(@class, "username")'
-    ' or contains(@class, "submitted") or contains(@class, "postmetadata") or contains(@id, "author")][not(self::meta) and not(self::link) and not(self::body)'
-    ' and not(self::input) and not(self::html)]')
 _NAME_XPATH = XPath('.//*[@itemprop="name" or contains(concat(" ", normalize-space(@class), " "), " fn ")'
                     ' or contains(@class, "author-name") or contains(@class, "author__name") or @rel="author"]')
 # Class tokens that name an author element; tokens such as "tag-bylaw" or "category-authors" are a post's labels.
 _AUTHOR_MARK = re.compile(r"author|autor|byl|writer|contributor|creator|signature|username|submitted|postmetadata", re.I)
 _LABEL_TOKEN = re.compile(r"^(?:tag|category|post|type|format|status)-", re.I)
 _CONTAINERS = {"article", "main", "section", "body", "html", "header"}
+_NOT_BYLINE_TAGS = {"meta", "link", "input", "script", "style", "img", "svg"}
 # Classes of regions whose "author" elements belong to someone else: comments, forms, author boxes of other posts.
 # Matched against single class tokens and ids: "comments-open" on <body> says nothing about a byline.
 _OTHER_REGION = re.compile(r"^(?:comments?|comment[-_]\w+|\w+[-_]comments?|respond|reply|related\w*|teaser\w*|recommend\w*"
@@ -146,6 +142,22 @@ def _strip_lead_in(text: str) -> str:
     return _TRAIL.sub("", text).strip()
 
 
+def _author_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements marked as an author's, in document order.
+
+    A Python walk with one regex per class attribute: about three times cheaper
+    than an XPath with a ``contains()`` per marker on every element.
+    """
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _CONTAINERS or element.tag in _NOT_BYLINE_TAGS:
+            continue
+        marks = element.get("class")
+        if (element.get("rel") == "author" or element.get("itemprop") == "author"
+                or (marks and _AUTHOR_MARK.search(marks)) or "author" in (element.get("id") or "")):
+            if _marked_author(element):
+                yield element
+
+
 def _marked_author(element: HtmlElement) -> bool:
     if element.get("rel") == "author" or element.get("itemprop") == "author":
         return True
@@ -166,8 +178,8 @@ def _in_other_region(element: HtmlElement) -> bool:
 
 def byline(tree: HtmlElement) -> str | None:
     """The name(s) in the page's first plausible author element, or None."""
-    for element in _BYLINE_XPATH(tree):
-        if element.tag in _CONTAINERS or not _marked_author(element) or _in_other_region(element):
+    for element in _author_elements(tree):
+        if _in_other_region(element):
             continue
         names: list[str] = []
         for part in _NAME_XPATH(element):

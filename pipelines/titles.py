@@ -53,6 +53,7 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 _EDGE_PUNCTUATION = re.compile(r"^[\s:|•·–—-]+|[\s:|•·–—-]+$")
 AGREES = 0.6  # similarity above which a heading and a declared title are the same headline
 MAX_TITLE_CHARS = 400
+MAX_HEADINGS = 6  # pages with more <h1> than that are listings; the first ones are compared
 
 
 def clean(value: Any) -> str | None:
@@ -78,7 +79,10 @@ def similarity(a: str, b: str) -> float:
     if len(short) >= 4 and short in long_:
         # "Kicker: Headline | Site" contains "Headline": the same story, told longer.
         return max(0.7, len(short) / len(long_))
-    return SequenceMatcher(None, ka, kb, autojunk=False).ratio()
+    matcher = SequenceMatcher(None, ka, kb, autojunk=False)
+    if matcher.real_quick_ratio() < AGREES or matcher.quick_ratio() < AGREES:
+        return 0.0  # cheap upper bounds: most pairs that disagree stop here
+    return matcher.ratio()
 
 
 def site_names(meta: dict[str, str], ld: dict[str, Any], url: str | None) -> set[str]:
@@ -208,6 +212,7 @@ def pick_title(tree: HtmlElement, declared: list[str | None], names: set[str], *
     """
     titles = [t for t in (clean(d) for d in declared) if t and len(t) <= MAX_TITLE_CHARS * 2]
     candidates, logos = headings(tree, url, names)
+    candidates = candidates[:MAX_HEADINGS]
     names = names | logos
     cleaned = [strip_affixes(t, names, learned) for t in titles]
     best: tuple[float, str] | None = None
