@@ -17,7 +17,6 @@ page declares no date *and* the caller has no date from a feed or sitemap.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ from typing import Any
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+
+from core.boundedjson import loads as load_json
 
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -114,8 +115,8 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         if not body.strip() or len(body) > MAX_JSONLD_CHARS:
             continue
         try:
-            payload = json.loads(body)
-        except ValueError:
+            payload = load_json(body)
+        except ValueError:  # not JSON, or nested past core.boundedjson's depth limit
             continue
         stack = [payload]
         while stack:
