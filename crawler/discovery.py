@@ -281,20 +281,28 @@ def _ld_types(root: lxml.html.HtmlElement) -> set[str]:
 
 def page_kind(html: str, *, url: str, listing_links: int = 8, max_anchors: int = MAX_ANCHORS) -> PageFacts:
     """Whether a fetched page is an article, a list page, or unclear (left to the pipelines)."""
+    return read_page(html, url=url, limit=0, listing_links=listing_links, max_anchors=max_anchors)[0]
+
+
+def read_page(html: str, *, url: str, limit: int, listing_links: int = 8,
+              max_anchors: int = MAX_ANCHORS) -> tuple[PageFacts, LinkScan]:
+    """:func:`page_kind` and :func:`scan_links` of one page, parsed once."""
     root = _parse(html)
     if root is None:
-        return PageFacts("unknown", None, 0, "no HTML")
+        return PageFacts("unknown", None, 0, "no HTML"), LinkScan([], 0, False)
     og_values = root.xpath("//meta[@property='og:type']/@content")
     og_type = og_values[0].strip().lower() if og_values else None
     ld = _ld_types(root) & _ARTICLE_LD_TYPES
-    scan = _scan(root, page_url=url, limit=0, max_anchors=max_anchors)
+    scan = _scan(root, page_url=url, limit=limit, max_anchors=max_anchors)
     count = scan.total
     cut = f"; {TOO_MANY_LINKS}: only the first {max_anchors} links read" if scan.truncated else ""
     if og_type == "article" or ld:
-        return PageFacts("article", og_type, count, (f"og:type={og_type}" if og_type == "article" else
-                                                     f"JSON-LD {sorted(ld)[0]}") + cut)
-    if og_type in _NOT_ARTICLE_OG and not is_dated_url(url):
-        return PageFacts("listing", og_type, count, f"og:type={og_type}, {count} article links{cut}")
-    if count >= listing_links and not is_dated_url(url):
-        return PageFacts("listing", og_type, count, f"{count} article links, no article markup{cut}")
-    return PageFacts("unknown", og_type, count, "no article or list markup" + cut)
+        facts = PageFacts("article", og_type, count, (f"og:type={og_type}" if og_type == "article" else
+                                                      f"JSON-LD {sorted(ld)[0]}") + cut)
+    elif og_type in _NOT_ARTICLE_OG and not is_dated_url(url):
+        facts = PageFacts("listing", og_type, count, f"og:type={og_type}, {count} article links{cut}")
+    elif count >= listing_links and not is_dated_url(url):
+        facts = PageFacts("listing", og_type, count, f"{count} article links, no article markup{cut}")
+    else:
+        facts = PageFacts("unknown", og_type, count, "no article or list markup" + cut)
+    return facts, scan

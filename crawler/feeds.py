@@ -41,11 +41,10 @@ from crawler.entries import Entry
 
 logger = logging.getLogger(__name__)
 
-MAX_ENTRIES = 2000  # MONITOR_FEED_MAX_ENTRIES
+MAX_ENTRIES = 1000  # MONITOR_FEED_MAX_ENTRIES
 MAX_FIELD_CHARS = 4000  # characters of one text of a feed given to feedparser (titles, summaries)
 LENIENT_MAX_BYTES = 1024 * 1024  # past this, a body lxml cannot read as a feed is not given to feedparser
 FEED_ROOTS = {"rss", "feed", "rdf", "channel"}
-ENTRY_TAGS = {"item", "entry"}
 
 
 class NotAFeed(ValueError):
@@ -157,27 +156,17 @@ def _vetted_xml(body: bytes, *, content_type: str, max_entries: int) -> tuple[by
 
 def _trimmed(root: etree._Element, body: bytes, *, max_entries: int) -> tuple[bytes, int | None]:
     """At most ``max_entries`` entries and ``MAX_FIELD_CHARS`` per text; ``body`` itself when within both."""
-    entries = 0
-    cut: list[etree._Element] = []
-    long_text = False
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.tag.rpartition("}")[2].lower() in ENTRY_TAGS:
-            entries += 1
-            if entries > max_entries:
-                cut.append(element)
-                continue
-        if element.text and len(element.text) > MAX_FIELD_CHARS:
-            element.text = element.text[:MAX_FIELD_CHARS]
-            long_text = True
-    if not cut and not long_text:
+    entries = list(root.iter("{*}item", "{*}entry"))  # lxml's C loop; "{*}": any namespace or none
+    long_texts = root.xpath("//*[string-length(text()) > $n]", n=MAX_FIELD_CHARS)
+    if len(entries) <= max_entries and not long_texts:
         return body, None
-    for element in cut:
+    for element in long_texts:
+        element.text = element.text[:MAX_FIELD_CHARS]
+    for element in entries[max_entries:]:
         parent = element.getparent()
         if parent is not None:
             parent.remove(element)
-    return etree.tostring(root, encoding="utf-8", xml_declaration=True), entries
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True), len(entries)
 
 
 def _json_feed(body: bytes, *, max_entries: int) -> Feed:

@@ -10,11 +10,18 @@ counts header lines and bytes and gives up past ``MONITOR_MAX_HEADERS`` /
 fails with reason ``headers_too_large``. It is the way Scrapy itself swaps
 in its lenient header parser (``_LenientHTTP11ClientProtocol``), one
 subclass further.
+
+A redirect to anything but HTTP(S) (``file:``, ``data:``, ``javascript:``,
+in any case) is refused here too, as ``bad_redirect_scheme``: Scrapy's
+redirect middleware leaves some alone (a 3xx response) but raises
+``ValueError`` building a request for others (``javascript:alert(1)``), which
+would end as ``fetch_error``; one rule for every spelling is simpler.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from scrapy.core.downloader.handlers.http11 import (
@@ -44,6 +51,25 @@ class HeadersTooLarge(IgnoreRequest):
     """A response whose headers passed the limits: refused, its connection dropped."""
 
     reason = "headers_too_large"
+
+
+class BadRedirectScheme(IgnoreRequest):
+    """A redirect to a scheme we never fetch; the target itself is not kept (a data: URL carries content)."""
+
+    reason = "bad_redirect_scheme"
+
+
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def redirect_scheme(response: Response) -> str | None:
+    """The scheme of a redirect's target when it is not http(s) (lower-cased), else None."""
+    if not 300 <= response.status < 400:
+        return None
+    location = (response.headers.get("Location") or b"").decode("latin-1")
+    match = _SCHEME.match(location)
+    scheme = match.group(1).lower() if match else ""
+    return scheme if scheme and scheme not in ("http", "https") else None
 
 
 class _HeaderLimitExceeded(Exception):
@@ -126,4 +152,10 @@ class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
             if health is not None:
                 health.observe_exception(request, exc)
             raise
-        return health.observe_response(request, response) if health is not None else response
+        if health is not None:
+            response = health.observe_response(request, response)
+        scheme = redirect_scheme(response)
+        if scheme and not request.meta.get("dont_redirect"):
+            self._crawler.stats.inc_value("monitor/bad_redirect_scheme")  # type: ignore[union-attr]
+            raise BadRedirectScheme(f"HTTP {response.status} to a {scheme}: URL, not followed")
+        return response

@@ -28,7 +28,7 @@ from core.sources import Source
 from crawler.discovery import USUAL_FEED_PATHS, feed_links
 from crawler.feeds import MAX_ENTRIES, Feed, NotAFeed, read_feed
 from crawler.spiders.base import MonitorSpider
-from crawler.spiders.guard import guarded
+from crawler.spiders.guard import guarded, in_slices
 
 
 def home_url(source: Source) -> str:
@@ -88,7 +88,8 @@ class FeedsSpider(MonitorSpider):
                             found_via="config", detail=note)
         self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
                             error=None if entries else "empty: no entries", response=response, note=note)
-        yield from self.article_requests(source, entries, response.url)
+        for part in in_slices(entries):
+            yield from self.article_requests(source, list(part), response.url)
 
     @guarded
     def parse_feed(self, response: Response) -> Iterator[Any]:

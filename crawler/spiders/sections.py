@@ -29,7 +29,7 @@ from scrapy.http import Response, TextResponse
 
 from core.items import ArticleItem, UrlRecord
 from core.sources import Source
-from crawler.discovery import MAX_ANCHORS, TOO_MANY_LINKS, page_kind, scan_links
+from crawler.discovery import MAX_ANCHORS, TOO_MANY_LINKS, read_page, scan_links
 from crawler.spiders.base import MonitorSpider
 from crawler.spiders.guard import guarded
 from crawler.urls import clean_url
@@ -88,7 +88,7 @@ class SectionsSpider(MonitorSpider):
         if not isinstance(response, TextResponse):
             yield self.parse_article(response)
             return
-        facts = page_kind(response.text, url=response.url, max_anchors=self.max_anchors)
+        facts, scan = read_page(response.text, url=response.url, limit=self.max_links, max_anchors=self.max_anchors)
         if facts.kind != "listing":
             item = self.parse_article(response)
             if isinstance(item, ArticleItem):
@@ -96,7 +96,6 @@ class SectionsSpider(MonitorSpider):
                 item.entry_published = None
             yield item
             return
-        scan = scan_links(response.text, page_url=response.url, limit=self.max_links, max_anchors=self.max_anchors)
         entries, total = scan.entries, scan.total
         if scan.truncated:
             self.crawler.stats.inc_value(f"monitor/{TOO_MANY_LINKS}")

@@ -29,7 +29,7 @@ from core.sources import Source
 from crawler.sitemaps import MAX_ROBOTS_BYTES, MAX_URLS, NotASitemap, parse_sitemap, robots_sitemaps
 from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
-from crawler.spiders.guard import guarded
+from crawler.spiders.guard import guarded, in_slices
 from crawler.urls import clean_url, join_url
 
 MAX_DEPTH = 3
@@ -142,4 +142,5 @@ class SitemapsSpider(MonitorSpider):
             self.logger.warning("%s: %s: more than %d URLs, only the first %d read", source, response.url, cap, cap)
             yield UrlRecord(url=response.url, source=source, status="error", reason="sitemap_limit",
                             found_via="config", detail=f"more than {cap} URLs, only the first {cap} read")
-        yield from self.article_requests(source, sitemap.entries, response.url)
+        for entries in in_slices(sitemap.entries):
+            yield from self.article_requests(source, list(entries), response.url)

@@ -83,14 +83,16 @@ def serve(handler: Any, path: str) -> None:  # noqa: PLR0911, PLR0912 - one bran
             head = f'<link rel="canonical" href="{base}/good/victim{parts[1].removeprefix("thief")}">'
         handler.send(200, good_html(parts[1], extra_head=head))
     elif parts[:2] == ["hf", "endless-headers"]:
-        handler._raw("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
-        for i in range(400_000):  # about 40 MB, or until the client hangs up
-            if handler.server.stopping.is_set():
-                return
-            try:
-                handler.wfile.write(f"X-Pad-{i}: {'v' * 90}\r\n".encode())
-            except OSError:
-                return
+        handler.close_connection = True
+        lines = (f"X-Pad-{i}: {'v' * 90}\r\n".encode() for i in range(400_000))  # about 40 MB of headers
+        try:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            for line in lines:  # never the blank line that would end them
+                if handler.server.stopping.is_set():
+                    return
+                handler.wfile.write(line)
+        except OSError:
+            return
     elif parts[:2] == ["hf", "deep-jsonld"]:
         handler.send(200, good_html("deep-jsonld", extra_head='<script type="application/ld+json">'
                                     + "[" * DEEP + "]" * DEEP + "</script>"))
@@ -136,34 +138,37 @@ def hostile_site(web: FaultWeb, folder: Path) -> HostileSite:
         f"{base}/hf/js-redirect/1": ("bad_redirect_scheme",),
         f"{base}/hf/JS-redirect/1": ("bad_redirect_scheme",),
         f"{web.base('yearlong')}/good/y1": ("rate_limited",),
-        "http://[::1/hostile": ("invalid_url",),
+        "http://[::1/x": ("invalid_url",),  # a sitemap entry (feedparser drops such links itself)
+        "http://[::1/sitemap.xml": ("invalid_url",),  # a child of the sitemap index
         f"{base}/hf/deep-jsonld/1": ("followup", "no_text", "off_topic", "mention"),
         f"{base}/hsec/huge": ("not_article",),
     }
-    main_feed = web.publish("/hfeed/main.xml", rss([*feed_good, *list(site.urls)[:4], "http://[::1/hostile"]))
+    main_feed = web.publish("/feeds/hostile-main.xml", rss([*feed_good, *list(site.urls)[:4], "http://[::1/feed"]))
     old = [f"{base}/old/{i}" for i in range(LONG_LISTING)]
     old_rss = rss(old, date=OLD_DATE)
     old_json = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "old", "items": [
         {"id": u, "url": u, "date_published": "2018-01-01T10:00:00Z"} for u in old]})
     site.listings = {
         main_feed: ("ok",),
-        web.publish("/hfeed/deep.json", '{"items": ' + "[" * DEEP + "]" * DEEP + "}", "application/feed+json"):
+        web.publish("/feeds/hostile-deep.json", '{"items": ' + "[" * DEEP + "]" * DEEP + "}", "application/feed+json"):
             ("not_a_feed",),
-        web.publish("/hfeed/entity-after-comment.xml", _feed_with_entity(padding=100_000)): ("not_a_feed",),
-        web.publish("/hfeed/entity-utf16.xml", _feed_with_entity(encoding="utf-16")): ("not_a_feed",),
-        web.publish("/hfeed/entity-utf32.xml", _feed_with_entity(encoding="utf-32")): ("not_a_feed",),
-        web.publish("/hfeed/big-entity.xml", _feed_with_entity(entity="x" * 8_000_000)): ("not_a_feed",),
-        web.publish("/hfeed/long.xml", old_rss): ("feed_limit",),
-        web.publish("/hfeed/long.json", old_json, "application/feed+json"): ("feed_limit",),
+        web.publish("/feeds/hostile-entity-after-comment.xml", _feed_with_entity(padding=100_000)): ("not_a_feed",),
+        web.publish("/feeds/hostile-entity-utf16.xml", _feed_with_entity(encoding="utf-16")): ("not_a_feed",),
+        web.publish("/feeds/hostile-entity-utf32.xml", _feed_with_entity(encoding="utf-32")): ("not_a_feed",),
+        web.publish("/feeds/hostile-big-entity.xml", _feed_with_entity(entity="x" * 8_000_000)): ("not_a_feed",),
+        web.publish("/feeds/hostile-long.xml", old_rss): ("feed_limit",),
+        web.publish("/feeds/hostile-long.json", old_json, "application/feed+json"): ("feed_limit",),
     }
     children = [f"{base}/hsm/a.xml", "http://[::1/sitemap.xml", f"{base}/hsm/long.xml"]
     web.publish("/hsm/index.xml", sitemap_index(children))
     web.publish("/hsm/a.xml", urlset([*sitemap_good, "http://[::1/x"]))
-    site.listings[web.publish("/hsm/long.xml", urlset(old, lastmod="2018-01-01"))] = ("sitemap_limit",)
+    web.publish("/hsm/long.xml", urlset(old, lastmod="2018-01-01"))
+    site.listings[f"{base}/hsm/long.xml"] = ("sitemap_limit",)
+    site.listings[f"{base}/hsm/index.xml"] = ("ok",)
     site.robots = f"{base}/robots.txt"
     site.section = f"{base}/hsec/many-links"
     write_config(folder, [
-        {"name": "hostile", "language": "en", "feeds": [u for u in site.listings if "/hfeed/" in u],
+        {"name": "hostile", "language": "en", "feeds": [u for u in site.listings if "/feeds/hostile-" in u],
          "sitemaps": [site.robots], "sections": [site.section], "every": "1h"},
     ])
     return site

@@ -66,6 +66,7 @@ def run_measured(command: list[str], *, timeout: float) -> Run:
         killer.cancel()
     process.returncode = os.waitstatus_to_exitcode(status)
     reader.join()
+    process.stderr.close()  # type: ignore[union-attr]
     return Run(process.returncode, "".join(chunks), usage.ru_maxrss / 1024)
 
 
