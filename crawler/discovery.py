@@ -59,7 +59,7 @@ MAX_ANCHORS = 10_000
 # Feeds taken from one page's <link rel=alternate> (a real home page announces a handful).
 MAX_FEED_LINKS = 20
 # JSON-LD characters read per page: a real block is a few kB.
-MAX_JSONLD_CHARS = 1_000_000
+MAX_JSONLD_CHARS = 2_000_000
 TOO_MANY_LINKS = "too_many_links"
 
 
