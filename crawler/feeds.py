@@ -127,6 +127,11 @@ def read_feed(body: bytes, *, url: str, content_type: str = "", max_entries: int
     return feed
 
 
+def local_name(tag: str) -> str:
+    """``{namespace}name`` or ``prefix:name`` (an undeclared prefix, kept by lxml's recovery) without either."""
+    return tag.rpartition("}")[2].rpartition(":")[2]
+
+
 def _vetted_xml(body: bytes, *, content_type: str, max_entries: int) -> tuple[bytes, int | None]:
     """``body`` as feedparser may read it, and the original's entry count if it had to be cut.
 
@@ -146,9 +151,9 @@ def _vetted_xml(body: bytes, *, content_type: str, max_entries: int) -> tuple[by
     # What feedparser itself will read (its own choice of encoding), should lxml's differ.
     if _ENTITY_DECLARATION.search(convert_to_utf8({"content-type": content_type or "application/xml"}, body, {})):
         raise NotAFeed(_REFUSED)
-    if root is None or not isinstance(root.tag, str) or etree.QName(root).localname.lower() not in FEED_ROOTS:
+    kind = local_name(root.tag) if root is not None and isinstance(root.tag, str) else "none"
+    if kind.lower() not in FEED_ROOTS:
         if len(body) > LENIENT_MAX_BYTES:
-            kind = etree.QName(root).localname if root is not None and isinstance(root.tag, str) else "none"
             raise NotAFeed(f"not a feed (a {len(body) // 1024} KB document whose root element is <{kind}>)")
         return body, None
     return _trimmed(root, body, max_entries=max_entries)

@@ -63,7 +63,7 @@ def _fields(node: etree._Element) -> dict[str, str]:
     for child in node.iter():
         if not isinstance(child.tag, str) or not child.text:
             continue
-        name = child.tag.rpartition("}")[2]
+        name = _local(child.tag)
         if name in _FIELDS and name not in found:
             found[name] = "".join(child.text.split()) if name == "loc" else child.text.strip()
     return found
@@ -81,7 +81,7 @@ def parse_sitemap(body: bytes, *, max_urls: int = MAX_URLS) -> Sitemap:
         for event, node in events:
             if root is None:
                 root = node
-                kind = etree.QName(root).localname if isinstance(root.tag, str) else "?"
+                kind = _local(root.tag) if isinstance(root.tag, str) else "?"
                 if kind not in ("urlset", "sitemapindex"):
                     raise NotASitemap(f"root element <{kind}> is neither <urlset> nor <sitemapindex>")
                 sitemap.kind = "index" if kind == "sitemapindex" else "urlset"
@@ -118,7 +118,12 @@ def _keep(sitemap: Sitemap, found: dict[str, str]) -> int:
 
 
 def _is(node: etree._Element, name: str) -> bool:
-    return isinstance(node.tag, str) and etree.QName(node).localname == name
+    return isinstance(node.tag, str) and _local(node.tag) == name
+
+
+def _local(tag: str) -> str:
+    """``{namespace}name`` or ``prefix:name`` (an undeclared prefix, kept by lxml's recovery) without either."""
+    return tag.rpartition("}")[2].rpartition(":")[2]
 
 
 def robots_sitemaps(body: str, *, limit: int = MAX_URLS) -> list[str]:
