@@ -29,7 +29,10 @@ from tests.faults.site import ROOT, crawl_command, crawl_env
 SPIDERS = ("feeds", "sitemaps", "sections")
 BOUND = 300  # seconds a crawl of this small web may take, at most
 MAX_RSS_MB = 400
-MAX_LAG_S = 3.0
+# Not a speed check (bench/hostile.py measures costs): a guard against a
+# super-linear path, which stalls the reactor for minutes. Measured on this
+# shared 2-core machine: 0.5-1.4 s idle, up to 4 s under load.
+MAX_LAG_S = 10.0
 
 
 @dataclass
