@@ -188,6 +188,23 @@ MONITOR_BUSY_TIMEOUT = float(os.environ.get("MONITOR_BUSY_TIMEOUT", "30"))
 # Most URLs read from one sitemap (the sitemaps.org protocol allows 50,000);
 # the rest are left out and the sitemap gets reason sitemap_limit.
 MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000"))
+# Longest Retry-After (seconds) a server may ask for: longer asks (a year
+# ahead) are cut to this, counted (monitor/retry_after/capped) and said in
+# the reason's detail, so one answer cannot pause a host for the whole run.
+MONITOR_RETRY_AFTER_CAP = float(os.environ.get("MONITOR_RETRY_AFTER_CAP", "3600"))
+# Most entries read from one feed (RSS, Atom, JSON Feed); the rest are left
+# out and noted (reason feed_limit). feedparser costs about 0.2 ms an entry,
+# on the reactor thread: 1,000 entries take a fifth to half a second.
+MONITOR_FEED_MAX_ENTRIES = int(os.environ.get("MONITOR_FEED_MAX_ENTRIES", "1000"))
+# Most links (<a>) read from one HTML page (section, home or list page); a
+# page with more is noted too_many_links and the rest is not read. A real
+# front page has a few hundred; 10,000 take about 0.3 s to classify.
+MONITOR_PAGE_MAX_LINKS = int(os.environ.get("MONITOR_PAGE_MAX_LINKS", "10000"))
+# Most header lines, and bytes of headers, accepted in one response; past
+# either the connection is dropped (reason headers_too_large). Twisted keeps
+# every header line otherwise: an endless stream of them fills the memory.
+MONITOR_MAX_HEADERS = int(os.environ.get("MONITOR_MAX_HEADERS", "500"))
+MONITOR_MAX_HEADER_BYTES = int(os.environ.get("MONITOR_MAX_HEADER_BYTES", str(256 * 1024)))
 # Every name lookup is checked against the address guard (DNS rebinding).
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 

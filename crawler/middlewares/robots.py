@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from twisted.internet import defer
 
+from crawler.sitemaps import MAX_ROBOTS_BYTES
+
 if TYPE_CHECKING:
 
     from scrapy import Request
@@ -54,8 +56,10 @@ class RobotsTxtPolicy(RobotsTxtMiddleware):
 
     A robots.txt answering 5xx means "the site is unreachable": every URL of
     the site is disallowed for this run (reason ``robots_txt``) instead of
-    Scrapy's allow-all. Garbage is read as allow-all, and a huge file is
-    bounded by ``DOWNLOAD_MAXSIZE`` like any download. A robots.txt that
+    Scrapy's allow-all. Garbage is read as allow-all, and of a huge file
+    only the first 500 KiB are read, as Google does (RFC 9309 §2.5 allows a
+    limit of at least that): the parser keeps every rule line, ~40 times the
+    file's size, for the whole crawl. A robots.txt that
     cannot be fetched at all is logged without a traceback (and fetched
     again by the next spider).
 
@@ -75,6 +79,12 @@ class RobotsTxtPolicy(RobotsTxtMiddleware):
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status < 500:
+            if len(response.body) > MAX_ROBOTS_BYTES:
+                self._stats.inc_value("monitor/robots_truncated")
+                logger.info("%s/robots.txt is %d bytes: only the first %d read", netloc, len(response.body),
+                            MAX_ROBOTS_BYTES)
+                cut = response.body.rfind(b"\n", 0, MAX_ROBOTS_BYTES) + 1 or MAX_ROBOTS_BYTES
+                response = response.replace(body=response.body[:cut])  # the last whole line, not half a rule
             await super()._parse_robots(response, netloc, request)
         else:
             self._stats.inc_value("robotstxt/response_count")
