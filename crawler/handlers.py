@@ -20,7 +20,7 @@ class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 handler, asking :class:`HostHealth` first (at dequeue time, per host slot)."""
 
     async def download_request(self, request: Request) -> Response:
-        health: HostHealth | None = getattr(self._crawler, "monitor_host_health", None)
+        health: HostHealth | None = getattr(self.crawler, "monitor_host_health", None)
         if health is None:
             return await super().download_request(request)
         await health.before_download(request)
