@@ -34,7 +34,9 @@ What the standard library leaves to us (:class:`Launcher`,
   failed to preload: a first job (a probe printing its parent's pid) tells
   the first two, :mod:`jobs.warm` prints the third on stderr;
 - there is one forkserver per process, with the preload set before it
-  starts: the scheduler's process uses it for jobs only.
+  starts: the scheduler's process uses it for jobs only;
+- the forkserver imports the scheduler's main module (``scheduler.py``, the
+  ``monitor`` script): entry points keep their ``if __name__ == "__main__"``.
 
 If the forkserver cannot start, jobs start the old way, as new processes
 (jobs/runner.py), and it is tried again ten minutes later.
@@ -178,7 +180,7 @@ _status = threading.Lock()  # multiprocessing reads a forkserver child's status 
 class LaunchedProcess:
     """A job forked from the forkserver, seen as a :class:`subprocess.Popen` (what jobs/runner.py uses of it)."""
 
-    def __init__(self, process: BaseProcess, args: list[str], stdout: Any):
+    def __init__(self, process: BaseProcess, args: list[str], stdout: Any, server: int | None = None):
         assert process.pid is not None
         self.pid: int = process.pid
         self.args = args
@@ -186,6 +188,7 @@ class LaunchedProcess:
         self.returncode: int | None = None
         self._process = process
         self._orphan = False
+        self._server = server  # the forkserver's pid, which reports our exit status
 
     def poll(self) -> int | None:
         if self.returncode is None and (self._orphan or wait([self._process.sentinel], 0)):
@@ -215,10 +218,11 @@ class LaunchedProcess:
                 code = self._process.exitcode
             if code is None:
                 return False
-            if code != 255 or not _runs(self.pid):
+            if code != 255 or self._server is None or _runs(self._server):
                 self.returncode = code
                 return True
-            # The forkserver died (its status pipe closed): the job runs on, its status will be lost.
+            # 255 is also what multiprocessing says when the forkserver died (its status pipe
+            # closed): the job may run on, and its status is lost.
             logger.warning("launcher died while job %s ran; its exit status will be unknown", self.pid)
             self._orphan = True
         if _runs(self.pid):
@@ -296,7 +300,7 @@ class Launcher:
         finally:
             out.close()
         return LaunchedProcess(process, [sys.executable, *argv],
-                               os.fdopen(read_fd, "r", encoding="utf-8", errors="replace"))
+                               os.fdopen(read_fd, "r", encoding="utf-8", errors="replace"), server=self._pid)
 
     def close(self) -> None:
         """Nothing to stop: the forkserver ends with this process (and the jobs still running)."""
