@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 
 
-class RunningOnlyScheduler(BackgroundScheduler):  # type: ignore[misc]
+class RunningOnlyScheduler(BackgroundScheduler):
     """APScheduler's background scheduler, which never submits a job unless running.
 
     Its loop checks for "paused" only; when ``shutdown()`` wakes it up after
@@ -23,4 +23,4 @@ class RunningOnlyScheduler(BackgroundScheduler):  # type: ignore[misc]
     def _process_jobs(self) -> float | None:
         if self.state != STATE_RUNNING:
             return None
-        return super()._process_jobs()  # type: ignore[no-any-return]
+        return super()._process_jobs()

@@ -161,7 +161,8 @@ def test_a_launcher_that_cannot_start_is_not_retried_at_every_job(monkeypatch):
     deadline = time.monotonic() + 10
     while launcher.pid is not None and time.monotonic() < deadline:
         time.sleep(0.05)
-    monkeypatch.setattr(multiprocessing.spawn, "get_executable", lambda: os.fsencode("/nonexistent/python"))  # as the stdlib keeps it
+    # The executable the forkserver is started with, as the standard library keeps it (bytes).
+    monkeypatch.setattr(multiprocessing.spawn, "get_executable", lambda: os.fsencode("/nonexistent/python"))
     with pytest.raises(LaunchError, match="cannot start the launcher"):
         launcher.start()
     started = time.monotonic()
