@@ -147,7 +147,7 @@ MONITOR_REDISCOVER_DAYS = float(os.environ.get("MONITOR_REDISCOVER_DAYS", "7"))
 # same arguments (spider, -s settings, -a source=). Empty: Scrapy. Tests use it
 # to stand in a crawl that sleeps, fails or hangs.
 MONITOR_CRAWL_COMMAND = os.environ.get("MONITOR_CRAWL_COMMAND", "")
-# Fork each job from a launcher process that has Python, Scrapy and our modules
+# Fork each job from a forkserver that has Python, Scrapy and our modules
 # already imported (jobs/launcher.py), instead of starting a new Python:
 # a job that finds nothing new takes a tenth of the time. Each job is still a
 # process of its own. False: every job is a new `python -m scrapy job`.

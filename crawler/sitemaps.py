@@ -8,12 +8,15 @@ sitemaps use ``news:``, ``n:`` or no prefix) and with entities off.
 
 from __future__ import annotations
 
-import gzip
 import io
+import struct
 import zlib
+from itertools import islice
 from dataclasses import dataclass, field
 
 from lxml import etree
+from scrapy.utils.gz import gunzip as scrapy_gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.entries import Entry
 
@@ -42,19 +45,19 @@ class Sitemap:
 
 
 def gunzip(body: bytes, *, limit: int = MAX_SITEMAP_BYTES) -> bytes:
-    """Uncompress a gzipped sitemap, refusing to inflate past ``limit`` bytes."""
+    """Uncompress a gzipped sitemap (Scrapy's reader), refusing to inflate past ``limit`` bytes.
+
+    Like Scrapy's sitemap spider, a truncated stream gives what it inflated
+    before the cut (the XML reader then keeps the entries that are whole).
+    """
     if body[:2] != b"\x1f\x8b":
         return body
-    out = io.BytesIO()
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-            while chunk := stream.read(65536):
-                out.write(chunk)
-                if out.tell() > limit:
-                    raise SitemapBomb(f"gzipped sitemap inflates past {limit // (1024 * 1024)} MB")
-    except (OSError, EOFError, zlib.error) as exc:
+        return scrapy_gunzip(body, max_size=limit)
+    except ValueError:  # Scrapy's "decompressed past max_size" is a ValueError (tests/test_discovery.py)
+        raise SitemapBomb(f"gzipped sitemap inflates past {limit // (1024 * 1024)} MB") from None
+    except (OSError, EOFError, zlib.error, struct.error) as exc:
         raise NotASitemap(f"broken gzip data ({exc})") from None
-    return out.getvalue()
 
 
 def _fields(node: etree._Element) -> dict[str, str]:
@@ -126,13 +129,10 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2].rpartition(":")[2]
 
 
-def robots_sitemaps(body: str, *, limit: int = MAX_URLS) -> list[str]:
-    """The ``Sitemap:`` lines of a robots.txt (its first ``MAX_ROBOTS_BYTES``), at most ``limit``, once each."""
-    found: dict[str, None] = {}
-    for line in body[:MAX_ROBOTS_BYTES].splitlines():
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            found[value.strip()] = None
-            if len(found) >= limit:
-                break
-    return list(found)
+def robots_sitemaps(body: str | bytes, base_url: str = "", *, limit: int = MAX_URLS) -> list[str]:
+    """The ``Sitemap:`` lines of a robots.txt's first ``MAX_ROBOTS_BYTES`` (Scrapy's reader), joined to
+    ``base_url``, at most ``limit``, once each; empty ones left out."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    found = dict.fromkeys(url for url in sitemap_urls_from_robots(data[:MAX_ROBOTS_BYTES], base_url=base_url)
+                          if url and url != base_url)
+    return list(islice(found, limit))

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from core.dates import utc_key
@@ -155,7 +155,8 @@ class StorePipeline:
             stats.set_value("monitor/storage_error", self.storage_failure)
         engine = self.crawler.engine
         if engine is not None:
-            _schedule_coro(engine.close_spider_async(reason="storage_error"))
+            closing = deferred_from_coro(engine.close_spider_async(reason="storage_error"))
+            closing.addErrback(lambda failure: logger.error("cannot close the crawl: %s", failure.value))
 
     def _store(self, item: ArticleItem) -> None:
         assert self.db is not None
