@@ -191,7 +191,8 @@ class RelevancePipeline:
         profiles = list(MonitorContext.of(self.crawler).profiles.values())
         too_old = older_than_window(item.published, profiles)
         if too_old:
-            raise TooOld(f"{too_old} ({item.published_from} date): {item.url}", detail=f"{too_old} ({item.published_from})")
+            raise TooOld(f"{too_old} ({item.published_from} date): {item.url}",
+                         detail=f"{too_old} ({item.published_from})")
         found = best_story(profiles, title=item.title or "", text=item.text or "",
                            threshold=self.threshold, mention_terms=self.mention_terms)
         if found is not None:
