@@ -56,10 +56,19 @@ MONITOR_MENTION_MIN_TERMS = int(os.environ.get("MONITOR_MENTION_MIN_TERMS", "1")
 # one text measure 0.95-1.0, different articles on the same story below 0.05;
 # 0.6 still catches a copy with a new headline, byline and closing line.
 MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6"))
-# Share of the source article's language-neutral anchors (names, numbers,
-# model names) that a text in another language must carry to be taken for
-# a translation of the source. Translations carry 0.83-1.0 of them,
-# follow-ups that quote the same people at most 0.4.
+# Copies of the source (pipelines/dedup, pipelines/containment) are found by
+# its address (source_address), the same text (MinHash, above), one text mostly
+# inside the other (part_in_source, source_in_part: teasers, pages holding the
+# source), or, in another language, by what survives translation: this share
+# of the source's numbers and Latin-script names in the source's order
+# (translation_cover; a translated first part by translation_prefix), or its
+# paragraphs aligned one by one (aligned_paragraphs). The local web's whole
+# translations carry 0.84-1.0 of the ordered anchors, its follow-ups at most
+# 0.16; on the real pages of bench/data/relevance no follow-up or other page
+# passes 0.22 (partial and rewritten translations are caught by
+# translation_prefix or aligned_paragraphs, below this share). Relevance
+# itself (title, lead, spread, salience, anchors) is scored in
+# pipelines/relevance against MONITOR_FOLLOWUP_SCORE.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
 # Worker processes that read pages (extraction, language detection) while the
 # crawl goes on downloading; 0 = one per usable CPU core. Started once per crawl.
