@@ -285,18 +285,20 @@ def measure(workers: int, *, sources: Path, redis_url: str, redis_pid: int, tota
             "machine": meter.machine, "redis_calls": calls}
 
 
-def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[str, Any]:
+def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int, preexec: Any = None,
+           keep: bool = False) -> dict[str, Any]:
     """Drain what the workers pushed with ``python -m distributed.ingest``: its items/s and CPU per item.
 
     Timed from the moment it holds its lock (imports and start-up done) until
-    both of its lists are empty.
+    both of its lists are empty. ``keep``: leave the store for the caller (``db``).
     """
     from distributed.ingest import LOCK_KEY
 
     server = connect(redis_url)
     db = Path(folder) / f"ingest-{time.monotonic_ns()}.db"
     proc = subprocess.Popen([sys.executable, "-m", "distributed.ingest", "--db", str(db), "--redis", redis_url,
-                             "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=preexec)
     meter = CpuMeter({proc.pid: "ingest", redis_pid: "redis"}, workers=set())
     while not server.exists(LOCK_KEY):
         time.sleep(0.005)
@@ -308,8 +310,8 @@ def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[s
     used = meter.stop()
     proc.wait(timeout=600)
     server.close()
-    return {"seconds": meter.seconds, "cpu": used, "items_per_s": items / meter.seconds,
-            "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items)}
+    return {"seconds": meter.seconds, "cpu": used, "items_per_s": items / meter.seconds, "items": items,
+            "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items), "db": db if keep else None}
 
 
 def main() -> int:
@@ -320,7 +322,15 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=4, help="bench outlets (default 4)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of both runs, alternating their order; the best of each is kept (default 1)")
+    parser.add_argument("--simulate", action="store_true",
+                        help="1-4 workers, each in a CPU cgroup with a quota (bench/simulate.py)")
+    parser.add_argument("--quota", type=float, default=0.35, help="--simulate: cores per worker (default 0.35)")
+    parser.add_argument("--shares", type=int, default=8192, help="--simulate: cpu.shares of each box (default 8192)")
+    parser.add_argument("--leases", type=int, default=8, help="--simulate: requests a worker holds (default 8)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3, 4], help="--simulate: runs (default 1 2 3 4)")
     args = parser.parse_args()
+    if args.simulate and args.pages == 150:
+        args.pages = 100
     redis_server = shutil.which("redis-server")
     if redis_server is None:
         raise SystemExit("bench/scaleout.py: redis-server is not installed (apt-get install redis-server)")
@@ -335,11 +345,21 @@ def main() -> int:
         sources = Path(folder) / "sources.toml"
         extra = "".join(f'\n[[source]]\nname = "bench{i}"\nlanguage = "en"\nfeeds = ["{base}/feed.xml"]\n'
                         f'every = "1h"\n' for i, base in enumerate(bases))
-        sources.write_text(sources_toml(web) + extra, encoding="utf-8")
+        story = sources_toml(web).split("\n\n[[source]]")[0]  # --simulate: the story, the bench outlets only
+        sources.write_text((story if args.simulate else sources_toml(web)) + extra, encoding="utf-8")
         env = dict(os.environ, MONITOR_ALLOWED_HOSTS="127.0.0.0/8", MONITOR_WORKERS="1")  # one extraction process per worker
         total = args.pages * args.hosts
         time.sleep(0.5)
         url = f"redis://127.0.0.1:{port}/0"
+        if args.simulate:
+            from bench.simulate import simulate
+
+            result = simulate(args, sources=sources, redis_url=url, redis_pid=redis_proc.pid, folder=folder,
+                              total=total, env=env, log=lambda m: print(f"scaleout: {m}", file=sys.stderr))
+            for server in servers:
+                server.shutdown()
+            print(json.dumps(result))
+            return 0
         runs: dict[int, dict[str, Any]] = {}
         drains: dict[int, dict[str, Any]] = {}
         for round_ in range(args.repeat):  # 1, 2 then 2, 1...: the machine's load drifts

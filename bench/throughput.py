@@ -118,18 +118,30 @@ def start_web(pages: list[bytes], outlets: int) -> list[Outlet]:
 
 
 def set_hosts(servers: list[Outlet] | None) -> None:
-    """Replace our block in /etc/hosts (None: just remove it)."""
+    """Replace our block in /etc/hosts (None: just remove it).
+
+    Each run marks its block with its pid: another run of this bench (another
+    checkout, same machine) that ends must not remove the names this one still
+    uses. Blocks of runs that are gone are removed.
+    """
     text = HOSTS.read_text()
-    lines, inside = [], False
+    lines, inside, keep = [], False, False
     for line in text.splitlines():
-        if line == BEGIN:
+        if line.startswith(BEGIN):
             inside = True
-        elif line == END:
-            inside = False
-        elif not inside:
+            owner = line[len(BEGIN):].strip()
+            # An older version's block (no pid) is its own to remove; a dead run's is ours.
+            keep = not owner or (owner.isdigit() and int(owner) != os.getpid() and Path(f"/proc/{owner}").exists())
+            if keep:
+                lines.append(line)
+        elif line.startswith(END):
+            if keep:
+                lines.append(line)
+            inside = keep = False
+        elif not inside or keep:
             lines.append(line)
     if servers:
-        lines += [BEGIN, *(f"{s.server_address[0]} {s.host}" for s in servers), END]
+        lines += [f"{BEGIN} {os.getpid()}", *(f"{s.server_address[0]} {s.host}" for s in servers), f"{END} {os.getpid()}"]
     HOSTS.write_text("\n".join(lines) + "\n")
 
 
