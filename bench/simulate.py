@@ -121,8 +121,10 @@ def run_boxed(workers: int, *, sources: Path, redis_url: str, redis_pid: int, to
             box.reset()
         meter = CpuMeter(roots, workers={p.pid for p in procs})
         server.config_resetstat()
-        meter.start()
+        # Timed from the moment the listings are queued: building the scheduler's Crawler to
+        # queue them is the scheduler's start-up, not the workers' work.
         enqueue_discovery(redis_url, "feeds", load_config(sources).sources)
+        meter.start()
         while polls.llen() < workers + total or polls.items() < total:
             time.sleep(0.05)
             if any(p.poll() is not None for p in procs):

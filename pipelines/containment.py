@@ -20,6 +20,7 @@ longer page. Three kinds of evidence, each a plain function:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -209,19 +210,31 @@ def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozen
     paragraphs its own way and shares few markers paragraph by paragraph.
     ``skip`` (the story's own words) does not count as shared evidence.
     """
-    mine, theirs = _paragraphs(text), _paragraphs(source_text)
+    mine = _paragraphs(text)
+    theirs, marks_theirs, sets_theirs = _source_paragraphs(source_text)
     if len(mine) < MIN_ALIGNED or len(theirs) < MIN_ALIGNED:
         return None
     marks_mine = [anchor_sequence(p) for p in mine]
-    marks_theirs = [anchor_sequence(p) for p in theirs]
+    own = sum(1 for marks in marks_mine for m in marks if _evidence(m, skip))
+    needed = max(MIN_ALIGNED, ALIGNED_SHARE * len(mine))
     pairs = {}
     for i, a in enumerate(marks_mine):
+        mine_set = set(a)
         for j, b in enumerate(marks_theirs):
+            if mine_set.isdisjoint(sets_theirs[j]):
+                continue  # nothing in common: agreement 0 (most pairs of most pages)
             agree, _ = _agreement(a, b)
             if agree >= MARKER_AGREEMENT:
                 common = Counter(a) & Counter(b)
                 shared = sum(n for m, n in common.items() if _evidence(m, skip))
                 pairs[i, j] = (math.log(_units(mine[i]) / _units(theirs[j])), shared)
+    # Bounds on what the alignment below can reach: each paragraph of the text aligns once at most.
+    best_shared: dict[int, int] = {}
+    for (i, _), (_, shared) in pairs.items():
+        best_shared[i] = max(best_shared.get(i, 0), shared)
+    most = sum(best_shared.values())
+    if len(best_shared) < needed or most < MIN_MARKERS or most < MARKER_SHARE * own:
+        return None
     best: tuple[int, int] = (0, 0)
     for step in range(-20, 11):
         ratio = step / 10
@@ -237,12 +250,19 @@ def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozen
             row = current
         best = max(best, row[-1])
     aligned, shared = best
-    own = sum(1 for marks in marks_mine for m in marks if _evidence(m, skip))
-    if (aligned >= max(MIN_ALIGNED, ALIGNED_SHARE * len(mine)) and shared >= MIN_MARKERS
+    if (aligned >= needed and shared >= MIN_MARKERS
             and shared >= MARKER_SHARE * own):
         return {"aligned_paragraphs": round(aligned / len(mine), 3), "shared_markers": float(shared),
                 "shared_share": round(shared / own, 3)}
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def _source_paragraphs(source_text: str) -> tuple[list[str], list[list[str]], list[frozenset[str]]]:
+    """A source's paragraphs and their markers: the same for every page compared with it, so kept."""
+    theirs = _paragraphs(source_text)
+    marks = [anchor_sequence(p) for p in theirs]
+    return theirs, marks, [frozenset(m) for m in marks]
 
 
 def _evidence(marker: str, skip: frozenset[str]) -> bool:
