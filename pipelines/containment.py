@@ -51,6 +51,9 @@ MARKER_AGREEMENT = 0.5
 
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?(?![\w])")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*(?:[.\-][A-Za-z0-9\u00c0-\u024f]+)*")
+_NOT_LATIN = re.compile(r"[^\u0000-\u024f]+")
+# A digit or a capital among the characters _LATIN_RE matches (what str.isdigit/isupper say of them).
+_MARKED = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x250)) if c.isdigit() or c.isupper())) + "]")
 
 
 def url_key(url: str | None) -> str:
@@ -110,14 +113,15 @@ def anchor_sequence(text: str, *, skip: frozenset[str] = frozenset()) -> list[st
         number = _number(match.group(0))
         if number:
             found.append((match.start(), number))
-    letters = sum(1 for c in text[:2000] if c.isalpha())
-    latin_text = letters and sum(1 for c in text[:2000] if c.isalpha() and c <= "\u024f") > letters / 3
+    head = text[:2000]
+    letters = sum(map(str.isalpha, head))
+    latin_text = letters and sum(map(str.isalpha, _NOT_LATIN.sub("", head))) > letters / 3
     for match in _LATIN_RE.finditer(text):
         word = match.group(0)
         if len(word) < 2 or word.isdigit():
             continue
         if latin_text:
-            marked = any(c.isdigit() or c.isupper() for c in word[1:])  # OpenAI, R1, GPU
+            marked = _MARKED.search(word, 1) is not None  # OpenAI, R1, GPU
             if not (marked or word[0].isupper() and not _sentence_start(text, match.start())):
                 continue
         if match.start() and text[match.start() - 1].isalnum() and text[match.start() - 1] <= "\u024f":
@@ -182,7 +186,7 @@ def _units(paragraph: str) -> float:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.split("\n") if sum(1 for c in p if c.isalpha()) >= MIN_PARAGRAPH_LETTERS]
+    return [p.strip() for p in text.split("\n") if sum(map(str.isalpha, p)) >= MIN_PARAGRAPH_LETTERS]
 
 
 def _robust(marks: list[str], other: list[str]) -> list[str]:
