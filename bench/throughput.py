@@ -324,6 +324,9 @@ def main() -> int:
         "ours_vs_bare": round(ours_pps / bare_pps, 2) if bare_pps else None,
         "cli_cpu_ms_per_page": round(1000 * LAST_CPU.get(str(BIN / "trafilatura"), 0) / max(1, cli_pages), 1),
         "ours_cpu_ms_per_page": round(1000 * LAST_CPU.get(sys.executable, 0) / max(1, our_pages), 1),
+        # CPU per page of trafilatura's CLI (text alone) over ours (the whole chain): >= 1.0 is the goal.
+        "cpu_ratio": round(LAST_CPU.get(str(BIN / "trafilatura"), 0) / max(1, cli_pages)
+                           / (LAST_CPU.get(sys.executable, 0) / max(1, our_pages)), 2) if LAST_CPU.get(sys.executable) else None,
         "load_average": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(peak, 1), "peak_rss_sum_mb": round(peak_rss, 1), "ours_accounted": sum(outcomes.values()), "ours_outcomes": outcomes,
     }
