@@ -27,7 +27,7 @@ core (near 1.0: its own CPU is the limit, not Redis or the disk).
 
 from __future__ import annotations
 
-import json
+import argparse
 import os
 import sqlite3
 import subprocess
@@ -37,8 +37,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+ROOT = Path(__file__).resolve().parent.parent
+
 from bench.cgroup import CpuBox, available
-from bench.scaleout import CpuMeter, ROOT, ingest, machine_cpu
+from bench.procstat import CpuMeter, machine_cpu
 from distributed.enqueue import enqueue_discovery
 from distributed.frontier import ITEMS_KEY, connect
 from core.sources import load_config
@@ -71,6 +73,16 @@ class Polls:
     def items(self) -> int:
         self.calls["evalsha"] += 1
         return int(self._count(keys=[ITEMS_KEY], args=self.prefixes))
+
+
+def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--simulate", action="store_true",
+                        help="1-4 workers, each in a CPU cgroup with a quota (bench/simulate.py)")
+    parser.add_argument("--quota", type=float, default=0.35, help="--simulate: cores per worker (default 0.35)")
+    parser.add_argument("--shares", type=int, default=8192, help="--simulate: cpu.shares of each box (default 8192)")
+    parser.add_argument("--leases", type=int, default=8, help="--simulate: requests a worker holds (default 8)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3, 4],
+                        help="--simulate: the runs (default 1 2 3 4)")
 
 
 def idle_cores(seconds: float = 1.0) -> float:
@@ -193,7 +205,8 @@ def reference(sources: Path, folder: str, env: dict[str, str]) -> dict[str, Any]
     return snapshot(db)
 
 
-def simulate(args: Any, *, sources: Path, redis_url: str, redis_pid: int, folder: str, total: int,
+def simulate(args: Any, *, drain: Callable[..., dict[str, Any]], sources: Path, redis_url: str, redis_pid: int,
+             folder: str, total: int,
              env: dict[str, str], log: Callable[[str], None]) -> dict[str, Any]:
     why = available()
     if why:
@@ -209,9 +222,9 @@ def simulate(args: Any, *, sources: Path, redis_url: str, redis_pid: int, folder
         for workers in args.workers:
             run = run_boxed(workers, sources=sources, redis_url=redis_url, redis_pid=redis_pid, total=total,
                             env=env, quota=args.quota, shares=args.shares, leases=args.leases)
-            drain = ingest(redis_url=redis_url, redis_pid=redis_pid, folder=folder, items=total,
+            drained = drain(redis_url=redis_url, redis_pid=redis_pid, folder=folder, items=total,
                            preexec=outside.enter, keep=True)
-            run["ingest"], run["same"] = drain, differences(expected, snapshot(drain["db"]))
+            run["ingest"], run["same"] = drained, differences(expected, snapshot(drained["db"]))
             runs[workers] = run
             log(f"{workers} worker(s): {run['pps']:.1f} pages/s, idle cores before {run['idle']:.2f}, "
                 f"throttled {[t['throttled_share'] for t in run['throttled']]}, "
