@@ -144,6 +144,9 @@ def core_terms(title: str, text: str) -> tuple[str, ...]:
         at = next((i for i, w in enumerate(parts) if w.isdigit()), 0)
         if at and any(c.isalpha() for c in " ".join(parts[at:])):
             numbered.append(" ".join(parts[at:]))
+        if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isalpha():
+            # The variant alone (``Max 9``): other languages drop the family (``波音MAX-9``).
+            numbered.append(" ".join(parts[-2:]))
     return tuple(dict.fromkeys(core + longer + numbered))
 
 
