@@ -120,7 +120,8 @@ def core_terms(title: str, text: str) -> tuple[str, ...]:
     title also names and that the text repeats most (from ``CORE_SHARE`` of
     the most repeated one), and the longer names built on them (``DeepSeek
     R1``). A name with a number keeps the part from its number on (``737 Max 9``
-    of ``Boeing 737 Max 9``): model and flight numbers cross languages. Short
+    of ``Boeing 737 Max 9``): model and flight numbers cross languages; so does
+    the variant alone (``Max 9``, as ``波音MAX-9`` writes it). Short
     acronyms (``IA``, ``USA``) name a field or a country, not a story. Without
     a name in the title, the text's most repeated name.
     """

@@ -12,11 +12,13 @@ visible in ``articles.signals``:
   wherever written (``Mistral`` in ``Mistral AI``, ``Трампа``); names built
   on the story's words (``Boeing-Chef``) are the story's; the source's own
   names and their spellings in other languages (``China`` for ``Chine``) are
-  its context and must outweigh the story ``CONTEXT_DOMINANCE`` times over;
+  its context and must outweigh the story ``CONTEXT_DOMINANCE`` times over; in
+  a text that capitalises every noun (pipelines/names), a single capitalised
+  word counts only by its form or as a name of the source;
 * ``lead`` (0.15): a tracked term in the first passage (``PASSAGE`` characters);
 * ``spread`` (up to 0.30): the share of the text's passages that name the
   story, full from ``FULL_SPREAD`` of them — a passing mention sits in one or two;
-* ``salience`` (0.10): the story is named at least as often as any other name;
+* ``salience`` (0.10): the story is named twice or more, and at least as often as any other name;
 * ``anchors`` (up to 0.20): the share of the source article's names and
   numbers the text carries (works across languages).
 
