@@ -120,7 +120,8 @@ def core_terms(title: str, text: str) -> tuple[str, ...]:
     title also names and that the text repeats most (from ``CORE_SHARE`` of
     the most repeated one), and the longer names built on them (``DeepSeek
     R1``). A name with a number keeps the part from its number on (``737 Max 9``
-    of ``Boeing 737 Max 9``): model and flight numbers cross languages. Short
+    of ``Boeing 737 Max 9``): model and flight numbers cross languages; so does
+    the variant alone (``Max 9``, as ``波音MAX-9`` writes it). Short
     acronyms (``IA``, ``USA``) name a field or a country, not a story. Without
     a name in the title, the text's most repeated name.
     """
@@ -144,6 +145,9 @@ def core_terms(title: str, text: str) -> tuple[str, ...]:
         at = next((i for i, w in enumerate(parts) if w.isdigit()), 0)
         if at and any(c.isalpha() for c in " ".join(parts[at:])):
             numbered.append(" ".join(parts[at:]))
+        if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isalpha():
+            # The variant alone (``Max 9``): other languages drop the family (``波音MAX-9``).
+            numbered.append(" ".join(parts[-2:]))
     return tuple(dict.fromkeys(core + longer + numbered))
 
 

@@ -12,11 +12,13 @@ visible in ``articles.signals``:
   wherever written (``Mistral`` in ``Mistral AI``, ``Трампа``); names built
   on the story's words (``Boeing-Chef``) are the story's; the source's own
   names and their spellings in other languages (``China`` for ``Chine``) are
-  its context and must outweigh the story ``CONTEXT_DOMINANCE`` times over;
+  its context and must outweigh the story ``CONTEXT_DOMINANCE`` times over; in
+  a text that capitalises every noun (pipelines/names), a single capitalised
+  word counts only by its form or as a name of the source;
 * ``lead`` (0.15): a tracked term in the first passage (``PASSAGE`` characters);
 * ``spread`` (up to 0.30): the share of the text's passages that name the
   story, full from ``FULL_SPREAD`` of them — a passing mention sits in one or two;
-* ``salience`` (0.10): the story is named at least as often as any other name;
+* ``salience`` (0.10): the story is named twice or more, and at least as often as any other name;
 * ``anchors`` (up to 0.20): the share of the source article's names and
   numbers the text carries (works across languages).
 
@@ -42,7 +44,7 @@ from core.dates import parse_date
 from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.drops import TooOld
-from pipelines.names import names
+from pipelines.names import capitalises_nouns, name_shaped, names
 from pipelines.profile import StoryProfile
 from pipelines.terms import UNSPACED, TermMatcher, fold
 
@@ -141,6 +143,10 @@ def other_names(profile: StoryProfile, title: str, text: str) -> dict[str, int]:
     found = [n for n in names(whole)
              if not (profile.find_terms(n) or (n.isupper() and len(n) <= 3) or _UNSPACED_RE.search(n)
                      or any(_story_word(w, profile) for w in re.split(r"[\s\-]+", fold(n))))]
+    if capitalises_nouns(text):
+        # Where every noun is capitalised, a single capitalised word is a name only by its form
+        # or because the source, in its own language, names it too (Nvidia, China for Chine).
+        found = [n for n in found if name_shaped(n) or context_name(profile, n)]
     context = {w for n in found if context_name(profile, n) for w in fold(n).split()}
     return {n: max(1, len(_matcher(n).spans(folded))) for n in found
             if context_name(profile, n) or not set(fold(n).split()) <= context}
@@ -191,7 +197,8 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         "title": title_signal,
         "lead": 0.15 if lead else 0.0,
         "spread": round(0.30 * min(1.0, spread / FULL_SPREAD), 3),
-        "salience": 0.10 if count and count >= max(others.values(), default=0) else 0.0,
+        # Named once is never salient, even where no other name can be read (CJK text).
+        "salience": 0.10 if count >= 2 and count >= max(others.values(), default=0) else 0.0,
         "anchors": round(0.20 * min(1.0, anchor_share * 2), 3),
     }
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.names import heading, names
+from pipelines.names import capitalises_nouns, heading, name_shaped, names
 from pipelines.profile import StoryProfile, core_terms
 from pipelines.sounds import SoundMatcher, latin_skeleton, skeleton
 
@@ -56,3 +56,32 @@ def test_a_latin_name_is_found_written_by_sound_in_other_scripts():
     # three consonants or fewer (Nvidia: n-p-t) are too common a sound to use
     assert "Nvidia" not in matcher.by_skeleton.values()
     assert skeleton("딥시크") == skeleton("ディープシーク")
+
+
+# Our own German text: every noun capitalised, few of them names.
+GERMAN = (
+    "Nach dem Zwischenfall über Portland prüfen die Behörden jetzt die Flugzeuge der Baureihe. "
+    "Die Fluggesellschaft sprach von einem technischen Problem an der Kabinenwand, die Passagiere "
+    "blieben unverletzt. Experten erwarten weitere Untersuchungen, bevor die Maschinen wieder starten "
+    "dürfen. Der Hersteller kündigte eine Überprüfung seiner Fertigung an, die Aktionäre reagierten "
+    "nervös auf die Nachrichten aus Amerika und die Vorwürfe der Gewerkschaft."
+)
+
+
+def test_an_orthography_that_capitalises_nouns_is_read_from_the_text():
+    assert capitalises_nouns(GERMAN)
+    english = ("After the incident over Portland the authorities are now checking the aircraft of the series. "
+               "The airline spoke of a technical problem with the cabin wall; the passengers were unhurt. "
+               "Experts expect further investigations before the machines may take off again, and Boeing "
+               "announced a review of its production while shareholders reacted nervously to the news.")
+    assert not capitalises_nouns(english) and not capitalises_nouns(FRENCH)
+    assert name_shaped("Alaska Airlines") and name_shaped("OpenAI") and name_shaped("R1")
+    assert name_shaped("NVDA") and not name_shaped("Zwischenfall") and not name_shaped("Tech-Aktie")
+
+
+def test_a_numbered_name_also_gives_its_variant_alone():
+    title = "Boeing 737 Max 9 loses a panel"
+    text = "A Boeing 737 Max 9 lost a panel. Every Boeing 737 Max 9 was grounded, said the FAA."
+    assert core_terms(title, text) == ("Boeing 737 Max 9", "737 Max 9", "Max 9")
+    profile = StoryProfile.build(name="b", url="", language="en", terms=(), text=f"{title}\n{text}")
+    assert profile.find_terms("停飛全部65架同類波音MAX-9飛機") == ["Max 9"]

@@ -183,3 +183,20 @@ def test_a_name_of_the_source_in_the_headline_is_context(profile, title, label):
 
 def test_a_name_of_the_source_is_the_subject_when_the_text_is_about_it(profile):
     assert judge(profile, "Nvidia Q4 earnings: 39.3 billion dollars revenue", NVIDIA_EARNINGS).label == "mention"
+
+
+def test_a_single_naming_is_not_salient_even_without_other_names(profile):
+    # Chinese text: no name can be read, so "named as often as any other name" would always hold.
+    text = ("在人工智能领域，資金壓力是公開的秘密。DeepSeek 的創辦人另有身分。"
+            + "這家量化基金去年的收益率在同類機構中排名第二，管理規模超過七百億元。" * 12)
+    result = judge(profile, "量化基金收益率排名第二", text)
+    assert result.signals["salience"] == 0.0 and result.label == "mention", result
+
+
+def test_german_common_nouns_are_not_other_subjects(profile):
+    text = ("Der Kurssturz an der Börse hat die Anleger überrascht. DeepSeek hat mit seinem Modell die "
+            "Erwartungen verändert, und die Aktie des Chipherstellers verlor deutlich. Analysten sprechen "
+            "von einem Wendepunkt, weil DeepSeek mit weniger Rechenleistung auskommt. Die Unternehmen "
+            "überprüfen ihre Investitionen, die Anleger ihre Erwartungen an die Branche.")
+    result = judge(profile, "Kurssturz: Anleger fürchten DeepSeek", text)
+    assert result.signals["salience"] > 0 and result.label == "followup", result
