@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gc
 import signal
+import sys
+from types import TracebackType
 
 from pipelines.extract import read_page
 from pipelines.language import detect_language
@@ -27,6 +29,13 @@ date-parsing code it runs is loaded and compiled before any worker process is fo
 </article></body></html>"""
 
 
+def _one_line(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """How the forkserver reports a worker that failed before it started (most often the crawl closing
+    its pool while the worker was being forked): one line in the crawl's log, not a traceback; the
+    pool fails the page it was for with a reason."""
+    sys.stderr.write(f"extraction worker ended before it started: {kind.__name__}: {value}\n")
+
+
 def warm_up() -> None:
     read_page(_PAGE, "http://warm-up.invalid/2025/02/03/page.html")
     for text in ("This short English sentence is here to load the language profiles of the detector.",
@@ -38,6 +47,8 @@ def warm_up() -> None:
 # (pipelines/pool.py): a SIGTERM to the group asks the crawl to finish its pages,
 # which needs them alive. It still ends with the crawl (its pipe to it closes).
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
+# The forkserver hands a failure of a child it just forked to sys.excepthook.
+sys.excepthook = _one_line
 warm_up()
 # What the forkserver holds now (modules, language profiles, compiled patterns)
 # is moved out of the garbage collector's sight: a collection in a forked worker
