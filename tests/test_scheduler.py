@@ -27,7 +27,7 @@ from tests.conftest import ROOT, crawl_env
 
 FAKE = f"{sys.executable} -m tests.fake_crawl"
 STORY = ('[[story]]\nname = "x"\nurl = "http://127.0.0.1:9/source"\ntitle = "t"\nlanguage = "fr"\n'
-         'since = 2025-01-01\n')
+         'since = 2025-01-01\nterms = ["x"]\n')
 
 
 def scheduler(*args: str, env: dict[str, str] | None = None,
