@@ -102,6 +102,8 @@ def _failure_reason(failure: Failure) -> tuple[str, str]:
         return f"http_{status}", f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)[:500]
+        if getattr(exc, "reason", None):  # ours say why themselves (a paused host, a blocked address)
+            return str(exc.reason), text  # type: ignore[attr-defined]
         if "robots.txt" in text:
             return "robots_txt", text
         if "max redirections reached" in text:
