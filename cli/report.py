@@ -42,7 +42,7 @@ def _totals(found: list[dict[str, Any]]) -> str:
     return (f"{followups} follow-up(s) in {outlets} outlet(s); apart: "
             f"{sum(r['source_copies'] or 0 for r in found)} copies of the source, "
             f"{sum(r['duplicates'] or 0 for r in found)} duplicates in "
-            f"{sum(r['duplicate_groups'] or 0 for r in found)} group(s)")
+            f"{len({g for r in found for g in (r['group_ids'] or '').split(',') if g})} group(s)")
 
 
 def _text(found: list[dict[str, Any]]) -> str:

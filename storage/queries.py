@@ -276,16 +276,19 @@ WITH kept AS (
     SELECT * FROM articles
     WHERE (:since = '' OR coalesce(published, first_seen) >= :since)
       AND (:story = '' OR story = :story)
+    ORDER BY published IS NULL, datetime(published), id  -- links come out oldest first
 )
 SELECT
     source AS outlet,
-    min(CASE WHEN label = 'followup' AND duplicate_of IS NULL THEN published END) AS first_followup,
+    (SELECT k.published FROM kept k WHERE k.source = kept.source AND k.label = 'followup'
+        AND k.duplicate_of IS NULL ORDER BY k.published IS NULL, datetime(k.published) LIMIT 1) AS first_followup,
     sum(label = 'followup' AND duplicate_of IS NULL) AS followups,
     group_concat(DISTINCT CASE WHEN label = 'followup' AND duplicate_of IS NULL THEN language END)
         AS languages,
     sum(label = 'source_copy') AS source_copies,
     sum(duplicate_of IS NOT NULL) AS duplicates,
     count(DISTINCT duplicate_of) AS duplicate_groups,
+    group_concat(DISTINCT duplicate_of) AS group_ids,
     group_concat(CASE WHEN label = 'followup' AND duplicate_of IS NULL THEN url END, ' ') AS links
 FROM kept
 GROUP BY source

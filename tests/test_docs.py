@@ -106,15 +106,16 @@ def test_metadata_databases_agree_and_queries_run(tmp_path):
 # A fenced block without a language holds `$ ` command lines (the rest is their
 # output, as the reader sees it) and is run, in order, one bash script per file,
 # in a folder that holds what the commands name: `sources.toml` (the local news
-# web's outlets), `article.html` (its source article), and `scrapy.cfg` and
-# `scheduler.py` of this clone; `MONITOR_ALLOWED_HOSTS=127.0.0.0/8` lets the
+# web's outlets), `article.html` (its source article), and `scrapy.cfg`,
+# `scheduler.py` and `.venv` of this clone; `MONITOR_ALLOWED_HOSTS=127.0.0.0/8` lets the
 # crawls reach the local web. A command may fail only when the next one is
 # `echo $?` (it shows the exit status). A block that cannot run here says why
 # just before it: `<!-- not run: a daemon, tests/test_scheduler.py runs it -->`.
 # Diagrams and output alone are ```text, configs ```toml and so on.
 
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-BLOCK_RE = re.compile(r"(?:<!-- not run: (?P<reason>.*?) -->\n)?^```(?P<lang>[^\n]*)\n(?P<body>.*?)^```", re.S | re.M)
+BLOCK_RE = re.compile(r"(?:<!-- not run: (?P<reason>.*?) -->\n)?^(?P<indent>[ \t]*)```(?P<lang>[^\n]*)\n"
+                      r"(?P<body>.*?)^(?P=indent)```", re.S | re.M)
 
 
 def doc_blocks(path):
@@ -126,6 +127,7 @@ def doc_blocks(path):
             continue
         commands, pending, heredoc = [], "", None
         for line in match["body"].splitlines():
+            line = line[len(match["indent"]):] if line.startswith(match["indent"]) else line
             if pending:
                 pending += "\n" + line
                 if heredoc and line == heredoc:
@@ -178,6 +180,7 @@ def doc_folder(localweb, localweb_sources, tmp_path_factory):
         (folder / "article.html").write_bytes(page.read())
     for name in ("scrapy.cfg", "scheduler.py"):
         (folder / name).symlink_to(ROOT / name)
+    (folder / ".venv").symlink_to(Path(sys.executable).parent.parent)  # the README's .venv/bin/monitor
     return folder
 
 
