@@ -165,8 +165,7 @@ def _script(commands):
     for i, command in enumerate(commands):
         tolerated = i + 1 < len(commands) and commands[i + 1].strip() == "echo $?"
         lines.append(command if tolerated else
-                     f"{command}\n_s=$?; if [ $_s -ne 0 ]; then echo \"docs: exit status $_s: {command[:60]!s}\" >&2; "
-                     "exit 1; fi")
+                     f"{command}\n_s=$?; if [ $_s -ne 0 ]; then echo \"docs: command {i} exited $_s\" >&2; exit 1; fi")
     return "\n".join(lines)
 
 
@@ -197,7 +196,10 @@ def test_every_command_shown_runs(path, doc_folder, tmp_path):
         env.pop(name, None)
     result = subprocess.run(["bash", "-c", _script(commands)], cwd=folder, env=env, capture_output=True, text=True,
                             timeout=900)
-    assert result.returncode == 0, f"{path.name}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    failed = re.search(r"docs: command (\d+) exited (\d+)", result.stderr)
+    what = f"`{commands[int(failed[1])]}` exited {failed[2]}" if failed else f"exit status {result.returncode}"
+    assert result.returncode == 0, f"{path.name}: {what}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert "Traceback" not in result.stderr, f"{path.name}: a traceback\n{result.stderr[-3000:]}"
 
 
 if __name__ == "__main__":  # regenerate the settings reference of docs/configuration.md
