@@ -28,10 +28,17 @@ demo: $(STAMP)
 run: $(STAMP)
 	$(BIN)/monitor run --db "$(DB)"
 
+# Datasette reads a file given as a plain argument with read-only connections (mode=ro), so
+# browsing is safe while crawls write. Never -i/--immutable on a live store: immutable
+# mode assumes the file never changes and would serve torn or stale pages.
+# `monitor browse --db FILE` runs the same server.
+DATASETTE_OPTS = --metadata desk/metadata.json \
+	--host 127.0.0.1 --port $(PORT)
+
 ## browse the store in Datasette on http://127.0.0.1:$(PORT)/ (DB=data/demo.db for the demo)
-# `monitor browse` serves the file read-only (never -i/--immutable on a live store), with the desk.
 browse: $(STAMP)
-	$(BIN)/monitor browse --db "$(DB)" --port $(PORT)
+	@test -f "$(DB)" || { echo "make browse: $(DB) does not exist yet: run 'make run' (or 'make demo', then DB=data/demo.db)" >&2; exit 2; }
+	$(BIN)/datasette serve "$(DB)" $(DATASETTE_OPTS)
 
 browse-demo:
 	$(MAKE) browse DB=data/demo.db
