@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= data/coverage.db
 PORT ?= 8001
 
-.PHONY: install test demo run browse browse-demo clean
+.PHONY: install test test-fast lint demo run browse browse-demo clean
 
 install: $(STAMP)
 
@@ -16,9 +16,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	@touch $(STAMP)
 
-## run the whole test suite (no internet needed)
+## run the whole test suite (no internet needed), on every core
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
+
+## the quick tier: everything but the crawls of whole webs, the daemon, the browser and Redis (seconds)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not slow"
+
+## ruff, the layer contracts (import-linter) and mypy on the product's packages
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## crawl the bundled local news web once, offline, into data/demo.db
 demo: $(STAMP)
@@ -30,7 +40,9 @@ run: $(STAMP)
 
 # Datasette reads a file given as a plain argument with read-only connections (mode=ro), so
 # browsing is safe while crawls write. Never -i/--immutable on a live store: immutable
-# mode assumes the file never changes and would serve torn or stale pages.
+# mode assumes the file never changes and would serve torn or stale pages. The desk (its
+# queries, feeds, chart, table descriptions, templates) comes from the installed plugin,
+# whatever the store's file name; metadata.json only titles the instance.
 # `monitor browse --db FILE` runs the same server.
 DATASETTE_OPTS = --metadata desk/metadata.json \
 	--host 127.0.0.1 --port $(PORT)
@@ -40,8 +52,10 @@ browse: $(STAMP)
 	@test -f "$(DB)" || { echo "make browse: $(DB) does not exist yet: run 'make run' (or 'make demo', then DB=data/demo.db)" >&2; exit 2; }
 	$(BIN)/datasette serve "$(DB)" $(DATASETTE_OPTS)
 
-browse-demo:
-	$(MAKE) browse DB=data/demo.db
+## browse the demo's store, with the local news web serving the pages it links to
+browse-demo: $(STAMP)
+	@test -f data/demo.db || { echo "make browse-demo: data/demo.db does not exist yet: run 'make demo'" >&2; exit 2; }
+	$(BIN)/python demo.py --web-while $(BIN)/datasette serve data/demo.db $(DATASETTE_OPTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache data/demo.db data/demo.db-* data/demo-jobs.sqlite data/demo-sources.toml

@@ -26,7 +26,8 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)  # not bench/ (see relevance.py)
 
 from pipelines import textsig  # noqa: E402
-from pipelines.dedup import StoreIndex, find_duplicate  # noqa: E402
+from pipelines.dedup import find_duplicate  # noqa: E402
+from pipelines.dupindex import StoreIndex  # noqa: E402
 from storage import open_db, writes  # noqa: E402
 from storage.db import MMAP_BYTES  # noqa: E402
 

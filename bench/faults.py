@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from crawler.urls import clean_url  # noqa: E402
 from tests.faults.server import ARTICLE_FAULTS, SECRET, FaultWeb, urlset  # noqa: E402
-from tests.faults.site import ROOT as _ROOT, crawl_command, crawl_env, crawl_settings, write_config  # noqa: E402
+from tests.faults.site import ROOT as _ROOT  # noqa: E402
+from tests.faults.site import crawl_command, crawl_env, crawl_settings, write_config
 
 CHUNK = 500  # URLs per sitemap
 # Faults whose every instance pauses a whole host for a moment: a few are enough.

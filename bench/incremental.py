@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jobs.runner import CrawlSettings, run_crawl  # noqa: E402 - after the path
+
 SPIDERS = ("feeds", "sitemaps", "sections")
 START = datetime(2025, 1, 21, 6, 0, tzinfo=timezone.utc)
 WORDS = ("market investors model company chips cloud training data regulators analysts energy price "

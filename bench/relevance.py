@@ -10,14 +10,27 @@
    out; how the "mention" entries were labelled.
 2. The local news web's 65 pages (localweb/, each with its expected outcome),
    rendered to HTML and classified as the crawl would, against the demo story.
+3. Every development set ``<name>.jsonl`` of real pages in ``--sets`` (default
+   ``bench/data/relevance``) beside its ``<name>.story.toml`` (a ``[story]``
+   table; its ``file`` is the source text, relative to the toml). Lines carry
+   ``id``, ``url``, ``language``, ``title``, ``text`` and a ``label`` read by a
+   person: ``followup`` | ``mention`` | ``source_copy`` | ``other``. Reported:
+   precision, recall and F1 of ``followup``; the same for a keyword baseline
+   (the page names the story's ``keyword``, else its first term, else the
+   first term drafted from the source); copies flagged; mentions and other
+   pages taken as follow-ups; per language.
+
+    python bench/relevance.py [--sets DIR] [--only SET] [--errors]
 
 Prints one JSON object as its last line.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -31,8 +44,10 @@ from pipelines.classify import Classifier, load_profile  # noqa: E402
 from pipelines.extract import extract_article  # noqa: E402
 from pipelines.language import detect_language  # noqa: E402
 from pipelines.profile import StoryProfile  # noqa: E402
+from pipelines.terms import fold  # noqa: E402
 
 FEEDS = ROOT.parent / "shared" / "data" / "feeds-2025"
+SETS = ROOT / "bench" / "data" / "relevance"
 
 
 def scores(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -103,8 +118,73 @@ def local_web() -> dict[str, object]:
     return {"pages": sum(outcomes.values()), "exact": right, **scores(tp, fp, fn), "outcomes": dict(outcomes)}
 
 
-def main() -> int:
-    result = {"feeds_2025": feeds_2025(), "local_web": local_web()}
+def load_set_story(toml_path: Path) -> tuple[StoryProfile, str]:
+    """The set's story profile, and the keyword of the baseline."""
+    story = tomllib.loads(toml_path.read_text(encoding="utf-8"))["story"]
+    text = (toml_path.parent / story["file"]).read_text(encoding="utf-8") if story.get("file") else None
+    profile = StoryProfile.build(name=story["name"], url=story.get("url", ""), language=story.get("language", "und"),
+                                 terms=tuple(story.get("terms", ())), since=str(story.get("since") or "") or None,
+                                 text=text, title=story.get("title"))
+    keyword = story.get("keyword") or (profile.terms[0] if profile.terms else "")
+    return profile, keyword
+
+
+def dev_set(path: Path, *, show_errors: bool) -> dict[str, object]:
+    toml_path = path.with_suffix(".story.toml")
+    if not toml_path.exists():
+        return {"skipped": f"no {toml_path.name} beside it"}
+    profile, keyword = load_set_story(toml_path)
+    classifier = Classifier(profile)
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    ours = [0, 0, 0]
+    base = [0, 0, 0]
+    truths: Counter[str] = Counter()
+    got: Counter[str] = Counter()
+    by_language: dict[str, list[int]] = {}
+    for row in rows:
+        title, text, truth = row.get("title") or "", row.get("text") or "", row["label"]
+        language = detect_language(f"{title}\n{text}", declared=row.get("language")).language
+        result = classifier.classify(row["id"], title=title, text=text, language=language,
+                                     published=row.get("published"), urls=(row.get("url"), row.get("canonical")))
+        label = result["label"]
+        named = bool(keyword) and fold(keyword) in fold(f"{title}\n{text}")
+        for tally, predicted in ((ours, label == "followup"), (base, named)):
+            tally[0] += predicted and truth == "followup"
+            tally[1] += predicted and truth != "followup"
+            tally[2] += (not predicted) and truth == "followup"
+        truths[truth] += 1
+        got[f"{truth}->{label}"] += 1
+        if truth == "followup":
+            by_language.setdefault(row.get("language", "und"), [0, 0])[label == "followup"] += 1
+        wrong = (truth == "followup") != (label == "followup") or (truth == "source_copy") != (label == "source_copy")
+        if wrong and show_errors:
+            print(f"{path.stem}: {row['id']} {truth}->{label} {row.get('language')} score={result['score']} "
+                  f"{result['signals']} {title[:90]!r}", file=sys.stderr)
+    def share(kind: str, labels: tuple[str, ...]) -> float | None:
+        total = truths[kind]
+        return round(sum(n for k, n in got.items() if k.split("->")[0] == kind and k.split("->")[1] in labels)
+                     / total, 3) if total else None
+    return {"pages": len(rows), "labels": dict(truths), "keyword": keyword, "terms": list(profile.terms),
+            "followup": scores(*ours), "keyword_baseline": scores(*base),
+            "copies_flagged": f"{got['source_copy->source_copy']}/{truths['source_copy']}",
+            "mentions_as_followup": share("mention", ("followup",)),
+            "other_as_followup": share("other", ("followup",)),
+            "followups_missed_by_language": {k: v[0] for k, v in sorted(by_language.items()) if v[0]},
+            "outcomes": dict(sorted(got.items()))}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Relevance of the crawl's classifier on labelled real pages.")
+    parser.add_argument("--sets", type=Path, default=SETS, help=f"folder of <name>.jsonl sets (default {SETS})")
+    parser.add_argument("--only", help="evaluate only this set (no feeds, no local web)")
+    parser.add_argument("--errors", action="store_true", help="print every wrong page on stderr")
+    args = parser.parse_args(argv)
+    result: dict[str, object] = {}
+    if not args.only:
+        result.update(feeds_2025=feeds_2025(), local_web=local_web())
+    sets = sorted(args.sets.glob("*.jsonl")) if args.sets.is_dir() else []
+    result["sets"] = {p.stem: dev_set(p, show_errors=args.errors) for p in sets
+                      if not args.only or p.stem == args.only}
     for name, part in result.items():
         for error in part.pop("errors", []) if isinstance(part, dict) else []:
             print(f"{name}: {error}", file=sys.stderr)

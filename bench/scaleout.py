@@ -56,8 +56,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
 from bench.procstat import CLOCK_TICKS, process_stat  # noqa: E402
-from distributed.frontier import ITEMS_KEY, PROCESSING_KEY, connect, enqueue_discovery  # noqa: E402
 from core.sources import load_config  # noqa: E402
+from distributed.enqueue import enqueue_discovery  # noqa: E402
+from distributed.frontier import ITEMS_KEY, PROCESSING_KEY, connect  # noqa: E402
 from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
 from localweb.site import PAGES  # noqa: E402

@@ -42,8 +42,8 @@ import sys
 import tempfile
 import threading
 import time
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.procstat import process_stat  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data" / "extraction-trafilatura" / "html"
 SEED = ROOT.parent / "shared" / "seed" / "source-article-fr.txt"
 HOSTS = Path("/etc/hosts")

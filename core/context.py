@@ -13,26 +13,45 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
+from scrapy.utils.misc import load_object
 
 from core.components import extension_of
+from core.errors import ConfigError
 from core.sources import Config, Story, load_config
-from pipelines.profile import StoryProfile
+from storage import open_crawl_store, queries, writes
+from storage.ledger import SqliteLedger
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.crawler import Crawler
+
+    from storage.ledger import Ledger
 
 logger = logging.getLogger(__name__)
 
 
 class MonitorContext:
+    # A distributed worker's context (distributed/context.py) says True: its spiders take
+    # their listings from the shared frontier instead of crawling their sources.
+    worker = False
+
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self.config: Config | None = None
-        self.profiles: dict[str, StoryProfile] = {}
+        self.profiles: dict[str, Any] = {}
+
+    @cached_property
+    def profiler(self) -> Any:
+        """Reading a source article and profiling it is the pipelines' business: the
+        setting names the class that does it, as ``ITEM_PIPELINES`` names the pipelines."""
+        path = self.crawler.settings.get("MONITOR_STORY_PROFILER")
+        if not path:
+            raise ConfigError("MONITOR_STORY_PROFILER is not set (crawler/settings.py names the profiler)")
+        return load_object(path)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MonitorContext:
@@ -44,35 +63,35 @@ class MonitorContext:
 
     async def load(self) -> Config:
         """Read the config and build the story profiles (raises ConfigError)."""
-        from storage import open_crawl_store, queries, writes
-
-        from distributed import frontier
-
         settings = self.crawler.settings
         self.config = load_config(settings.get("MONITOR_SOURCES"))
-        if frontier.distributed(settings):  # a worker: no SQLite here, the ingest writes
-            await frontier.load_profiles(self, self.config)
-            return self.config
         db = open_crawl_store(settings)
         try:
             writes.upsert_sources(db, source_rows(self.config))
             for story in self.config.stories:
-                text, text_from = await self._source_text(story)
+                text, text_from = await self.source_text(story)
                 if text is None:
                     text, text_from = queries.story_text(db, story.name), "store"
                 if text is None:
                     logger.warning("story %r: no text for the source article; relevance uses the terms alone",
                                    story.name)
-                self.profiles[story.name] = story_profile(story, text)
+                self.profiles[story.name] = self.profiler.build(story, text)
                 writes.upsert_story(db, story_row(story, text, text_from))
         finally:
             db.close()
         return self.config
 
-    async def _source_text(self, story: Story) -> tuple[str | None, str]:
+    def open_ledger(self) -> Ledger:
+        """Where the spiders read and write what they know of URLs and listings: the SQLite store."""
+        return SqliteLedger(open_crawl_store(self.crawler.settings))
+
+    def ready(self, spider: Spider) -> None:
+        """The spider has loaded what it needs (a worker's frontier waits for this)."""
+
+    async def source_text(self, story: Story) -> tuple[str | None, str]:
         if story.file is not None:
             if story.file.is_file():
-                return _text_of_file(story.file, story.url), "file"
+                return self.profiler.text_of_file(story.file, story.url), "file"
             logger.warning("story %r: file %s not found; fetching %s", story.name, story.file, story.url)
         engine = self.crawler.engine
         assert engine is not None
@@ -84,13 +103,11 @@ class MonitorContext:
         if response.status != 200 or not hasattr(response, "text"):
             logger.warning("story %r: %s answered HTTP %s", story.name, story.url, response.status)
             return None, "none"
-        from pipelines.extract import extract_article  # trafilatura: only when there is a page to read
-
-        found = extract_article(response.text, url=story.url)
-        if found is None:
+        text = self.profiler.text_of_page(response.text, story.url)
+        if text is None:
             logger.warning("story %r: no readable text at %s", story.name, story.url)
             return None, "none"
-        return found.text, "fetched"
+        return text, "fetched"
 
 
 def source_rows(config: Config) -> list[dict[str, Any]]:
@@ -109,17 +126,3 @@ def story_row(story: Story, text: str | None, text_from: str) -> dict[str, Any]:
         **({"text": text, "text_from": text_from} if text_from != "store" else {}),
     }
 
-
-def story_profile(story: Story, text: str | None) -> StoryProfile:
-    return StoryProfile.build(name=story.name, url=story.url, language=story.language, terms=story.terms,
-                              since=story.since.isoformat(), text=text)
-
-
-def _text_of_file(path: Path, url: str) -> str:
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:1] == "<":
-        from pipelines.extract import extract_article
-
-        found = extract_article(raw, url=url)
-        return found.text if found else ""
-    return raw

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from core.dates import parse_date
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -16,33 +18,3 @@ class Entry:
 
     def published_date(self) -> dt.date | None:
         return parse_date(self.published)
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """The calendar date of an ISO 8601 string (``2025-02-03``, ``2025-02-03T10:00:00+01:00``)."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        pass
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-
-
-def utc_key(value: str | None) -> str | None:
-    """A comparable UTC form of an ISO 8601 date or datetime (``2025-02-03T09:00:00``), or None."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        day = parse_date(text)
-        return day.isoformat() + "T00:00:00" if day else None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds")

@@ -87,6 +87,38 @@ MONITOR_ALERT_BACKOFF = float(os.environ.get("MONITOR_ALERT_BACKOFF", "2"))
 # Seconds to wait for a webhook's answer.
 MONITOR_ALERT_TIMEOUT = float(os.environ.get("MONITOR_ALERT_TIMEOUT", "10"))
 
+# --- The daily digest (jobs/digest.py): the day's new follow-ups, per story -------
+
+# Hour (0-23, in MONITOR_DIGEST_TIMEZONE) at which the scheduler sends the digest
+# of the follow-ups found since the last one; empty: no scheduled digest. It is
+# sent only to the channels configured below, and only when there is news.
+MONITOR_DIGEST_HOUR = os.environ.get("MONITOR_DIGEST_HOUR", "7")
+# Time zone of MONITOR_DIGEST_HOUR (an IANA name such as Europe/Paris).
+MONITOR_DIGEST_TIMEZONE = os.environ.get("MONITOR_DIGEST_TIMEZONE", "UTC")
+# E-mail recipients of the digest (comma separated); empty: no e-mail.
+MONITOR_DIGEST_TO = os.environ.get("MONITOR_DIGEST_TO", "")
+# The digest's sender address (From:).
+MONITOR_DIGEST_FROM = os.environ.get("MONITOR_DIGEST_FROM", "followup-monitor@localhost")
+# Webhooks (comma separated) that receive the digest as chat-ready text (Slack-
+# and Matrix-style JSON, like the alerts); by default the alerts' webhooks.
+MONITOR_DIGEST_WEBHOOKS = os.environ.get("MONITOR_DIGEST_WEBHOOKS", MONITOR_ALERT_WEBHOOKS)
+# The mail server that sends the digest (smtplib); empty: no e-mail.
+MONITOR_SMTP_HOST = os.environ.get("MONITOR_SMTP_HOST", "")
+# Its port: 587 for submission with STARTTLS, 465 with MONITOR_SMTP_SSL, 25 plain.
+MONITOR_SMTP_PORT = int(os.environ.get("MONITOR_SMTP_PORT", "587"))
+# Upgrade the connection with STARTTLS before logging in (certificate checked).
+MONITOR_SMTP_STARTTLS = _flag("MONITOR_SMTP_STARTTLS", True)
+# Connect with TLS from the start (SMTPS, port 465) instead of STARTTLS.
+MONITOR_SMTP_SSL = _flag("MONITOR_SMTP_SSL", False)
+# Login to the mail server; empty: no login.
+MONITOR_SMTP_USER = os.environ.get("MONITOR_SMTP_USER", "")
+# Its password (read from the environment; never stored in the database).
+MONITOR_SMTP_PASSWORD = os.environ.get("MONITOR_SMTP_PASSWORD", "")
+# Seconds to wait for the mail server at each step.
+MONITOR_SMTP_TIMEOUT = float(os.environ.get("MONITOR_SMTP_TIMEOUT", "30"))
+# A digest that fails (server down, timeout, 4xx answer) is retried
+# MONITOR_ALERT_RETRIES times, MONITOR_ALERT_BACKOFF seconds apart, doubling.
+
 # --- Discovery (sections spider, feed discovery, incremental crawling) ----------
 
 # How deep the sections spider goes from a configured section or home page:
@@ -220,6 +252,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.host_health.HostHealth": 560,
     "crawler.middlewares.address_guard.ResolvedAddressGuard": 570,
 }
+# What reads a story's source article and builds its profile for the crawl's context
+# (core/context.py): the pipelines' business, named here as ITEM_PIPELINES names them.
+MONITOR_STORY_PROFILER = "pipelines.profile.Profiler"
+
 EXTENSIONS = {
     "crawler.memory.AllocatorTuning": 0,
     "core.context.MonitorContext": 10,
@@ -228,7 +264,7 @@ EXTENSIONS = {
 }
 # Switches to the shared Redis frontier when MONITOR_REDIS_URL is set.
 ADDONS = {
-    "distributed.frontier.DistributedMode": 0,
+    "distributed.addon.DistributedMode": 0,
 }
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {

@@ -9,9 +9,9 @@ the reliable-queue pattern: ``BLMOVE``/``LMOVE`` moves each message to
 ``DedupPipeline`` and ``StorePipeline`` on one SQLite connection; the store
 pipeline queues its writes in a :class:`~pipelines.batch.WriteBatch` that only
 the ingest flushes, once per popped batch, in one transaction that also
-records the message ids (``m9_ingested``) and applies what the workers'
+records the message ids (``ingested_messages``) and applies what the workers'
 ledgers sent (listing results and health, discoveries, entry dates:
-crawler/ledger.py); only after the commit are the messages removed from the
+distributed/ledger.py); only after the commit are the messages removed from the
 processing list. A crash at any
 point loses nothing: at start, messages left in the processing list are
 processed first, and those already committed are recognised by their id
@@ -43,15 +43,16 @@ from scrapy.settings import Settings
 from scrapy.signalmanager import SignalManager
 from twisted.python.failure import Failure
 
-from distributed import codec, frontier
 from core.context import MonitorContext
 from core.items import ArticleItem, UrlRecord
-from crawler.ledger import apply_message
+from core.processes import pid_alive
+from distributed import codec, frontier
+from distributed.ledger import apply_message
+from distributed.scheduler import article_fingerprint
 from pipelines.batch import WriteBatch
 from pipelines.dedup import DedupPipeline
 from pipelines.drops import Skipped
 from pipelines.profile import StoryProfile
-from core.processes import pid_alive
 from pipelines.store import StorePipeline
 from storage import StorageError, queries, writes
 
@@ -160,7 +161,7 @@ class Ingest:
         raise StorageError(f"another ingest ({holder}) is consuming {self.url}; only one may write")
 
     def _load_profiles(self) -> None:
-        profiles = self.core.context.profiles
+        profiles = self.crawler.context.profiles
         profiles.clear()
         for row in queries.stories(self.db):
             profiles[row["name"]] = StoryProfile.build(
@@ -247,7 +248,7 @@ class Ingest:
                 writes.upsert_story(self.db, row)
             self._load_profiles()
             return []
-        if apply_message(self.db, message):  # what a worker's ledger learned (crawler/ledger.py)
+        if apply_message(self.db, message):  # what a worker's ledger learned (distributed/ledger.py)
             return []
         if kind == "run":
             for key in ("already_known", "not_modified", "feeds_discovered"):
@@ -300,7 +301,7 @@ class Ingest:
         pipe = self.server.pipeline(transaction=False)
         if settled:
             pipe.sadd(frontier.SETTLED_KEY, *settled)
-        retry = [frontier.article_fingerprint(u) for u, via in touched if u not in settled and via != "config"]
+        retry = [article_fingerprint(u) for u, via in touched if u not in settled and via != "config"]
         if retry:
             pipe.srem(frontier.SEEN_KEY, *retry)
         pipe.execute()

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from distributed import frontier
 from core.items import ArticleItem, UrlRecord
+from distributed import frontier
 from pipelines.drops import Skipped
 
 if TYPE_CHECKING:

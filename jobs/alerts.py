@@ -4,9 +4,12 @@
 
 After a crawl finishes, the scheduler calls :func:`notify` with the runs it
 recorded. The follow-ups those runs stored (duplicates left out) become one
-JSON POST per webhook::
+JSON POST per webhook, chat-ready (jobs/chat.py: ``text`` for Slack, ``html`` and
+the Matrix message fields for Matrix) with the data beside it::
 
-    {"event": "new_followups", "count": 2, "runs": [7], "store": "coverage",
+    {"text": "*2 new follow-ups (coverage)* ...", "html": "<p>...", "msgtype": "m.text",
+     "body": "...", "format": "org.matrix.custom.html", "formatted_body": "<p>...",
+     "event": "new_followups", "count": 2, "runs": [7], "store": "coverage",
      "followups": [{"id": 41, "story": "...", "source": "...", "language": "de",
                     "published": "...", "title": "...", "url": "...", "score": 0.9,
                     "first_seen": "..."}, ...]}
@@ -34,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from jobs import chat
 
 logger = logging.getLogger(__name__)
 
@@ -143,15 +148,18 @@ def notify(db_path: str | Path, runs: Iterable[Mapping[str, Any]], config: Alert
         if not config.webhooks:
             return None
         from storage import alerts as store
-        from storage import open_db
+        from storage import open_db, queries
 
         run_ids = [int(r["id"]) for r in runs]
         db = open_db(db_path)
         try:
             articles = store.new_followups(db, run_ids)
             if articles:
-                payload = {"event": "new_followups", "store": Path(db_path).stem, "runs": run_ids,
-                           "count": len(articles), "followups": articles}
+                titles = {s["name"]: s["title"] for s in queries.stories(db) if s.get("title")}
+                message = chat.render(f"{chat.plural(len(articles), 'new follow-up')} ({Path(db_path).stem})",
+                                      chat.by_story(articles, titles))
+                payload = chat.payload(message, {"event": "new_followups", "store": Path(db_path).stem,
+                                                 "runs": run_ids, "count": len(articles), "followups": articles})
                 store.queue(db, webhooks=config.webhooks, run_ids=run_ids, articles=articles, payload=payload)
         finally:
             db.close()

@@ -38,8 +38,8 @@ import signal
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, field
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
@@ -49,15 +49,23 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.interval import IntervalTrigger
 
-from distributed import frontier
-from jobs import alerts, runner
-from crawler import settings as defaults
 from core.errors import ConfigError
 from core.processes import pid_alive
-from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
 from core.sources import Config, Source
+from crawler import settings as defaults
+from distributed import enqueue, frontier
+from jobs import alerts, digest, runner
 from jobs.lock import job_store_path
-from jobs.status import EVERY_SOURCE_FAILED, crawl_outcome, job_id, print_found, print_outcome, print_run_table, print_summary
+from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
+from jobs.status import (
+    EVERY_SOURCE_FAILED,
+    crawl_outcome,
+    job_id,
+    print_found,
+    print_outcome,
+    print_run_table,
+    print_summary,
+)
 from storage import StorageError, open_db, queries, writes
 
 if TYPE_CHECKING:
@@ -210,7 +218,7 @@ def queue_discovery(spiders: list[str], sources: list[Source], settings: CrawlSe
     queued: dict[str, int] = {}
     try:
         for spider in spiders:
-            queued[spider] = frontier.scheduled_discovery(
+            queued[spider] = enqueue.scheduled_discovery(
                 spider, [s for s in sources if spider in spiders_for(s)], settings.db)
     except Exception:  # Redis down, store unreadable: logged, the next run tries again
         logger.exception("could not queue the listings of %s for the workers", ", ".join(s.name for s in sources))
@@ -306,7 +314,7 @@ def sync_jobs(scheduler: BackgroundScheduler, ctx: _Context) -> int:
         )
         logger.info("%s job %s: every %s, next run %s", "re-timed" if old else "added", jid, source.every,
                     first.isoformat(timespec="seconds"))
-    for jid in sorted(set(existing) - wanted):
+    for jid in sorted(j for j in set(existing) - wanted if j.startswith("source:")):  # not the digest's
         logger.info("removed job %s (its source is no longer in the config)", jid)
         scheduler.remove_job(jid)
     return len(wanted)
@@ -339,6 +347,7 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     scheduler.start(paused=True)
     try:
         count = sync_jobs(scheduler, ctx)
+        digest.schedule(scheduler, settings.db)  # the daily digest, at MONITOR_DIGEST_HOUR (jobs/digest.py)
     except Exception:
         scheduler.shutdown(wait=False)
         raise

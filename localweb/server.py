@@ -18,18 +18,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from localweb.model import Outlet, Page
-from localweb.render import (
+from localweb.feeds import (
     FEED_CONTENT_TYPES,
     http_date,
-    related_pages,
-    render_article,
     render_feed,
-    render_list_page,
     render_news_sitemap,
-    render_no_text,
     render_robots,
     render_sitemap_index,
 )
+from localweb.render import related_pages, render_article, render_list_page, render_no_text
 from localweb.site import OUTLETS, PAGES, is_tech, pages_of, published_at
 
 __all__ = [

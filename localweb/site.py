@@ -10,17 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from localweb import (
-    articles_de,
-    articles_en,
-    articles_es,
-    articles_fr,
-    articles_ja,
-    articles_mentions,
-    articles_vi,
-    articles_zh,
-)
 from localweb.model import ARTICLE_KINDS, BROKEN_KINDS, EXPECT_KINDS, Outlet, Page
+from localweb.pages import load_pages
 
 __all__ = [
     "ARTICLE_KINDS",
@@ -49,26 +40,17 @@ OUTLETS: tuple[Outlet, ...] = (
     Outlet("meridian", "Meridian Wire", "en", "127.0.0.9", "/feed.json", "jsonfeed"),
 )
 
-_MODULES = (
-    articles_fr,
-    articles_en,
-    articles_de,
-    articles_es,
-    articles_zh,
-    articles_vi,
-    articles_ja,
-    articles_mentions,
-)
+# The articles are data files, localweb/articles/<outlet>/<slug>.md; _GENERAL holds the
+# (outlet, path) of those in a general news section rather than /tech/.
+PAGES, _GENERAL = load_pages()
 
-PAGES: tuple[Page, ...] = tuple(page for module in _MODULES for page in module.PAGES)
-
-_GENERAL: frozenset[tuple[str, str]] = frozenset().union(*(m.GENERAL for m in _MODULES))
+_SOURCE: Page = next(page for page in PAGES if page.expect == "story_source")
 
 STORY: dict[str, Any] = {
     "name": "deepseek-demo",
-    "title": articles_fr.SOURCE_TITLE,
-    "language": "fr",
-    "published": "2025-02-03",
+    "title": _SOURCE.title,
+    "language": _SOURCE.language,
+    "published": datetime.fromisoformat(_SOURCE.published).date().isoformat(),
     "since": "2025-01-20",
     "terms": [
         "DeepSeek",
@@ -81,8 +63,8 @@ STORY: dict[str, Any] = {
         "Liang Wenfeng",
         "梁文锋",
     ],
-    "source_outlet": articles_fr.SOURCE_OUTLET,
-    "source_path": articles_fr.SOURCE_PATH,
+    "source_outlet": _SOURCE.outlet,
+    "source_path": _SOURCE.path,
 }
 
 _OUTLETS_BY_KEY: dict[str, Outlet] = {outlet.key: outlet for outlet in OUTLETS}

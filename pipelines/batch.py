@@ -25,7 +25,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from core.components import extension_of
-from pipelines.dedup import Candidate, Index, MemoryIndex
+from pipelines.dupindex import MemoryIndex
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -109,17 +109,3 @@ class WriteBatch:
         operations = self.operations
         self._reset()
         return operations
-
-
-class PendingAwareIndex:
-    """The store's index, then the queue: what dedup would see if every queued write were done."""
-
-    def __init__(self, stored: Index, batch: WriteBatch):
-        self.stored = stored
-        self.batch = batch
-
-    def by_hash(self, text_hash: str) -> Candidate | None:
-        return self.stored.by_hash(text_hash) or self.batch.index.by_hash(text_hash)
-
-    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]:
-        return self.stored.candidates(bands, language) + self.batch.index.candidates(bands, language)

@@ -18,21 +18,26 @@ import os
 import sys
 from typing import IO, Any
 
-from crawler import settings as defaults
+from scrapy.settings import Settings
+
 from core.errors import ConfigError
 from core.sources import load_config
 from pipelines import textsig
-from pipelines.dedup import MemoryIndex, find_duplicate, source_copy
+from pipelines.dedup import find_duplicate, source_copy
+from pipelines.dupindex import MemoryIndex
 from pipelines.extract import date_from_url, extract_article
 from pipelines.jsonl import read_lines, write_line
 from pipelines.language import detect_language
-from pipelines.profile import StoryProfile
+from pipelines.profile import StoryProfile, story_profile, text_of_file
 from pipelines.relevance import assess, older_than_window
+from storage import open_db, queries
+
+# The crawl's thresholds, read from the project's settings module by its name, as Scrapy reads it.
+DEFAULTS = Settings()
+DEFAULTS.setmodule("crawler.settings")
 
 
 def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[str]) -> StoryProfile:
-    from core.context import _text_of_file
-
     config = load_config(sources)
     stories = {s.name: s for s in config.stories}
     if story_name and story_name not in stories:
@@ -40,10 +45,8 @@ def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[s
     story = stories[story_name] if story_name else config.stories[0]
     text = None
     if story.file is not None and story.file.is_file():
-        text = _text_of_file(story.file, story.url)
+        text = text_of_file(story.file, story.url)
     elif db and os.path.exists(db):
-        from storage import open_db, queries
-
         store = open_db(db, readonly=True)
         try:
             text = queries.story_text(store, story.name)
@@ -52,24 +55,23 @@ def load_profile(sources: str, story_name: str | None, db: str | None, err: IO[s
     if not text:
         print(f"story {story.name!r}: no source text (file missing, not in the store); "
               "using its terms alone, source copies cannot be found", file=err)
-    return StoryProfile.build(name=story.name, url=story.url, language=story.language, terms=story.terms,
-                              since=story.since.isoformat(), text=text)
+    return story_profile(story, text)
 
 
 class Classifier:
     """The crawl's decisions, over a stream of pages, with an in-memory duplicate index."""
 
-    def __init__(self, profile: StoryProfile, *, threshold: float = defaults.MONITOR_FOLLOWUP_SCORE,
-                 mention_terms: int = defaults.MONITOR_MENTION_MIN_TERMS,
-                 same_text: float = defaults.MONITOR_DEDUP_SIMILARITY,
-                 translation: float = defaults.MONITOR_TRANSLATION_ANCHORS):
+    def __init__(self, profile: StoryProfile, *, threshold: float = DEFAULTS.getfloat("MONITOR_FOLLOWUP_SCORE"),
+                 mention_terms: int = DEFAULTS.getint("MONITOR_MENTION_MIN_TERMS"),
+                 same_text: float = DEFAULTS.getfloat("MONITOR_DEDUP_SIMILARITY"),
+                 translation: float = DEFAULTS.getfloat("MONITOR_TRANSLATION_ANCHORS")):
         self.profile = profile
         self.threshold, self.same_text, self.translation = threshold, same_text, translation
         self.mention_terms = mention_terms
         self.index = MemoryIndex()
 
     def classify(self, item_id: Any, *, title: str, text: str, language: str,
-                 published: str | None = None) -> dict[str, Any]:
+                 published: str | None = None, urls: tuple[str | None, ...] = ()) -> dict[str, Any]:
         found = assess(self.profile, title=title, text=text, threshold=self.threshold,
                        mention_terms=self.mention_terms)
         out: dict[str, Any] = {"label": found.label, "score": found.score, "duplicate_of": None,
@@ -78,10 +80,11 @@ class Classifier:
         if too_old:  # the crawl skips these before or right after fetching
             out.update(label="off_topic", reason="too_old", detail=too_old)
             return out
-        sig = textsig.signature(text)
+        shingles = textsig.shingle_hashes(text)
+        sig = textsig.signature(text, hashes=shingles)
         thash = textsig.text_hash(text)
-        evidence = source_copy(self.profile, signature=sig, anchors=textsig.anchors(text), language=language,
-                               same_text=self.same_text, translation=self.translation)
+        evidence = source_copy(self.profile, text=text, signature=sig, shingles=shingles, language=language,
+                               same_text=self.same_text, translation=self.translation, urls=urls)
         if evidence:
             out["label"] = "source_copy"
             out["signals"] = {**found.signals, **evidence}
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] = sys.stdin, stdout: IO[s
             record.setdefault("text", found.text if found else "")
             record.setdefault("published", (found.published if found else None) or date_from_url(record["url"]))
             declared = found.html_lang if found else None
+            record.setdefault("canonical", found.canonical_url if found else None)
         elif isinstance(record.get("text"), str) or isinstance(record.get("title"), str):
             declared = record.get("language") if isinstance(record.get("language"), str) else None
         else:
@@ -131,8 +135,9 @@ def main(argv: list[str] | None = None, stdin: IO[str] = sys.stdin, stdout: IO[s
         title, text = record.get("title") or "", record.get("text") or ""
         language = detect_language(f"{title}\n{text}", declared=declared).language
         published = record.get("published") if isinstance(record.get("published"), str) else None
+        urls = (record["url"], record.get("canonical") if isinstance(record.get("canonical"), str) else None)
         record.update(classifier.classify(record["id"], title=title, text=text, language=language,
-                                          published=published))
+                                          published=published, urls=urls))
         counts[record["label"]] = counts.get(record["label"], 0) + 1
         write_line(stdout, record)
     print("classified: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"), file=stderr)

@@ -15,14 +15,17 @@ Two questions, in this order:
 from __future__ import annotations
 
 import logging
-
-from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from core.items import ArticleItem
-from pipelines import textsig
+from pipelines import containment, textsig
+from pipelines.batch import WriteBatch
 from pipelines.drops import OffTopic, StorySource
+from pipelines.dupindex import (
+    Index,
+    PendingAwareIndex,
+    StoreIndex,
+)
 from pipelines.profile import StoryProfile
 
 if TYPE_CHECKING:
@@ -30,31 +33,34 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-@dataclass(frozen=True)
-class Candidate:
-    id: Any  # article id in the store, or line id in the JSONL tool
-    signature: tuple[int, ...]
-    root: Any  # the first article of its duplicate group (itself if none)
+def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_text: float,
+                translation: float, signature: tuple[int, ...] | None = None,
+                shingles: frozenset[int] | None = None, urls: tuple[str | None, ...] = ()) -> dict[str, float] | None:
+    """Evidence that the text is the story's source article again, or None.
 
-
-class Index(Protocol):
-    def by_hash(self, text_hash: str) -> Candidate | None: ...
-
-    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]: ...
-
-
-def source_copy(profile: StoryProfile, *, signature: tuple[int, ...], anchors: set[str], language: str | None,
-                same_text: float, translation: float) -> dict[str, float] | None:
-    """Evidence that the text is the story's source article again, or None."""
-    if profile.signature is None:
+    The source's own address; the same text (MinHash); one text mostly inside
+    the other (a teaser, a page carrying the whole source); or, in another
+    language, the source's anchors in the source's order, or its paragraphs
+    one by one (a translation, whole or in part).
+    ``translation`` is the share of the source's ordered anchors a whole
+    translation must carry.
+    """
+    if containment.is_source_address(profile.url, *urls):
+        return {"source_address": 1.0}
+    if not profile.text:
         return None
-    sim = textsig.similarity(signature, profile.signature)
+    shingles = textsig.shingle_hashes(text) if shingles is None else shingles
+    signature = textsig.signature(text, hashes=shingles) if signature is None else signature
+    sim = textsig.similarity(signature, profile.signature or ())
     if sim >= same_text:
         return {"source_similarity": round(sim, 3)}
-    if language and language not in ("und", profile.language):
-        share = textsig.containment(anchors, profile.anchors)
-        if share >= translation:
-            return {"source_anchor_share": round(share, 3)}
+    inside = containment.contained_copy(shingles, profile.shingles)
+    if inside:
+        return inside
+    if language != profile.language:
+        sequence = containment.anchor_sequence(text, skip=profile.term_words)
+        return (containment.translation_copy(sequence, profile.sequence, cover=translation)
+                or containment.structure_copy(text, profile.text, skip=profile.term_words))
     return None
 
 
@@ -70,55 +76,6 @@ def find_duplicate(index: Index, *, text_hash: str, signature: tuple[int, ...], 
         if sim >= threshold and (best is None or sim > best[1]):
             best = (cand.root, sim)
     return best
-
-
-class MemoryIndex:
-    """An in-memory index, for the JSONL tool (one run, no store)."""
-
-    def __init__(self) -> None:
-        self.hashes: dict[str, Candidate] = {}
-        self.bands: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
-        self.languages: dict[Any, str | None] = {}
-
-    def by_hash(self, text_hash: str) -> Candidate | None:
-        return self.hashes.get(text_hash)
-
-    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]:
-        seen: dict[Any, Candidate] = {}
-        for key in bands:
-            for cand in self.bands.get(key, []):
-                if self.languages[cand.id] == language:
-                    seen[cand.id] = cand
-        return list(seen.values())
-
-    def add(self, item_id: Any, *, text_hash: str, signature: tuple[int, ...], language: str | None,
-            root: Any) -> None:
-        cand = Candidate(item_id, signature, root)
-        self.hashes.setdefault(text_hash, cand)
-        self.languages[item_id] = language
-        for key in textsig.bands(signature):
-            self.bands[key].append(cand)
-
-
-class StoreIndex:
-    """The store's persistent LSH index (storage/), shared by every run."""
-
-    def __init__(self, db: Database):
-        self.db = db
-
-    def by_hash(self, text_hash: str) -> Candidate | None:
-        from storage import queries
-
-        row = queries.article_by_text_hash(self.db, text_hash)
-        if row is None:
-            return None
-        return Candidate(row["id"], (), row["duplicate_of"] or row["id"])
-
-    def candidates(self, bands: list[tuple[int, int]], language: str | None) -> list[Candidate]:
-        from storage import queries
-
-        return [Candidate(r["article_id"], textsig.unpack(r["signature"]), r["duplicate_of"] or r["article_id"])
-                for r in queries.lsh_candidates(self.db, bands, language)]
 
 
 class DedupPipeline:
@@ -155,12 +112,13 @@ class DedupPipeline:
         profile = profiles.get(item.story or "")
         text = item.text or ""
         for story in profiles.values():
-            if item.url == story.url or item.canonical_url == story.url:
+            if containment.is_source_address(story.url, item.url, item.canonical_url):
                 raise StorySource(f"the source article of story {story.name!r}: {item.url}")
         item.text_hash = textsig.text_hash(text)
-        item.signature = textsig.signature(text)
+        shingles = textsig.shingle_hashes(text)
+        item.signature = textsig.signature(text, hashes=shingles)
         if profile is not None:
-            evidence = source_copy(profile, signature=item.signature, anchors=textsig.anchors(text),
+            evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,
                                    language=item.language, same_text=self.same_text, translation=self.translation)
             if evidence:
                 item.label = "source_copy"
@@ -169,8 +127,6 @@ class DedupPipeline:
         if item.label not in ("followup", "mention"):
             raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
                            detail=f"score={item.score or 0:.2f}")
-        from pipelines.batch import PendingAwareIndex, WriteBatch
-
         # The store and the articles still queued for its next transaction (pipelines/batch).
         index = PendingAwareIndex(StoreIndex(self.db), WriteBatch.of(self.crawler))
         found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,

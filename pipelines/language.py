@@ -37,6 +37,24 @@ def _primary(code: str | None) -> str | None:
     return primary if 2 <= len(primary) <= 3 and primary.isalpha() else None
 
 
+def _by_script(language: str, sample: str) -> str:
+    """Correct langdetect where the script decides: Korean is written in Hangul, Japanese has kana.
+
+    langdetect's profiles share Han characters between zh, ja and ko, so a
+    text of Han characters alone can come out as Korean.
+    """
+    if language not in ("zh", "ja", "ko"):
+        return language
+    han = sum(1 for c in sample if "\u3400" <= c <= "\u9fff")
+    kana = sum(1 for c in sample if "\u3040" <= c <= "\u30ff")
+    hangul = sum(1 for c in sample if "\uac00" <= c <= "\ud7af")
+    if hangul > max(han, kana) / 4 and hangul >= 5:
+        return "ko"
+    if kana >= 5 and kana > han / 20:
+        return "ja"
+    return "zh" if han >= 5 else language
+
+
 def detect_language(text: str, *, declared: str | None = None) -> Detected:
     """Detect the language of ``text``; ``declared`` is the page's ``lang``/``og:locale``."""
     hint = _primary(declared)
@@ -45,7 +63,11 @@ def detect_language(text: str, *, declared: str | None = None) -> Detected:
     weight = len(sample) + 2 * sum(1 for c in sample if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
     if weight < MIN_CHARS:
         return Detected(hint, "declared") if hint else Detected("und", "too_short")
-    from langdetect import DetectorFactory, LangDetectException, detect_langs  # here: only workers detect
+    from langdetect import (  # here: only workers detect
+        DetectorFactory,
+        LangDetectException,
+        detect_langs,
+    )
 
     DetectorFactory.seed = 0
     try:
@@ -53,7 +75,7 @@ def detect_language(text: str, *, declared: str | None = None) -> Detected:
     except LangDetectException:
         return Detected(hint, "declared") if hint else Detected("und", "no_letters")
     best = guesses[0]
-    language = _primary(best.lang) or "und"
+    language = _by_script(_primary(best.lang) or "und", sample)
     if best.prob < MIN_PROBABILITY:
         if hint and any(_primary(g.lang) == hint for g in guesses):
             return Detected(hint, "declared")

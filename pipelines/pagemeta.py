@@ -23,30 +23,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lxml.etree import XPath
 from lxml.html import HtmlElement
+
+from pipelines.bylines import pick_author
+from pipelines.dates import date_from_url, dotted_day, parse_stamp, pick_date
+from pipelines.titles import pick_title, site_names
 
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
                  "blogposting", "liveblogposting", "report", "backgroundnewsarticle", "scholarlyarticle",
                  "techarticle", "webpage"}
-# Meta keys (name=, property= or itemprop=, lower-cased) that carry the publication date, best first.
-DATE_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "published_time",
-             "og:published_time", "pubdate", "publishdate", "publish-date", "publish_date", "date",
-             "dc.date.issued", "dc.date", "dcterms.date", "dcterms.issued", "sailthru.date",
-             "parsely-pub-date", "citation_publication_date", "article.published", "cxenseparse:recs:publishtime")
-AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "sailthru.author", "parsely-author",
-               "citation_author", "byl")
 TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "headline", "parsely-title", "sailthru.title")
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})")
-_BYLINE = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|de)\s+", re.I)
-_TITLE_SEPARATORS = re.compile(r"\s+[|–—·»:-]\s+")
 _SPACE = re.compile(r"\s+")
 EARLIEST = dt.date(1995, 1, 1)
-_BYLINE_XPATH = XPath(
-    './/*[@rel="author" or @itemprop="author" or contains(@class, "author") or contains(@class, "byline")'
-    ' or contains(@id, "author")][not(self::meta) and not(self::link) and not(self::body)]')
 
 
 @dataclass(frozen=True)
@@ -63,13 +54,17 @@ class PageMeta:
 def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool = True) -> PageMeta:
     """The page's declared metadata; the date searched in the text only if ``want_date`` and none is declared."""
     meta = _meta_tags(tree)
-    ld = _jsonld_article(tree)
-    published = _first_date([*(meta.get(k) for k in DATE_KEYS), ld.get("datePublished"), _time_published(tree)])
+    ld, by_id = _jsonld_article(tree)
+    names = site_names(meta, ld, url)
+    language = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
+    published = pick_date(meta, [ld.get("datePublished"), _time_published(tree), ld.get("dateCreated")],
+                          language=language, url_date=date_from_url(url) if url else None,
+                          extra_stamps=[ld.get("dateModified")], shown=_time_shown(tree))
     if published is None and want_date:
         published = find_date(tree, url=url)
     return PageMeta(
-        title=_title(tree, meta, ld),
-        author=_author(meta, ld) or _byline(tree),
+        title=_title(tree, meta, ld, names, url),
+        author=pick_author(meta, ld, by_id, tree, names),
         published=published,
         canonical_url=_canonical(tree, meta),
         sitename=_clean(meta.get("og:site_name")) or _clean(_name_of(ld.get("publisher"))),
@@ -134,16 +129,24 @@ def _types(value: dict[str, Any]) -> set[str]:
     return {k.lower() for k in kinds if isinstance(k, str)}
 
 
-def _jsonld_article(tree: HtmlElement) -> dict[str, Any]:
-    """The page's JSON-LD article object (an Article type before a plain WebPage), or {}."""
-    best: dict[str, Any] = {}
+def _jsonld_article(tree: HtmlElement) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The page's JSON-LD article object (an Article type before a plain WebPage), or {}; and every object by ``@id``.
+
+    The index resolves references: Yoast and other CMS plugins write ``"author": {"@id": ...}``
+    and put the Person elsewhere in the ``@graph``.
+    """
+    article: dict[str, Any] = {}
+    page: dict[str, Any] = {}
+    by_id: dict[str, dict[str, Any]] = {}
     for value in _jsonld_objects(tree):
+        if isinstance(value.get("@id"), str) and len(value) > 1:
+            by_id.setdefault(value["@id"], value)
         kinds = _types(value)
-        if kinds & (ARTICLE_TYPES - {"webpage"}):
-            return value
-        if "webpage" in kinds and not best:
-            best = value
-    return best
+        if not article and kinds & (ARTICLE_TYPES - {"webpage"}):
+            article = value
+        elif "webpage" in kinds and not page:
+            page = value
+    return article or page, by_id
 
 
 def _name_of(value: Any) -> str | None:
@@ -165,43 +168,11 @@ def _clean(value: Any) -> str | None:
     return value or None
 
 
-def _title(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any]) -> str | None:
-    for key in TITLE_KEYS:
-        if title := _clean(meta.get(key)):
-            return title
-    if title := _clean(ld.get("headline")):
-        return title
-    headings = [h for h in (_clean(h.text_content()) for h in tree.iter("h1")) if h]
-    if len(headings) == 1:
-        return headings[0]
+def _title(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any], names: set[str], url: str | None) -> str | None:
     element = tree.find(".//title")
-    if element is None or not (title := _clean(element.text_content())):
-        return headings[0] if headings else None
-    parts = _TITLE_SEPARATORS.split(title)
-    # "Headline | Site" or "Site - Headline": the headline is the longest part.
-    return max(parts, key=len) if len(parts) > 1 else title
-
-
-def _author(meta: dict[str, str], ld: dict[str, Any]) -> str | None:
-    candidates = [_name_of(ld.get("author")), *(meta.get(k) for k in AUTHOR_KEYS)]
-    for candidate in candidates:
-        author = _clean(candidate)
-        if not author or author.startswith(("http://", "https://", "/")):
-            continue
-        author = _BYLINE.sub("", author).strip()
-        if author and len(author) <= 200:
-            return author
-    return None
-
-
-def _byline(tree: HtmlElement) -> str | None:
-    """The text of the page's author element (``rel``/``itemprop``/class ``author`` or ``byline``), if short."""
-    for element in _BYLINE_XPATH(tree):
-        name = element.find('.//*[@itemprop="name"]')
-        author = _BYLINE.sub("", _clean((name if name is not None else element).text_content()) or "").strip(" ,:|")
-        if author and 2 <= len(author) <= 60 and len(author.split()) <= 6 and not any(c.isdigit() for c in author):
-            return author
-    return None
+    declared = [ld.get("headline"), *(meta.get(k) for k in TITLE_KEYS),
+                element.text_content() if element is not None else None]
+    return pick_title(tree, [d if isinstance(d, str) else None for d in declared], names, url=url)
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str]) -> str | None:
@@ -220,10 +191,13 @@ def _time_published(tree: HtmlElement) -> str | None:
     return None
 
 
-def _first_date(values: list[Any]) -> str | None:
-    for value in values:
-        if isinstance(value, str) and (date := _as_date(value)):
-            return date
+def _time_shown(tree: HtmlElement) -> str | None:
+    """The first date a ``<time>`` element shows: its ``datetime``, else its text (``DD.MM.YYYY``)."""
+    for element in tree.iter("time"):
+        if (when := element.get("datetime")) and parse_stamp(when):
+            return when
+        if day := dotted_day(element.text_content()):
+            return day
     return None
 
 

@@ -8,21 +8,16 @@ page never computes it, nor imports numpy for it).
 
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from pipelines import textsig
-
-
-def _term_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    parts = []
-    for term in sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True):
-        escaped = r"\s+".join(re.escape(w) for w in term.split())
-        if term[0].isalnum() and term.isascii():
-            # Latin-script terms match whole words ("DeepSeek's" yes, "DeepSeeker" no).
-            escaped = rf"(?<!\w){escaped}(?!\w)"
-        parts.append(escaped)
-    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+from pipelines.containment import anchor_sequence
+from pipelines.names import names
+from pipelines.sounds import SoundMatcher
+from pipelines.terms import TermMatcher, fold
 
 
 @dataclass
@@ -36,13 +31,20 @@ class StoryProfile:
     anchors: set[str] = field(default_factory=set)
     _signature: tuple[int, ...] | None = field(default=None, repr=False)
     text_hash: str | None = None
-    pattern: re.Pattern[str] | None = None
+    matcher: TermMatcher | None = None
 
     @classmethod
     def build(cls, *, name: str, url: str, language: str, terms: tuple[str, ...],
-              since: str | None = None, text: str | None = None) -> StoryProfile:
+              since: str | None = None, text: str | None = None, title: str | None = None) -> StoryProfile:
+        """The profile; a story configured without terms gets the names its source is about (:func:`core_terms`).
+
+        ``title`` defaults to the text's first line (how the source's text files are written).
+        """
+        if not terms and text:
+            title = title if title is not None else text.strip().partition("\n")[0]
+            terms = core_terms(title, text)
         profile = cls(name=name, url=url, language=language, terms=terms, since=since, text=text)
-        profile.pattern = _term_pattern(terms)
+        profile.matcher = TermMatcher(terms)
         if text:
             profile.anchors = textsig.anchors(text)
             profile.text_hash = textsig.text_hash(text)
@@ -52,44 +54,92 @@ class StoryProfile:
     def signature(self) -> tuple[int, ...] | None:
         """MinHash signature of the source text (None without text), computed on first use."""
         if self._signature is None and self.text:
-            self._signature = textsig.signature(self.text)
+            self._signature = textsig.signature(self.text, hashes=self.shingles)
         return self._signature
 
+    @functools.cached_property
+    def shingles(self) -> frozenset[int]:
+        """The source's shingle hashes, to see how much of a text is the source (and the reverse)."""
+        return textsig.shingle_hashes(self.text) if self.text else frozenset()
+
+    @functools.cached_property
+    def term_words(self) -> frozenset[str]:
+        """Folded words of the tracked terms: every follow-up has them, so they tell no copy apart."""
+        return frozenset(fold(w) for term in self.terms for w in term.split())
+
+    @functools.cached_property
+    def sequence(self) -> list[str]:
+        """The source's numbers and Latin-script names in order (pipelines/containment)."""
+        return anchor_sequence(self.text, skip=self.term_words) if self.text else []
+
+    @functools.cached_property
+    def sounds(self) -> SoundMatcher:
+        return SoundMatcher(self.terms)
+
     def find_terms(self, text: str) -> list[str]:
-        """Every occurrence of a tracked term in ``text``, as written there."""
-        return self.pattern.findall(text) if (self.pattern and text) else []
+        """The tracked term of each occurrence in ``text``: as configured in any script (pipelines/terms),
+        or a Latin-script term written by sound in another script (pipelines/sounds)."""
+        if not text:
+            return []
+        folded = fold(text)
+        spans = self.matcher.spans(folded) if self.matcher else []
+        taken = [(a, b) for a, b, _ in spans]
+        spans += [s for s in self.sounds.spans(folded) if not any(a < s[1] and s[0] < b for a, b in taken)]
+        return [term for _, _, term in sorted(spans)]
 
 
 # --- Drafting a profile from the source article alone ---------------------------
 
-_ENTITY_RE = re.compile(r"(?<![\w-])((?:[A-Z][\w'’.-]*[\w]|[A-Z]{2,}\d*)(?:[ \u00a0-](?:[A-Z][\w'’.-]*[\w]|\d+[A-Za-z]?))*)")
-_STOP = {
-    # capitalised words that begin sentences in the languages we follow, not names
-    "The", "A", "An", "In", "On", "At", "For", "But", "And", "If", "This", "That", "It", "He", "She", "They",
-    "We", "Le", "La", "Les", "Un", "Une", "Des", "Il", "Elle", "Ils", "Selon", "Pour", "Mais", "Et", "Si",
-    "Ce", "Cette", "Dans", "Sur", "Der", "Die", "Das", "Ein", "Eine", "Im", "Am", "Laut", "El", "Los", "Las",
-    "Según", "Con", "Cependant", "Ces", "Son", "Sa", "Ses", "Lors", "Alors", "Après", "Avant", "Même",
-}
+def _body(title: str, text: str) -> str:
+    """The text without its first line when that line is the title (how source files are written)."""
+    first, _, rest = text.strip().partition("\n")
+    return rest if title and fold(first.strip()) == fold(title.strip()) else text
 
 
 def draft_terms(title: str, text: str, *, limit: int = 15) -> list[tuple[str, int]]:
-    """Candidate tracked terms: names and model names, most frequent first, title ones before."""
-    counts: dict[str, int] = {}
-    for match in _ENTITY_RE.finditer(f"{title}\n{text}"):
-        words = [w for w in match.group(1).split() if w not in _STOP]
-        if not words:
-            continue
-        phrase = " ".join(words)
-        if len(phrase) < 3 or phrase.isdigit():
-            continue
-        counts[phrase] = counts.get(phrase, 0) + 1
-    lowered = set(re.findall(r"\b[a-zà-ÿ]+\b", f"{title}\n{text}"))
-    # A single capitalised word also written in lower case is a common word at a sentence start.
-    counts = {p: n for p, n in counts.items() if " " in p or p.lower() not in lowered or p.isupper()}
-    in_title = {p for p in counts if p.lower() in title.lower()}
-    ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in in_title, -kv[1], kv[0]))
+    """Candidate tracked terms: the core names first (:func:`core_terms`), then the text's names by count."""
+    counts = names(_body(title, text))
+    core = core_terms(title, text)
+    ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in core, -kv[1], kv[0]))
     # Names of two words or more (people, companies) are distinctive even when written once.
-    return [(p, n) for p, n in ranked if n >= 2 or p in in_title or " " in p][:limit]
+    return [(p, n) for p, n in ranked if n >= 2 or p in core or " " in p][:limit]
+
+
+CORE_SHARE = 0.4
+
+
+def core_terms(title: str, text: str) -> tuple[str, ...]:
+    """The names a story is about, for a story configured without terms.
+
+    The source's title names its subject: the names of the text that the
+    title also names and that the text repeats most (from ``CORE_SHARE`` of
+    the most repeated one), and the longer names built on them (``DeepSeek
+    R1``). A name with a number keeps the part from its number on (``737 Max 9``
+    of ``Boeing 737 Max 9``): model and flight numbers cross languages. Short
+    acronyms (``IA``, ``USA``) name a field or a country, not a story. Without
+    a name in the title, the text's most repeated name.
+    """
+    counts = names(_body(title, text))
+
+    def specific(name: str) -> bool:
+        return not (name.isupper() and len(name) <= 3 and name.isalpha())
+
+    candidates = {p: n for p, n in counts.items() if specific(p) and n >= 2}
+    titled = {p: n for p, n in candidates.items() if TermMatcher([p]).find(title)}
+    pool = titled or dict(sorted(candidates.items(), key=lambda kv: -kv[1])[:1])
+    if not pool:
+        return ()
+    top = max(pool.values())
+    core = sorted((p for p, n in pool.items() if n >= CORE_SHARE * top), key=lambda p: -pool[p])
+    words = {fold(w) for p in core for w in p.split()}
+    longer = [p for p in candidates if p not in core and fold(p.split()[0]) in words]
+    numbered = []
+    for name in core + longer:
+        parts = name.split()
+        at = next((i for i, w in enumerate(parts) if w.isdigit()), 0)
+        if at and any(c.isalpha() for c in " ".join(parts[at:])):
+            numbered.append(" ".join(parts[at:]))
+    return tuple(dict.fromkeys(core + longer + numbered))
 
 
 def draft_story_toml(*, name: str, url: str, title: str, language: str, text: str, file: str | None) -> str:
@@ -157,3 +207,35 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def story_profile(story: Any, text: str | None) -> StoryProfile:
+    """The profile of a configured story (core.sources.Story) from its source article's text."""
+    return StoryProfile.build(name=story.name, url=story.url, language=story.language, terms=story.terms,
+                              since=story.since.isoformat(), text=text)
+
+
+def text_of_page(html: str, url: str) -> str | None:
+    """The article text of a source article's HTML page, or None."""
+    from pipelines.extract import (
+        extract_article,  # trafilatura: only when there is a page to read
+    )
+
+    found = extract_article(html, url=url)
+    return found.text if found else None
+
+
+def text_of_file(path: Path, url: str) -> str:
+    """The text of a source article kept in a file: plain text as it is, HTML read like a page."""
+    raw = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:1] == "<":
+        return text_of_page(raw, url) or ""
+    return raw
+
+
+class Profiler:
+    """What the crawl's context (core/context.py) calls, named by ``MONITOR_STORY_PROFILER``."""
+
+    build = staticmethod(story_profile)
+    text_of_page = staticmethod(text_of_page)
+    text_of_file = staticmethod(text_of_file)

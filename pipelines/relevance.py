@@ -1,12 +1,21 @@
 """Is this article about the story? A score from 0 to 1, the terms that matched, and why.
 
-The score adds four signals, each visible in ``articles.signals``:
+Whether a text is *about* the story, or names it in passing, shows in where
+and how it names it, in any language. The score adds five signals, each
+visible in ``articles.signals``:
 
-* ``title`` (0.45): a tracked term in the title;
-* ``lead`` (0.20): a tracked term in the first 400 characters;
-* ``density`` (up to 0.35): term occurrences against what an article about
-  the story would have (one per 150 words, at least 1, at most 4);
-* ``anchors`` (up to 0.30): the share of the source article's names and
+* ``title`` (0.45 when the story is the headline's subject, 0 when it is
+  only compared with, -0.20 when the headline is about something else): a
+  tracked term in the title is the subject unless the title names something
+  else first that the text then names at least as often as the story ("Qwen
+  2.5-Max claims edge over DeepSeek": Qwen before, Qwen more); a title without
+  the story that names something the text repeats at least as often as the
+  story is about that ("Nvidia Q4 earnings", with DeepSeek in two sentences);
+* ``lead`` (0.15): a tracked term in the first passage (``PASSAGE`` characters);
+* ``spread`` (up to 0.30): the share of the text's passages that name the
+  story, full from ``FULL_SPREAD`` of them — a passing mention sits in one or two;
+* ``salience`` (0.10): the story is named at least as often as any other name;
+* ``anchors`` (up to 0.20): the share of the source article's names and
   numbers the text carries (works across languages).
 
 From ``MONITOR_FOLLOWUP_SCORE`` (0.4) the label is ``followup``. Below it, a
@@ -21,20 +30,25 @@ is dropped here with reason ``too_old``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from crawler.entries import parse_date
+from core.dates import parse_date
 from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.drops import TooOld
+from pipelines.names import names
 from pipelines.profile import StoryProfile
+from pipelines.terms import UNSPACED, fold
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-LEAD_CHARS = 400
-WORDS_PER_MENTION = 150
+PASSAGE = 300  # characters (a CJK or Hangul character counts three) of a passage
+_SENTENCE_RE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
+FULL_SPREAD = 0.6
+_UNSPACED_RE = re.compile(f"[{UNSPACED}]")
 
 
 @dataclass
@@ -46,25 +60,95 @@ class Relevance:
     signals: dict[str, float] = field(default_factory=dict)
 
 
+def passages(text: str) -> list[str]:
+    """The text cut into passages of about ``PASSAGE`` characters, at sentence ends.
+
+    Paragraphs are what a writer gives a topic, but extracted texts come with
+    one paragraph per sentence or one for the whole page; passages of even
+    length make "how much of the text names the story" comparable.
+    """
+    out: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        for sentence in _SENTENCE_RE.split(line):
+            current = f"{current} {sentence}" if current else sentence
+            if _weight(current) >= PASSAGE:
+                out.append(current)
+                current = ""
+        if _weight(current) >= PASSAGE / 2:  # a paragraph end is a good place to cut
+            out.append(current)
+            current = ""
+    if current.strip():
+        if out and _weight(current) < PASSAGE / 2:
+            out[-1] = f"{out[-1]} {current}"
+        else:
+            out.append(current)
+    return out
+
+
+def _weight(line: str) -> int:
+    return len(line.strip()) + 2 * sum(1 for c in line if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+
+
+def other_names(profile: StoryProfile, title: str, text: str) -> dict[str, int]:
+    """Names in the text (pipelines/names) that are not the story's, with their counts."""
+    found = names(f"{title}\n{text}")
+    return {n: c for n, c in found.items()
+            if not profile.find_terms(n) and not (n.isupper() and len(n) <= 3) and not _UNSPACED_RE.search(n)
+            and not any(fold(w) in profile.term_words for w in n.split())}
+
+
+def headline_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> bool:
+    """Is the story the subject of a title that names it, rather than what something else is compared with?"""
+    folded = fold(title)
+    spans = profile.matcher.spans(folded) if profile.matcher else []
+    first = spans[0][0] if spans else len(folded)
+    for name, count in others.items():
+        at = folded.find(fold(name))
+        if 0 <= at < first and count >= max(2, story_count):
+            return False
+    return True
+
+
+def title_names_another(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> bool:
+    """Does a title that does not name the story name something the text names at least as often?
+
+    The source's own names (its anchors: Nvidia, Altman…) are the story's
+    context, not another subject.
+    """
+    folded = fold(title)
+    return any(count >= max(2, story_count) and fold(name) in folded and fold(name) not in profile.anchors
+               for name, count in others.items())
+
+
 def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4,
            mention_terms: int = 1) -> Relevance:
     title_terms = profile.find_terms(title)
     text_terms = profile.find_terms(text)
-    lead_terms = profile.find_terms(text[:LEAD_CHARS])
-    words = len(textsig.tokens(text))
-    expected = min(4.0, max(1.0, words / WORDS_PER_MENTION))
+    naming = [bool(profile.find_terms(p)) for p in passages(text)]
+    lead = naming[0] if naming else False
+    spread = sum(naming) / len(naming) if naming else 0.0
+    others = other_names(profile, title, text) if title_terms or text_terms else {}
+    count = len(title_terms) + len(text_terms)
     anchor_share = textsig.containment(textsig.anchors(f"{title}\n{text}"), profile.anchors)
+    if title_terms:
+        title_signal = 0.45 if headline_subject(profile, title, others, count) else 0.0
+    elif title_names_another(profile, title, others, count):
+        title_signal = -0.20
+    else:
+        title_signal = 0.0
     signals = {
-        "title": 0.45 if title_terms else 0.0,
-        "lead": 0.20 if lead_terms else 0.0,
-        "density": round(0.35 * min(1.0, len(text_terms) / expected), 3),
-        "anchors": round(0.30 * min(1.0, anchor_share * 2), 3),
+        "title": title_signal,
+        "lead": 0.15 if lead else 0.0,
+        "spread": round(0.30 * min(1.0, spread / FULL_SPREAD), 3),
+        "salience": 0.10 if count and count >= max(others.values(), default=0) else 0.0,
+        "anchors": round(0.20 * min(1.0, anchor_share * 2), 3),
     }
-    score = round(min(1.0, sum(signals.values())), 3)
-    matched = sorted({t.strip() for t in title_terms + text_terms}, key=str.lower)
+    score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
+    matched = sorted(set(title_terms + text_terms), key=str.lower)
     if score >= threshold:
         label = "followup"
-    elif mention_terms > 0 and len(title_terms) + len(text_terms) >= mention_terms:
+    elif mention_terms > 0 and count >= mention_terms:
         label = "mention"
     else:
         label = "off_topic"

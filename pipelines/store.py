@@ -28,6 +28,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.defer import _schedule_coro
 from twisted.internet import task
 
+from core.dates import utc_key
 from core.items import ArticleItem, UrlRecord
 from core.processes import pid_alive
 from pipelines import textsig
@@ -203,7 +204,9 @@ class StorePipeline:
             original = self.batch.published_of(item.duplicate_of)
         else:
             original = queries.published_of(self.db, item.duplicate_of)
-        return bool(original) and _date_key(item.published) < _date_key(original)
+        if not original:
+            return False
+        return (utc_key(item.published) or item.published) < (utc_key(original) or original)
 
     def _ledger(self, url: str, *, status: str, reason: str, source: str, found_via: str = "",
                 detail: str | None = None, article_id: int | None = None) -> None:
@@ -309,19 +312,6 @@ class StorePipeline:
         finally:
             self.db.close()
             self.db = None
-
-
-def _date_key(value: str) -> str:
-    """Comparable form of an ISO date or datetime, in UTC when it has an offset."""
-    import datetime as dt
-
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value[:10]
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.isoformat()
 
 
 def _failure_message(exc: BaseException, *, path: str, busy_timeout: float) -> str:

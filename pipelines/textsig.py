@@ -40,7 +40,7 @@ _TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+", re.UNICODE)
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d+)*(?![\w])")
 _NAME_RE = re.compile(r"(?<![\w])([^\W\d_][\w]*(?:-\w+)*)")
 _MODEL_RE = re.compile(r"(?<![\w-])([A-Za-z]{1,3}\d+(?:\.\d+)?)(?![\w])")
-_SENTENCE_END = set(".!?:;\"«»“”„()[]—–-\n")
+SENTENCE_END = set(".!?:;\"«»“”„()[]—–-\n")
 
 
 def normalize(text: str) -> str:
@@ -65,18 +65,25 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(" ".join(tokens(text)).encode("utf-8")).hexdigest()
 
 
-def signature(text: str) -> tuple[int, ...]:
-    """MinHash signature of the text's word shingles (``NUM_PERM`` values below 2**32)."""
-    found = shingles(text)
+def shingle_hashes(text: str) -> frozenset[int]:
+    """32-bit hashes of the text's word shingles: exact overlaps (containment) and MinHash both use them."""
+    return frozenset(int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
+                     for s in shingles(text))
+
+
+def signature(text: str, *, hashes: frozenset[int] | None = None) -> tuple[int, ...]:
+    """MinHash signature of the text's word shingles (``NUM_PERM`` values below 2**32).
+
+    ``hashes`` are the text's :func:`shingle_hashes` when the caller has them already.
+    """
+    found = shingle_hashes(text) if hashes is None else hashes
     if not found:
         return (_MAX_HASH,) * NUM_PERM
     np, a, b = _permutations()
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little") for s in found),
-        dtype=np.uint64, count=len(found))
+    hashes_array = np.fromiter(found, dtype=np.uint64, count=len(found))
     # (a*x + b) mod 2**64, top 32 bits: one hash per permutation; minimum over the shingles.
     with np.errstate(over="ignore"):
-        values = (hashes[:, None] * a + b) >> np.uint64(32)
+        values = (hashes_array[:, None] * a + b) >> np.uint64(32)
     return tuple(int(v) for v in values.min(axis=0))
 
 
@@ -142,7 +149,7 @@ def anchors(text: str) -> set[str]:
         start = match.start() - 1
         while start >= 0 and text[start] in " \u00a0":  # the character before the word, spaces skipped
             start -= 1
-        if start < 0 or text[start] in _SENTENCE_END:
+        if start < 0 or text[start] in SENTENCE_END:
             continue  # sentence starts are capitalised in every language
         name = match.group(1)
         if name[0].isupper() and len(name) >= 3:

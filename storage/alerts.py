@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.db import inserted_id
 from storage.writes import now
 
 FOLLOWUP_FIELDS = ("id", "story", "source", "language", "published", "title", "url", "score", "first_seen")
@@ -35,7 +36,7 @@ def queue(db: Database, *, webhooks: Sequence[str], run_ids: Sequence[int],
     """One pending alert per webhook, in one transaction. Returns their ids."""
     ids = []
     with db.atomic():
-        table = db["alerts"]
+        table = db.table("alerts")
         for webhook in webhooks:
             table.insert({
                 "webhook": webhook, "run_ids": json.dumps(list(run_ids)),
@@ -43,7 +44,7 @@ def queue(db: Database, *, webhooks: Sequence[str], run_ids: Sequence[int],
                 "payload": json.dumps(payload, ensure_ascii=False), "status": "pending", "attempts": 0,
                 "created": now(),
             })
-            ids.append(int(table.last_pk))  # type: ignore[arg-type]
+            ids.append(inserted_id(table))
     return ids
 
 
@@ -54,7 +55,7 @@ def pending(db: Database) -> list[dict[str, Any]]:
 def finish(db: Database, alert_id: int, *, delivered: bool, attempts: int, http_status: int | None,
            error: str | None) -> None:
     with db.atomic():
-        db["alerts"].update(alert_id, {
+        db.table("alerts").update(alert_id, {
             "status": "delivered" if delivered else "failed", "attempts": attempts,
             "http_status": http_status, "error": error, "finished": now(),
         })

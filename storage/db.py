@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
-from storage.schema import migrations
+from storage.schema import migrations, rename_recorded
 
 BUSY_TIMEOUT_MS = 30_000
 # Reads through a memory map of the file (no copy per page) and a 64 MiB page
@@ -36,7 +37,7 @@ class _Store(Database):
     """
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:  # type: ignore[override]
+    def atomic(self) -> Iterator[Database]:
         if self.conn.in_transaction:
             with super().atomic():
                 yield self
@@ -80,6 +81,7 @@ def open_db(path: str | Path, *, readonly: bool = False, busy_timeout: float | N
         db.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         db.execute("PRAGMA foreign_keys = ON")
+        rename_recorded(db)
         migrations.apply(db)
     except (sqlite3.Error, OSError) as exc:
         raise StorageError(f"{path}: cannot open the store: {exc}") from exc
@@ -95,3 +97,10 @@ def limit_size(db: Database, max_pages: int) -> None:
     """Cap the store at ``max_pages`` pages (``PRAGMA max_page_count``); writes past it fail with SQLITE_FULL."""
     if max_pages > 0:
         db.execute(f"PRAGMA max_page_count = {int(max_pages)}")
+
+
+def inserted_id(table: Table) -> int:
+    """The integer primary key of the row ``table`` just inserted."""
+    if not isinstance(table.last_pk, int):
+        raise StorageError(f"{table.name}: the insert gave no integer id ({table.last_pk!r})")
+    return table.last_pk

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
+from storage import coverage
 from storage.db import StorageError, open_db
 
 FIELDS = ("id", "story", "source", "language", "published", "title", "author", "url", "canonical_url",
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr)
                 return 2
             count = export(db, args.story, sys.stdout, duplicates=not args.no_duplicates)
+            counted = coverage.counts(db, args.story)["followups"]  # wire copies once, as everywhere
         finally:
             db.close()
     except (StorageError, OSError) as exc:
@@ -87,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     except sqlite3.Error as exc:  # a file that is not a store of ours
         print(f"export: {args.db}: {exc}", file=sys.stderr)
         return 3
-    print(f"export: {count} follow-up(s) of {args.story}", file=sys.stderr)
+    copies = f", and {count - counted} wire copies of them" if count > counted else ""
+    print(f"export: {counted} follow-up(s) of {args.story}{copies}", file=sys.stderr)
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage import coverage
 from storage.writes import FINAL_ERROR_REASONS, FINAL_STATUSES
 
 
@@ -92,9 +93,9 @@ def summary(db: Database) -> dict[str, Any]:
         return {str(r["k"]): int(r["n"]) for r in db.query(sql)}
 
     return {
-        "followups_by_language": pairs(
-            "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'followup' "
-            "AND duplicate_of IS NULL GROUP BY language ORDER BY n DESC, k"),
+        "followups_by_language": pairs(  # the one definition of a counted follow-up (storage/coverage.py)
+            f"SELECT a.language AS k, count(*) AS n FROM articles a WHERE {coverage.FOLLOWUP} "
+            "GROUP BY a.language ORDER BY n DESC, k"),
         "mentions": pairs(
             "SELECT language AS k, count(*) AS n FROM articles WHERE label = 'mention' "
             "AND duplicate_of IS NULL GROUP BY language ORDER BY n DESC, k"),
@@ -209,7 +210,7 @@ def ingested(db: Database, ids: Iterable[str]) -> set[str]:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         marks = ", ".join("?" for _ in chunk)
-        found.update(r["id"] for r in db.query(f"SELECT id FROM m9_ingested WHERE id IN ({marks})", chunk))
+        found.update(r["id"] for r in db.query(f"SELECT id FROM ingested_messages WHERE id IN ({marks})", chunk))
     return found
 
 

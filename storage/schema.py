@@ -7,10 +7,33 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("followup_monitor")
 
+# Migrations are named for what they hold. Stores written before they were renamed
+# recorded the old names: open_db renames those records first (rename_recorded), so
+# nothing runs twice, then renamed_ingest_table renames the one table named after one.
+FORMER_NAMES = {
+    "m001_initial": "initial_schema",
+    "m4_lsh_clustered": "lsh_bands_clustered",
+    "m6_alerts_and_source_health": "alert_deliveries",
+    "m3_discovery_state": "discovery_state",
+    "m5_scheduler": "job_events",
+    "m9_ingested": "ingested_messages",
+    "m7b_charset": "page_charset",
+}
+
+
+def rename_recorded(db: Database) -> None:
+    """Record the migrations a store applied under their former names under their current ones."""
+    if not db[migrations.migrations_table].exists():
+        return
+    with db.atomic():
+        for old, new in FORMER_NAMES.items():
+            db.execute(f"UPDATE {migrations.migrations_table} SET name = ? WHERE migration_set = ? AND name = ?",
+                       [new, migrations.name, old])
+
 
 @migrations()
-def m001_initial(db: Database) -> None:
-    db["stories"].create(
+def initial_schema(db: Database) -> None:
+    db.table("stories").create(
         {
             "name": str, "url": str, "title": str, "language": str,
             "published": str, "since": str, "terms": str,
@@ -18,14 +41,14 @@ def m001_initial(db: Database) -> None:
         },
         pk="name",
     )
-    db["sources"].create(
+    db.table("sources").create(
         {
             "name": str, "language": str, "feeds": str, "sitemaps": str,
             "sections": str, "every": str, "updated_at": str,
         },
         pk="name",
     )
-    db["crawl_runs"].create(
+    db.table("crawl_runs").create(
         {
             "id": int, "spider": str, "source": str, "started": str,
             "finished": str, "finish_reason": str, "status": str,
@@ -35,7 +58,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int, "url": str, "canonical_url": str, "source": str,
             "story": str, "title": str, "author": str, "text": str,
@@ -48,13 +71,13 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("duplicate_of", "articles", "id"), ("run_id", "crawl_runs", "id")],
     )
-    db["articles"].create_index(["url"], unique=True)
-    db["articles"].create_index(["canonical_url"], unique=True)
-    db["articles"].create_index(["text_hash"])
-    db["articles"].create_index(["published"])
-    db["articles"].create_index(["label", "language"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True)
-    db["urls"].create(
+    db.table("articles").create_index(["url"], unique=True)
+    db.table("articles").create_index(["canonical_url"], unique=True)
+    db.table("articles").create_index(["text_hash"])
+    db.table("articles").create_index(["published"])
+    db.table("articles").create_index(["label", "language"])
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True)
+    db.table("urls").create(
         {
             "url": str, "status": str, "reason": str, "source": str,
             "found_via": str, "detail": str, "article_id": int, "run_id": int,
@@ -63,37 +86,33 @@ def m001_initial(db: Database) -> None:
         pk="url",
         foreign_keys=[("article_id", "articles", "id"), ("run_id", "crawl_runs", "id")],
     )
-    db["urls"].create_index(["status", "reason"])
-    db["urls"].create_index(["source"])
+    db.table("urls").create_index(["status", "reason"])
+    db.table("urls").create_index(["source"])
     # MinHash signatures and their LSH bands (see storage/lsh.py).
-    db["signatures"].create(
+    db.table("signatures").create(
         {"article_id": int, "language": str, "signature": bytes},
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["lsh_bands"].create({"band": int, "hash": int, "article_id": int})
-    db["lsh_bands"].create_index(["band", "hash"])
+    db.table("lsh_bands").create({"band": int, "hash": int, "article_id": int})
+    db.table("lsh_bands").create_index(["band", "hash"])
 
 
 @migrations()
-def m4_lsh_clustered(db: Database) -> None:
+def lsh_bands_clustered(db: Database) -> None:
     """LSH bands in one clustered B-tree (WITHOUT ROWID): a lookup is one seek per band."""
     db.execute(
         "CREATE TABLE lsh (band INTEGER NOT NULL, hash INTEGER NOT NULL, article_id INTEGER NOT NULL "
         "REFERENCES articles(id), PRIMARY KEY (band, hash, article_id)) WITHOUT ROWID"
     )
     db.execute("INSERT INTO lsh (band, hash, article_id) SELECT band, hash, article_id FROM lsh_bands")
-    db["lsh_bands"].drop()
+    db.table("lsh_bands").drop()
 
 
 @migrations()
-def m6_alerts_and_source_health(db: Database) -> None:
-    """Webhook deliveries of new follow-ups (jobs/alerts.py).
-
-    (The name is historical: the sources' health columns came with
-    m3_discovery_state, not here.)
-    """
-    db["alerts"].create(
+def alert_deliveries(db: Database) -> None:
+    """Webhook deliveries of new follow-ups (jobs/alerts.py)."""
+    db.table("alerts").create(
         {
             "id": int, "webhook": str, "run_ids": str, "article_ids": str,
             "followups": int, "payload": str, "status": str, "attempts": int,
@@ -102,12 +121,12 @@ def m6_alerts_and_source_health(db: Database) -> None:
         pk="id",
         if_not_exists=True,
     )
-    db["alerts"].create_index(["status"], if_not_exists=True)
+    db.table("alerts").create_index(["status"], if_not_exists=True)
 
 
 @migrations()
-def m3_discovery_state(db: Database) -> None:
-    """Discovery (issue 3): what was found on each source, its health, conditional-GET state.
+def discovery_state(db: Database) -> None:
+    """Discovery: what was found on each source, its health, conditional-GET state.
 
     * ``sources`` gains what feed discovery found (JSON lists) and the
       source's health: last success, last error, consecutive failed runs,
@@ -123,8 +142,8 @@ def m3_discovery_state(db: Database) -> None:
         ("last_success", str), ("last_error", str), ("last_error_at", str),
         ("consecutive_failures", int), ("unhealthy", int), ("unhealthy_reason", str),
     ):
-        db["sources"].add_column(column, kind)
-    db["listings"].create(
+        db.table("sources").add_column(column, kind)
+    db.table("listings").create(
         {
             "url": str, "source": str, "kind": str, "etag": str, "last_modified": str,
             "last_status": int, "last_fetched": str, "last_success": str, "last_error": str,
@@ -132,33 +151,65 @@ def m3_discovery_state(db: Database) -> None:
         },
         pk="url",
     )
-    db["listings"].create_index(["source"])
-    db["entry_dates"].create({"url": str, "listed": str}, pk="url")
+    db.table("listings").create_index(["source"])
+    db.table("entry_dates").create({"url": str, "listed": str}, pk="url")
     db.execute("ALTER TABLE articles ADD COLUMN undated INTEGER GENERATED ALWAYS AS "
                "(published IS NULL OR published = '') VIRTUAL")
 
 
 @migrations()
-def m5_scheduler(db: Database) -> None:
+def job_events(db: Database) -> None:
     """What the scheduler records: the log tail of a crawl that did not finish well,
     and events of its jobs (runs skipped because the last one was still going,
     catch-up runs after downtime, runs missed)."""
-    db["crawl_runs"].add_column("log_tail", str)
-    db["job_events"].create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
-    db["job_events"].create_index(["job", "event"])
+    db.table("crawl_runs").add_column("log_tail", str)
+    db.table("job_events").create({"id": int, "job": str, "event": str, "at": str, "detail": str}, pk="id")
+    db.table("job_events").create_index(["job", "event"])
 
 
 @migrations()
-def m9_ingested(db: Database) -> None:
+def ingested_messages(db: Database) -> None:
     """Messages of the distributed ingest already committed (distributed/ingest.py), so none is stored twice."""
-    db["m9_ingested"].create({"id": str, "ingested_at": str}, pk="id")
+    db.table("ingested_messages").create({"id": str, "ingested_at": str}, pk="id")
 
 
 @migrations()
-def m7b_charset(db: Database) -> None:
+def page_charset(db: Database) -> None:
     """How each article's page was decoded (crawler/charset.py): the codec, a
     ``charset_suspect`` code when the declared or guessed charset was wrong or
     the text still has unreadable characters, and the share of U+FFFD."""
-    db["articles"].add_column("charset", str)
-    db["articles"].add_column("charset_suspect", str)
-    db["articles"].add_column("replacement_ratio", float)
+    db.table("articles").add_column("charset", str)
+    db.table("articles").add_column("charset_suspect", str)
+    db.table("articles").add_column("replacement_ratio", float)
+
+
+@migrations()
+def renamed_ingest_table(db: Database) -> None:
+    """The ingest's table of committed messages, once named after its migration."""
+    if db["m9_ingested"].exists():
+        db.execute("ALTER TABLE m9_ingested RENAME TO ingested_messages")
+
+
+@migrations()
+def articles_kind_and_digests(db: Database) -> None:
+    """What an article counts as, for facets, and the deliveries of the daily digest.
+
+    * ``articles.kind`` (generated): ``followup``, ``duplicate`` (a wire copy of a
+      stored follow-up, never counted twice), ``source_copy`` or ``mention``: the
+      definition of storage/coverage.py, so a facet shows the same count as the
+      summary, the feed and the report;
+    * ``digests``: one row per channel (``email`` or ``webhook``) and digest, queued
+      ``pending`` before sending, closed ``delivered`` or ``failed`` (jobs/digest.py).
+    """
+    db.execute("ALTER TABLE articles ADD COLUMN kind TEXT GENERATED ALWAYS AS "
+               "(CASE WHEN duplicate_of IS NOT NULL THEN 'duplicate' ELSE label END) VIRTUAL")
+    db.table("digests").create(
+        {
+            "id": int, "channel": str, "target": str, "since": str, "until": str, "followups": int,
+            "article_ids": str, "payload": str, "status": str, "attempts": int, "error": str,
+            "created": str, "finished": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.table("digests").create_index(["status"], if_not_exists=True)

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.db import inserted_id
+
 # A URL with one of these statuses is settled: it is not fetched again...
 FINAL_STATUSES = ("stored", "skipped")
 # ...and so is a failed one whose failure is permanent (gone, not there).
@@ -21,11 +23,11 @@ def now() -> str:
 
 def start_run(db: Database, *, spider: str, source: str | None, pid: int) -> int:
     with db.atomic():
-        table = db["crawl_runs"]
+        table = db.table("crawl_runs")
         table.insert(
             {"spider": spider, "source": source or "*", "started": now(), "status": "running", "pid": pid}
         )
-        return int(table.last_pk)  # type: ignore[arg-type]
+        return inserted_id(table)
 
 
 def finish_run(
@@ -38,7 +40,7 @@ def finish_run(
 ) -> None:
     failed = finish_reason not in ("finished", "closespider_timeout")
     with db.atomic():
-        db["crawl_runs"].update(
+        db.table("crawl_runs").update(
             run_id,
             {
                 "finished": now(),
@@ -120,16 +122,16 @@ def _insert_article(db: Database, row: dict[str, Any], *, run_id: int | None, le
     for key in ("matched", "signals"):
         if not isinstance(article.get(key), (str, type(None))):
             article[key] = json.dumps(article[key], ensure_ascii=False)
-    table = db["articles"]
+    table = db.table("articles")
     table.insert(article)
-    article_id = int(table.last_pk)  # type: ignore[arg-type]
+    article_id = inserted_id(table)
     reason = "duplicate" if row.get("duplicate_of") else str(row.get("label"))
     for url in dict.fromkeys(ledger_urls):
         _ledger(db, url=url, status="stored", reason=reason, source=str(row.get("source")),
                 run_id=run_id, found_via=str(row.get("found_via") or ""), detail=None,
                 article_id=article_id)
     if signature is not None:
-        db["signatures"].insert(
+        db.table("signatures").insert(
             {"article_id": article_id, "language": row.get("language"), "signature": signature}
         )
         db.conn.executemany("INSERT OR IGNORE INTO lsh (band, hash, article_id) VALUES (?, ?, ?)",
@@ -148,12 +150,12 @@ def promote_original(db: Database, *, group_root: int, new_root: int, similarity
 
 def upsert_story(db: Database, row: dict[str, Any]) -> None:
     with db.atomic():
-        db["stories"].upsert(dict(row, loaded_at=now()), pk="name")
+        db.table("stories").upsert(dict(row, loaded_at=now()), pk="name")
 
 
 def upsert_sources(db: Database, rows: Iterable[dict[str, Any]]) -> None:
     with db.atomic():
-        db["sources"].upsert_all([dict(r, updated_at=now()) for r in rows], pk="name")
+        db.table("sources").upsert_all([dict(r, updated_at=now()) for r in rows], pk="name")
 
 
 def close_stale_runs(db: Database, *, pid_alive: Any) -> int:
@@ -162,7 +164,7 @@ def close_stale_runs(db: Database, *, pid_alive: Any) -> int:
              if not pid_alive(r["pid"])]
     with db.atomic():
         for run_id in stale:
-            db["crawl_runs"].update(run_id, {"status": "crashed", "finish_reason": "crashed", "finished": now()})
+            db.table("crawl_runs").update(run_id, {"status": "crashed", "finish_reason": "crashed", "finished": now()})
     return len(stale)
 
 
@@ -220,7 +222,7 @@ def record_listing(
                        consecutive_failures=int(old.get("consecutive_failures") or 0) + 1)
             if entries is not None:
                 row["entries"] = entries
-        db["listings"].upsert(row, pk="url")
+        db.table("listings").upsert(row, pk="url")
         if error is None:
             # The listing answers now: an error row a failed fetch left for it in the ledger is stale.
             db.execute("DELETE FROM urls WHERE url = ? AND status = 'error'", [url])
@@ -254,7 +256,7 @@ def remember_entry_dates(db: Database, dates: Mapping[str, str]) -> None:
     if not dates:
         return
     with db.atomic():
-        db["entry_dates"].upsert_all([{"url": u, "listed": d} for u, d in dates.items()], pk="url")
+        db.table("entry_dates").upsert_all([{"url": u, "listed": d} for u, d in dates.items()], pk="url")
 
 
 def refresh_article(db: Database, article_id: int, fields: Mapping[str, Any]) -> None:
@@ -262,7 +264,7 @@ def refresh_article(db: Database, article_id: int, fields: Mapping[str, Any]) ->
     if not fields:
         return
     with db.atomic():
-        db["articles"].update(article_id, dict(fields))
+        db.table("articles").update(article_id, dict(fields))
         db.execute("UPDATE urls SET last_seen = ? WHERE article_id = ?", [now(), article_id])
 
 def settle_crawl(
@@ -322,7 +324,7 @@ def settle_crawl(
                     update["finished"] = now()
                 if status != "finished":
                     update["log_tail"] = log_tail
-                db["crawl_runs"].update(row["id"], update)
+                db.table("crawl_runs").update(row["id"], update)
                 ids.append(int(row["id"]))
         return ids
 
@@ -335,14 +337,14 @@ def _missing_run(db: Database, *, spider: str, source: str, began: bool, returnc
         status, reason = "failed", "no_run_recorded"
     if not began:
         reason = "not_started"
-    table = db["crawl_runs"]
+    table = db.table("crawl_runs")
     table.insert({
         "spider": spider, "source": source, "started": started, "finished": now(),
         "finish_reason": reason, "status": status, "followups": 0, "source_copies": 0,
         "duplicates": 0, "skipped": 0, "errors": 0, "already_known": 0, "pid": pid,
         "log_tail": log_tail,
     })
-    return int(table.last_pk)  # type: ignore[arg-type]
+    return inserted_id(table)
 
 
 def _crawl_outcome(status: str | None, reason: str | None, returncode: int,
@@ -366,7 +368,7 @@ def _crawl_outcome(status: str | None, reason: str | None, returncode: int,
 def record_job_event(db: Database, *, job: str, event: str, detail: str = "") -> None:
     """One scheduler event of a job: ``overlap_skipped``, ``catch_up`` or ``missed``."""
     with db.atomic():
-        db["job_events"].insert({"job": job, "event": event, "at": now(), "detail": detail})
+        db.table("job_events").insert({"job": job, "event": event, "at": now(), "detail": detail})
 
 def write_batch(
     db: Database,
@@ -399,7 +401,7 @@ def write_batch(
             else:
                 _ledger(db, **dict(op, article_id=real(op.get("article_id"))), run_id=run_id)
         if counts is not None and run_id is not None:
-            db["crawl_runs"].update(run_id, run_count_columns(counts))
+            db.table("crawl_runs").update(run_id, run_count_columns(counts))
     return ids
 
 
@@ -407,5 +409,5 @@ def mark_ingested(db: Database, ids: Iterable[str]) -> None:
     """Record distributed-ingest messages as committed (inside the batch's transaction)."""
     with db.atomic():
         stamp = now()
-        db.conn.executemany("INSERT OR IGNORE INTO m9_ingested (id, ingested_at) VALUES (?, ?)",
+        db.conn.executemany("INSERT OR IGNORE INTO ingested_messages (id, ingested_at) VALUES (?, ?)",
                             [(i, stamp) for i in ids])

@@ -68,11 +68,12 @@ def scrapy_crawl(spider: str, *, sources: Path, db: Path, args: tuple[str, ...] 
 
 @pytest.fixture(scope="session")
 def desk_store(localweb_sources, tmp_path_factory):
-    """The demo store as ``make demo`` builds it (scheduler.py --once over the local news web),
-    named demo.db so metadata.json applies, with webhook alerts to a local receiver and to a dead port."""
+    """The demo store as ``make demo`` builds it (scheduler.py --once over the local news web), named
+    mystory.db (not demo.db: the desk must not depend on a name), with webhook alerts to a local
+    receiver and to a dead port."""
     from tests.receiver import Receiver, dead_url
 
-    path = tmp_path_factory.mktemp("desk") / "demo.db"
+    path = tmp_path_factory.mktemp("desk") / "mystory.db"
     dead = dead_url()
     with Receiver() as receiver:
         env = crawl_env(MONITOR_ALERT_WEBHOOKS=f"{receiver.url},{dead}", MONITOR_ALERT_RETRIES="2",
@@ -81,3 +82,19 @@ def desk_store(localweb_sources, tmp_path_factory):
                                  "--db", str(path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return {"path": path, "result": result, "received": receiver.received, "receiver": receiver.url, "dead": dead}
+
+
+# The slow tier: modules that crawl whole local webs in subprocesses, run the daemon,
+# drive the browser or start Redis. `make test-fast` leaves them out.
+SLOW_MODULES = {
+    "test_scaleout", "test_scheduler", "test_scheduler_storage", "test_launcher", "test_job", "test_browse",
+    "test_e2e", "test_discovery_crawl", "test_incremental", "test_alerts", "test_digest", "test_docs",
+    "test_faults_crash", "test_faults_storage", "test_faults_catalogue", "test_faults_politeness",
+    "test_faults_readers", "test_sections",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 
@@ -28,6 +29,10 @@ def test_scheduler_posts_every_new_followup_and_records_the_outcomes(desk_store)
     assert all(r["json"]["event"] == "new_followups" and r["json"]["count"] == len(r["json"]["followups"])
                for r in received)
     assert {"title", "url", "source", "language", "published"} <= set(sent[0])
+    chat = received[0]["json"]  # chat-ready: Slack's text, Matrix's formatted body
+    assert chat["text"].startswith("*29 new follow-ups (mystory)*") and f"|{sent[0]['title']}>" in chat["text"]
+    assert chat["msgtype"] == "m.text" and chat["formatted_body"] == chat["html"]
+    assert html.escape(sent[0]["title"]) in chat["html"]
 
     good = [r for r in rows if r["webhook"] == desk_store["receiver"]]
     dead = [r for r in rows if r["webhook"] == desk_store["dead"]]

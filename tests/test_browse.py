@@ -1,8 +1,10 @@
-"""Browsing: `make browse` on the demo store, its canned queries, feed, chart and article pages,
-then the same pages in a real headless Chromium (Debian's chromium + chromedriver, via Selenium)."""
+"""Browsing the demo store under another name (mystory.db): its canned queries, feed, chart and article
+pages in process; `make browse` as a real server on a live store; and one smoke test in a real headless
+Chromium (Debian's chromium + chromedriver, via Selenium) that saves the screenshots of docs/."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -20,14 +22,15 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from datasette.app import Datasette
 
-from storage import open_db, writes
+from storage import coverage, open_db, writes
 from tests.conftest import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-PARAMS = {"since": "2025-01-01", "term": "Liang Wenfeng"}
+PARAMS = {"since": "2025-02-01", "term": "Liang Wenfeng", "story": ""}
 
 
 def browse_command(db: Path, port: int) -> list[str]:
@@ -70,8 +73,9 @@ def serve(db: Path, tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def desk(desk_store, tmp_path_factory):
+    """`make browse DB=…/mystory.db`, a real server, for the live-store test and the browser."""
     process, base, log = serve(desk_store["path"], tmp_path_factory.mktemp("browse"))
-    yield base + "/demo", desk_store["path"]
+    yield base + "/mystory", desk_store["path"]
     process.terminate()
     process.wait(timeout=30)
     log.close()
@@ -83,16 +87,33 @@ def query_json(url: str) -> list[dict]:
     return json.loads(body)
 
 
-def canned(base: str, name: str, sql: str) -> list[dict]:
-    params = "&".join(f"{p}={urllib.request.quote(PARAMS[p])}" for p in re.findall(r":(\w+)", sql))
-    return query_json(f"{base}/{name}.json?_shape=array&{params}")
+def fetch(path: Path, *urls: str) -> list:
+    """GET ``urls`` in process from a Datasette serving ``path`` with the plugin (as `make browse` does)."""
+    ds = Datasette([str(path)], metadata=json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8")))
+
+    async def run() -> list:
+        return [await ds.client.get(url) for url in urls]
+
+    return asyncio.run(run())
 
 
-def test_every_canned_query_runs_on_the_demo_store(desk):
-    base, _ = desk
-    meta = json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8"))
-    results = {name: canned(base, name, q["sql"]) for name, q in meta["databases"]["demo"]["queries"].items()}
-    assert len(results["new_followups"]) == 29
+def canned_urls(database: str, fmt: str = "json") -> dict[str, str]:
+    out = {}
+    for name, query in coverage.CANNED_QUERIES.items():
+        params = "&".join(f"{p}={urllib.request.quote(PARAMS[p])}" for p in dict.fromkeys(re.findall(r":(\w+)", query["sql"])))
+        out[name] = f"/{database}/{name}.{fmt}?_shape=array&{params}"
+    return out
+
+
+def test_every_canned_query_runs_on_the_demo_store_named_mystory(desk_store):
+    urls = canned_urls("mystory")
+    responses = fetch(desk_store["path"], *urls.values())
+    assert all(r.status_code == 200 for r in responses), [(n, r.text[:300]) for n, r in zip(urls, responses)]
+    results = {name: r.json() for name, r in zip(urls, responses)}
+    assert len(results["followups"]) == 29 and len(results["found_since"]) == 29
+    assert sum(r["followups"] for r in results["coverage_by_outlet"]) == 29 and len(results["coverage_by_outlet"]) == 8
+    assert all(r["published"] >= "2025-02-01" for r in results["new_since"]) and results["new_since"]
+    assert len(results["new_since"]) < 29  # by publication date, not by when the crawler found them
     assert sum(r["followups"] for r in results["coverage_per_day"]) == 29
     assert {r["language"] for r in results["coverage_per_day"]} == {"en", "zh", "fr", "de", "es", "ja", "vi"}
     assert len(results["source_copies"]) == 3
@@ -104,33 +125,26 @@ def test_every_canned_query_runs_on_the_demo_store(desk):
     assert [(r["spider"], r["errors"]) for r in results["runs_with_errors"]] == [("feeds", 1)]  # the 404 page
     assert results["unhealthy_sources"] == []
     assert len(results["failed_alerts"]) == 1  # the dead webhook of the fixture (one alert per job)
+    assert results["failed_digests"] == []
 
 
-def test_every_canned_query_runs_on_a_freshly_migrated_store(tmp_path):
-    path = tmp_path / "coverage.db"
+def test_every_canned_query_and_the_chart_answer_on_a_freshly_migrated_store(tmp_path):
+    path = tmp_path / "fresh.db"
     open_db(path).close()
-    process, base, log = serve(path, tmp_path)
-    try:
-        meta = json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8"))
-        for name, q in meta["databases"]["coverage"]["queries"].items():
-            assert canned(base + "/coverage", name, q["sql"]) == [], name
-        status, _, body = get(base + "/coverage/-/coverage")
-        assert status == 200 and "No follow-ups with a publication date yet" in body
-        status, ctype, body = get(base + "/coverage/followups_feed.atom")
-        assert status == 200 and ctype.startswith("application/atom+xml")
-        assert ET.fromstring(body).findall(f"{ATOM}entry") == []
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    urls = canned_urls("fresh")
+    *answers, chart, feed = fetch(path, *urls.values(), "/fresh/-/coverage", "/fresh/followups_feed.atom")
+    for name, response in zip(urls, answers):
+        assert response.status_code == 200 and response.json() == [], name
+    assert chart.status_code == 200 and "No follow-up yet" in chart.text
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+    assert ET.fromstring(feed.text).findall(f"{ATOM}entry") == []
 
 
-def test_the_atom_feed_has_title_link_date_and_summary_per_entry(desk):
-    base, _ = desk
-    status, ctype, body = get(base + "/followups_feed.atom")
-    assert status == 200 and ctype.startswith("application/atom+xml")
-    feed = ET.fromstring(body)
-    assert feed.findtext(f"{ATOM}title") == "New follow-ups"
+def test_the_atom_feed_has_title_link_date_and_summary_per_entry(desk_store):
+    response, = fetch(desk_store["path"], "/mystory/followups_feed.atom")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.text)
+    assert feed.findtext(f"{ATOM}title") == "New follow-ups (mystory)"
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 29
     for entry in entries:
@@ -140,38 +154,36 @@ def test_the_atom_feed_has_title_link_date_and_summary_per_entry(desk):
         assert entry.findtext(f"{ATOM}summary").startswith("[")
 
 
-def test_csv_and_json_exports_and_facets(desk):
-    base, _ = desk
-    status, _, body = get(base + "/articles.csv?label=followup&_size=max")
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert status == 200 and len(rows) == 33 and {"title", "url", "language"} <= set(rows[0])  # 29 + 4 copies
-    data = query_json(base + "/articles.json?_facet_date=published&_search=DeepSeek")
-    assert {"label", "language", "source", "published"} <= set(data["facet_results"])
-    days = {f["value"] for f in data["facet_results"]["published"]["results"]}
+def test_csv_and_json_exports_and_facets_count_followups_once(desk_store):
+    csv_page, data = fetch(desk_store["path"], "/mystory/articles.csv?kind=followup&_size=max",
+                           "/mystory/articles.json?_facet_date=published&_search=DeepSeek")
+    rows = list(csv.DictReader(io.StringIO(csv_page.text)))
+    assert len(rows) == 29 and {"title", "url", "language"} <= set(rows[0])  # wire copies apart
+    facets = data.json()["facet_results"]
+    assert {"kind", "language", "source", "published"} <= set(facets)
+    kinds = {f["value"]: f["count"] for f in fetch(desk_store["path"], "/mystory/articles.json?_size=0")[0]
+             .json()["facet_results"]["kind"]["results"]}
+    assert kinds == {"followup": 29, "duplicate": 4, "source_copy": 3, "mention": 2}
+    days = {f["value"] for f in facets["published"]["results"]}
     assert days and all(re.match(r"\d{4}-\d\d-\d\d$", d) for d in days)
 
 
-def test_the_article_page_reads_like_an_article(desk):
-    base, path = desk
-    db = open_db(path)
+def test_the_article_page_reads_like_an_article(desk_store):
+    db = open_db(desk_store["path"], readonly=True)
     dup = next(iter(db.query("select * from articles where duplicate_of is not null order by id limit 1")))
     db.close()
-    status, _, body = get(f"{base}/articles/{dup['id']}")
-    assert status == 200
-    assert 'class="article-reader"' in body
-    assert f'href="{dup["url"]}"' in body
-    assert f'href="/demo/sources/{dup["source"]}"' in body
-    assert f'href="/demo/articles/{dup["duplicate_of"]}"' in body
-    assert body.count("<p>") >= 3  # the text in paragraphs
-    status, _, original = get(f"{base}/articles/{dup['duplicate_of']}")
-    assert re.search(rf'href="/demo/articles\?duplicate_of={dup["duplicate_of"]}">\d near-cop', original)
-    status, _, home = get(base)
-    assert 'type="application/atom+xml"' in home and "/demo/-/coverage" in home
+    page, original, home = fetch(desk_store["path"], f"/mystory/articles/{dup['id']}",
+                                 f"/mystory/articles/{dup['duplicate_of']}", "/mystory")
+    assert page.status_code == 200
+    assert 'class="side article-reader followup"' in page.text
+    assert f'/mystory/sources/{dup["source"]}"' in page.text
+    assert f'href="/mystory/articles/{dup["duplicate_of"]}"' in page.text
+    assert re.search(rf'href="/mystory/articles\?duplicate_of={dup["duplicate_of"]}">\d wire cop', original.text)
+    assert 'type="application/atom+xml"' in home.text and "Who covered it" in home.text
 
 
 def test_unhealthy_sources_finds_broken_feeds_and_marked_sources(tmp_path):
-    meta = json.loads((ROOT / "desk" / "metadata.json").read_text(encoding="utf-8"))
-    sql = meta["databases"]["coverage"]["queries"]["unhealthy_sources"]["sql"]
+    sql = coverage.CANNED_QUERIES["unhealthy_sources"]["sql"]
     db = open_db(tmp_path / "coverage.db")
     writes.upsert_sources(db, [{"name": n, "language": "en"} for n in ("fine", "broken", "marked")])
     writes.record_url(db, url="https://broken.example/feed", status="error", reason="http_404", source="broken",
@@ -187,7 +199,7 @@ def test_unhealthy_sources_finds_broken_feeds_and_marked_sources(tmp_path):
     assert rows["marked"]["unhealthy_reason"] == "feed gone for 7 days"
 
 
-def test_browsing_is_live_not_immutable(desk, tmp_path):
+def test_browsing_is_live_not_immutable(tmp_path):
     """A crawl writing while Datasette serves: the new row shows up (an immutable open would not see it)."""
     path = tmp_path / "coverage.db"
     db = open_db(path)
@@ -212,7 +224,8 @@ def test_export_command_writes_every_followup_of_the_story(desk_store):
                           "--db", str(desk_store["path"])], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     lines = [json.loads(line) for line in run.stdout.splitlines()]
-    assert len(lines) == 33 and run.stderr.strip() == "export: 33 follow-up(s) of deepseek-demo"
+    assert len(lines) == 33
+    assert run.stderr.strip() == "export: 29 follow-up(s) of deepseek-demo, and 4 wire copies of them"
     assert sum(1 for r in lines if r["duplicate_of"] is None) == 29
     assert all(r["text"] and isinstance(r["matched"], list) for r in lines)
     assert sum(len(r["copies"]) for r in lines) == 4
@@ -260,46 +273,44 @@ def visit(driver, url: str, shot: Path) -> str:
 
 
 def test_the_desk_in_headless_chromium(desk, browser, tmp_path):
+    """The smoke test: what a journalist sees first, an article beside its source, the chart, the feed."""
     base, path = desk
-    db = open_db(path)
-    followups = [r["title"] for r in db.query(
-        "select title from articles where label = 'followup' and duplicate_of is null order by published desc")]
-    article = next(iter(db.query("select id, title, source, url from articles where label = 'followup' "
-                                 "and duplicate_of is null and language = 'en' order by id limit 1")))
+    db = open_db(path, readonly=True)
+    newest = next(iter(db.query("select title from articles where kind = 'followup' "
+                                "order by datetime(published) desc limit 1")))["title"]
+    copy = next(iter(db.query("select id, title, source, url from articles where label = 'source_copy' "
+                              "and language = 'fr' order by id limit 1")))
     db.close()
     root = base.rsplit("/", 1)[0]
 
     text = visit(browser, root + "/", tmp_path / "home.png")
-    assert "Follow-up coverage monitor" in text and "demo" in text
+    assert "Follow-up coverage monitor" in text
+    browser.find_element("link text", "mystory: coverage of the story").click()
 
-    text = visit(browser, base + "/articles?label=followup", tmp_path / "articles.png")
-    assert re.search(r"33 rows\s+where label = .followup. sorted by published descending", text)
-    facets = {e.get_attribute("data-column") for e in browser.find_elements("css selector", ".facet-info")}
-    assert {"label", "language", "source", "published"} <= facets
-    assert followups[0] in text  # newest first
-
-    text = visit(browser, base + "/articles?_search=Liang+Wenfeng", tmp_path / "search.png")
-    assert re.search(r"\d+ rows? where search matches \"Liang Wenfeng\"", text)
-
-    text = visit(browser, f"{base}/articles/{article['id']}", tmp_path / "article.png")
-    reader = browser.find_element("css selector", "article.article-reader")
-    assert article["title"] in reader.text
-    assert browser.find_element("css selector", "a.article-url").get_attribute("href") == article["url"]
-    browser.find_element("css selector", "a.article-source").click()
-    assert browser.current_url.endswith(f"/demo/sources/{article['source']}")
-
-    text = visit(browser, base + "/-/coverage", tmp_path / "chart.png")
+    text = visit(browser, base + "/-/coverage", tmp_path / "coverage.png")
+    assert re.search(r"29 follow-ups by 8 outlets in 7 languages", text)
+    outlets = browser.find_elements("css selector", "table.outlets tbody tr")
+    assert len(outlets) == 8 and outlets[0].text.split()[0] == "dongfang"  # the first to cover it
+    assert browser.find_elements("css selector", "table.followups a.article-link")[0].text == newest
     bars = browser.find_elements("css selector", "svg.coverage-chart rect.bar")
     assert sum(int(b.get_attribute("data-count")) for b in bars) == 29
-    assert {b.get_attribute("data-series") for b in bars} == {"en", "zh", "fr", "de", "es", "ja", "vi"}
     assert browser.find_element("css selector", "svg.coverage-chart").size["height"] > 200
-    browser.find_element("id", "coverage").screenshot(str(tmp_path / "chart-only.png"))
-    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
-        shutil.copy(tmp_path / "chart-only.png", ROOT / "docs" / "coverage-chart.png")
+    assert "offline" not in text  # the local web the store links to runs for the whole session
+    shutil.copy(tmp_path / "coverage.png", tmp_path / "desk-coverage.png")  # the first screen
+
+    text = visit(browser, f"{base}/articles/{copy['id']}", tmp_path / "desk-article.png")
+    follow, source = browser.find_elements("css selector", "article.side")
+    assert copy["title"] in follow.text and source.text.upper().startswith("THE SOURCE")
+    assert len(follow.find_elements("tag name", "mark")) >= 10 and source.find_elements("tag name", "mark")
+    assert "a republication of the source" in text
+    browser.find_element("css selector", "a.article-source").click()
+    assert browser.current_url.endswith(f"/mystory/sources/{copy['source']}")
 
     visit(browser, base + "/followups_feed.atom", tmp_path / "feed.png")
-    assert "<entry>" in browser.page_source or "&lt;entry&gt;" in browser.page_source
-    assert followups[0] in browser.page_source
+    assert newest in browser.page_source or newest.replace("'", "&apos;") in browser.page_source
 
-    for name in ("home", "articles", "search", "article", "chart", "feed"):
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT"):
+        for name in ("desk-coverage", "desk-article"):
+            shutil.copy(tmp_path / f"{name}.png", ROOT / "docs" / f"{name}.png")
+    for name in ("home", "coverage", "desk-article", "feed"):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000

@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import json
 
+from localweb.model import Page
 from localweb.render import render_article
 from localweb.site import PAGES, STORY, get_outlet, published_at
-from localweb.model import Page
 from pipelines import classify
 from tests.conftest import DATA, ROOT, need
 

@@ -9,12 +9,12 @@ from scrapy import Request
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
+from core.dates import utc_key
+from core.sources import Source
 from crawler.discovery import article_links, feed_links, headline_like, is_dated_url, page_kind
-from crawler.entries import utc_key
 from crawler.feeds import parse_feed
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.feeds import FeedsSpider, home_url
-from core.sources import Source
 from storage import open_db, queries, writes
 from tests.conftest import DATA, need
 
@@ -206,11 +206,11 @@ def test_real_inputs_keep_their_text():
 
 
 def test_refetched_article_is_updated_in_place(tmp_path):
+    from scrapy.extension import ExtensionManager
+
     from core.items import ArticleItem
     from crawler.spiders.feeds import FeedsSpider as Spider
     from pipelines.store import StorePipeline
-
-    from scrapy.extension import ExtensionManager
 
     crawler = get_crawler(Spider, {"MONITOR_DB": str(tmp_path / "u.db"), "MONITOR_STORE_BATCH": 200,
                                    "EXTENSIONS": {"pipelines.batch.WriteBatch": 30}})

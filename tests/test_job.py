@@ -95,6 +95,17 @@ def _run_job_in_background(settings: CrawlSettings) -> tuple[threading.Thread, d
     return thread, out
 
 
+def _wait_for_run_row(db: str, spider: str) -> None:
+    """Until the spider's crawl_runs row is written (when it opens)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if Path(db).exists() and rows(Path(db), "select 1 from crawl_runs where spider = ? and status = 'running'",
+                                      [spider]):
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"{spider} never opened")
+
+
 def _wait_for_spider(spider: str, thread: threading.Thread) -> int:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and thread.is_alive():
@@ -118,7 +129,7 @@ def job_settings(localweb_sources, tmp_path, monkeypatch):
 def test_a_job_stopped_at_shutdown_settles_every_spider(job_settings):
     thread, out = _run_job_in_background(job_settings)
     _wait_for_spider("sitemaps", thread)
-    time.sleep(0.5)  # open and crawling (it makes requests 0.5 s apart)
+    _wait_for_run_row(job_settings.db, "sitemaps")  # open and crawling (it makes requests 0.5 s apart)
     assert runner.stop_all(10) == [f"sitemaps {SOURCE}"]  # SIGTERM, as the scheduler does at shutdown
     thread.join(timeout=120)
     runs = {r["spider"]: r for r in out["runs"]}
@@ -133,7 +144,7 @@ def test_a_job_stopped_at_shutdown_settles_every_spider(job_settings):
 def test_a_job_killed_in_the_middle_settles_every_spider(job_settings):
     thread, out = _run_job_in_background(job_settings)
     pid = _wait_for_spider("sitemaps", thread)
-    time.sleep(0.3)  # its row is written when the spider opens
+    _wait_for_run_row(job_settings.db, "sitemaps")
     os.killpg(pid, signal.SIGKILL)  # the kernel's OOM killer, say: nobody closes anything
     thread.join(timeout=120)
     assert out["result"].returncode == -9 and out["result"].stopped is None

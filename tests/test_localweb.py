@@ -23,6 +23,7 @@ import pytest
 
 from localweb.config import sources_toml
 from localweb.model import ARTICLE_KINDS, BROKEN_KINDS, EXPECT_KINDS, Page
+from localweb.pages import ArticleError, load_pages
 from localweb.server import LocalWeb, start
 from localweb.site import OUTLETS, PAGES, STORY, get_outlet, is_tech, story_page
 
@@ -213,6 +214,61 @@ def test_page_counts_per_kind_language_and_outlet() -> None:
     assert all(6 <= count <= 12 for count in per_outlet.values()), per_outlet
     broken_outlets = [page.outlet for page in PAGES if page.expect in BROKEN_KINDS]
     assert len(set(broken_outlets)) == len(broken_outlets)
+
+
+_FRONT = """+++
+title = "T"
+author = "A"
+published = 2025-02-03T09:15:00+01:00
+language = "fr"
+path = "/2025/02/03/{slug}.html"
+section = "{section}"
+expect = "{expect}"
+{extra}+++
+"""
+
+
+def _article(root: Path, outlet: str, slug: str, body: str = "", *, section: str = "tech",
+             expect: str = "followup", extra: str = "") -> None:
+    (root / outlet).mkdir(exist_ok=True)
+    front = _FRONT.format(slug=slug, section=section, expect=expect, extra=extra)
+    (root / outlet / f"{slug}.md").write_text(front + body, encoding="utf-8")
+
+
+def test_article_files_read_back_as_written(tmp_path: Path) -> None:
+    _article(tmp_path, "a", "orig", "\nOne line\nwrapped.\n\n  \n深度求索发布 R1。\n", section="general")
+    _article(tmp_path, "b", "copy", "\nAdded.\n", expect="duplicate",
+             extra='copy_of = "a/orig"\nin_feed = false\ndup_group = "w"\n')
+    pages, general = load_pages(tmp_path)
+    assert [page.paragraphs for page in pages] == [
+        ("One line wrapped.", "深度求索发布 R1。"),
+        ("One line wrapped.", "深度求索发布 R1。", "Added."),
+    ]
+    assert pages[0].published == "2025-02-03T09:15:00+01:00" and pages[0].outlet == "a"
+    assert (pages[1].in_feed, pages[1].in_sitemap, pages[1].dup_group) == (False, True, "w")
+    assert general == {("a", "/2025/02/03/orig.html")}
+
+
+@pytest.mark.parametrize(
+    "slug, kwargs, message",
+    [
+        ("x", {"extra": "colour = 1\n"}, "unknown keys ['colour']"),
+        ("x", {"expect": "great"}, "expect must be one of"),
+        ("x", {"section": "sport"}, "section must be one of"),
+        ("x", {"extra": 'copy_of = "a/none"\n'}, "copy_of names no original"),
+    ],
+)
+def test_article_files_are_checked(tmp_path: Path, slug: str, kwargs: dict, message: str) -> None:
+    _article(tmp_path, "a", slug, **kwargs)
+    with pytest.raises(ArticleError, match=re.escape(message)):
+        load_pages(tmp_path)
+
+
+def test_article_file_named_after_its_path(tmp_path: Path) -> None:
+    _article(tmp_path, "a", "x")
+    (tmp_path / "a" / "x.md").rename(tmp_path / "a" / "y.md")
+    with pytest.raises(ArticleError, match="named after its path"):
+        load_pages(tmp_path)
 
 
 def test_feed_and_sitemap_flags_are_mixed() -> None:

@@ -11,9 +11,10 @@ from scrapy.utils.test import get_crawler
 
 from core.items import ArticleItem
 from pipelines import textsig
-from pipelines.batch import PendingAwareIndex, WriteBatch
-from pipelines.dedup import StoreIndex, find_duplicate
+from pipelines.batch import WriteBatch
+from pipelines.dedup import find_duplicate
 from pipelines.drops import ExtractCrash, ExtractTimeout
+from pipelines.dupindex import PendingAwareIndex, StoreIndex
 from pipelines.pool import ProcessPool, TaskError, WorkerCrashed, WorkerTimeout
 from storage import open_db, writes
 

@@ -7,9 +7,10 @@ import pytest
 from crawler import settings
 from localweb.site import PAGES, STORY
 from pipelines import textsig
-from pipelines.dedup import MemoryIndex, find_duplicate, source_copy
+from pipelines.dedup import find_duplicate, source_copy
+from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
-from pipelines.relevance import assess, older_than_window
+from pipelines.relevance import assess, older_than_window, passages
 
 SOURCE = next(p for p in PAGES if p.expect == "story_source")
 
@@ -68,8 +69,7 @@ def test_followups_of_the_local_web_score_well_above_unrelated_news(profile):
 @pytest.mark.parametrize("page", [p for p in PAGES if p.expect == "source_copy"], ids=lambda p: p.language)
 def test_copies_and_translations_of_the_source_are_recognised(profile, page):
     text = "\n".join(page.paragraphs)
-    evidence = source_copy(profile, signature=textsig.signature(text), anchors=textsig.anchors(text),
-                           language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
+    evidence = source_copy(profile, text=text, language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
                            translation=settings.MONITOR_TRANSLATION_ANCHORS)
     assert evidence, page.path
 
@@ -77,8 +77,7 @@ def test_copies_and_translations_of_the_source_are_recognised(profile, page):
 def test_followups_quoting_the_same_people_are_not_copies(profile):
     for page in (p for p in PAGES if p.expect == "followup"):
         text = "\n".join(page.paragraphs)
-        assert not source_copy(profile, signature=textsig.signature(text), anchors=textsig.anchors(text),
-                               language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
+        assert not source_copy(profile, text=text, language=page.language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
                                translation=settings.MONITOR_TRANSLATION_ANCHORS), page.path
 
 
@@ -129,3 +128,36 @@ def test_draft_profile_reports_unreadable_file(tmp_path, capsys):
 
     assert profile_module.main([str(tmp_path / "missing.txt")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+RIVAL_LAUNCH = (
+    "Alibaba released Qwen 2.5-Max on Wednesday and said the model beats DeepSeek V3 on several benchmarks.\n"
+    "Qwen 2.5-Max was trained on more than 20 trillion tokens, Alibaba said, and is offered through Alibaba "
+    "Cloud to business customers. The company published results on Arena-Hard and LiveBench.\n"
+    "Alibaba shares rose 3 percent in Hong Kong after the announcement. Analysts said Qwen gives Alibaba a "
+    "stronger hand in the price war among Chinese cloud providers.\n"
+    "The release came on the first day of the Lunar New Year holiday, an unusual date for Alibaba, which "
+    "usually presents Qwen models at its autumn conference. Qwen apps are also used by carmakers."
+)
+
+
+@pytest.mark.parametrize("title, label", [
+    ("Qwen 2.5-Max claims edge over DeepSeek", "mention"),  # the story is what Qwen is compared with
+    ("Alibaba unveils Qwen 2.5-Max for cloud customers", "mention"),  # the headline is about something else
+    ("DeepSeek faces a new rival in Alibaba's Qwen 2.5-Max", "followup"),  # the story is the subject
+])
+def test_the_headline_role_decides_between_subject_and_mention(profile, title, label):
+    assert judge(profile, title, RIVAL_LAUNCH).label == label
+
+
+def test_passages_are_cut_at_sentence_ends_whatever_the_paragraphs():
+    one_block = " ".join(["This sentence is about forty characters."] * 30)
+    parts = passages(one_block)
+    assert len(parts) >= 3 and all(p.endswith(".") for p in parts)
+    assert passages("短い。" * 200)[0].endswith("。")
+
+
+def test_terms_glued_to_cjk_text_count(profile):
+    title = "中国のAI企業DeepSeekが開発した推論モデルに世界が注目"
+    text = ("中国のAI企業DeepSeekが開発した推論モデルは、米国の大手企業の製品に匹敵する性能を示した。" * 3 + "\n") * 3
+    assert judge(profile, title, text).label == "followup"

@@ -168,9 +168,9 @@ def test_requests_round_trip_as_json_and_nothing_else_is_decoded():
     from scrapy import Request
     from scrapy.utils.request import request_from_dict
 
-    from distributed import codec
     from crawler.entries import Entry
     from crawler.spiders.feeds import FeedsSpider
+    from distributed import codec
 
     spider = FeedsSpider()
     entry = Entry(url="https://ex.com/a", title="Ein Titel", published="2025-02-01")
@@ -203,12 +203,12 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
     from scrapy.utils.test import get_crawler
     from scrapy_redis.scheduler import Scheduler
 
-    from distributed.frontier import LeasedScheduler
     from crawler.spiders.feeds import FeedsSpider
+    from distributed.scheduler import LeasedScheduler
 
     assert version("scrapy-redis").startswith("0.9.") and version("scrapy").startswith("2.")
     assert issubclass(LeasedScheduler, BaseScheduler)  # the engine refuses schedulers that are not
-    settings = {"MONITOR_REDIS_URL": redis_url, "ADDONS": {"distributed.frontier.DistributedMode": 0}}
+    settings = {"MONITOR_REDIS_URL": redis_url, "ADDONS": {"distributed.addon.DistributedMode": 0}}
     redis.zadd("monitor:feeds:requests", {"x": 0})
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
@@ -220,7 +220,7 @@ def test_pinned_scrapy_redis_works_with_pinned_scrapy_through_our_adapter(redis,
         warnings.simplefilter("error")
         ours.open(crawler.spider)
         ours.close("finished")
-    assert crawler.settings.get("SCHEDULER") == "distributed.frontier.LeasedScheduler"  # the add-on switched it
+    assert crawler.settings.get("SCHEDULER") == "distributed.scheduler.LeasedScheduler"  # the add-on switched it
 
 
 def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(redis, redis_url):
@@ -233,12 +233,14 @@ def test_a_waiting_worker_takes_new_work_without_waiting_for_scrapys_heartbeat(r
     from scrapy.utils.reactor import CallLaterOnce
     from scrapy.utils.test import get_crawler
 
-    from distributed.frontier import READY, LeasedScheduler, WorkerLifecycle
     from crawler.spiders.feeds import FeedsSpider
+    from distributed.frontier import READY
+    from distributed.scheduler import LeasedScheduler
+    from distributed.worker import WorkerLifecycle
 
     assert "nextcall" in inspect.signature(_Slot).parameters and callable(CallLaterOnce.schedule)
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_POLL": 0.2,
-                "ADDONS": {"distributed.frontier.DistributedMode": 0}}
+                "ADDONS": {"distributed.addon.DistributedMode": 0}}
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
     scheduler = LeasedScheduler.from_crawler(crawler)
@@ -271,11 +273,12 @@ def test_a_worker_holds_no_more_requests_than_its_lease_bound(redis, redis_url):
     from scrapy import Request
     from scrapy.utils.test import get_crawler
 
-    from distributed.frontier import READY, LeasedScheduler
     from crawler.spiders.feeds import FeedsSpider
+    from distributed.frontier import READY
+    from distributed.scheduler import LeasedScheduler
 
     settings = {"MONITOR_REDIS_URL": redis_url, "MONITOR_REDIS_MAX_LEASES": 2,
-                "ADDONS": {"distributed.frontier.DistributedMode": 0}}
+                "ADDONS": {"distributed.addon.DistributedMode": 0}}
     crawler = get_crawler(FeedsSpider, settings_dict=settings)
     crawler.spider = FeedsSpider.from_crawler(crawler)
     setattr(crawler.spider, READY, True)
@@ -389,7 +392,7 @@ def test_the_ingest_killed_mid_batch_loses_nothing(localweb_sources, single_proc
     assert 0 < redis.llen("monitor:items") < len(messages)
     # As a crash can also leave it: a batch committed but not yet let go of, and one not committed.
     store = open_db(db)
-    committed = {r["id"] for r in store.query("select id from m9_ingested")}
+    committed = {r["id"] for r in store.query("select id from ingested_messages")}
     store.close()
     from distributed import codec
 
@@ -426,9 +429,9 @@ def test_a_scheduled_job_queues_its_source_instead_of_crawling(localweb_sources,
                                                                monkeypatch):
     import datetime as dt
 
+    from core.sources import load_config
     from jobs import daemon as scheduler
     from jobs.runner import CrawlSettings
-    from core.sources import load_config
 
     config = load_config(localweb_sources)
     source = config.sources[0]

@@ -50,14 +50,15 @@ from twisted.internet.error import (
 from twisted.python.failure import Failure
 
 from core.context import MonitorContext
+from core.dates import utc_key
 from core.errors import ConfigError
 from core.items import ArticleItem, UrlRecord
 from core.sources import Source
 from crawler.charset import decode_response
-from crawler.entries import Entry, utc_key
-from crawler.ledger import Ledger, as_ledger
+from crawler.entries import Entry
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
+from storage.ledger import Ledger, as_ledger
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -156,20 +157,18 @@ class MonitorSpider(scrapy.Spider):
             logger.error("%s", exc)
             raise CloseSpider("storage_error") from None
         self.since: dt.date | None = config.since
-        from distributed import frontier
-
         try:
-            self.ledger = frontier.open_ledger(self.settings)
+            self.ledger = context.open_ledger()
         except StorageError as exc:
             logger.error("%s", exc)
             raise CloseSpider("storage_error") from None
         self.refetch_changed = self.settings.getbool("MONITOR_REFETCH_CHANGED")
         self.unhealthy_after = self.settings.getint("MONITOR_UNHEALTHY_AFTER", 3)
         self.setup()
-        if frontier.distributed(self.settings):
+        if context.worker:
             logger.info("%s: worker of the shared frontier; coverage since %s", self.name, self.since)
-            frontier.ready(self)
-            return  # scheduler.py queues the listings (distributed/frontier.py)
+            context.ready(self)
+            return  # the scheduler queues the listings (distributed/enqueue.py)
         logger.info("%s: %d source(s), coverage since %s", self.name, len(sources), self.since)
         for source in sources:
             for request in self.source_requests(source):
@@ -182,7 +181,7 @@ class MonitorSpider(scrapy.Spider):
 
     @property
     def ledger(self) -> Ledger:
-        """Where settled URLs, listings and discoveries are read and written (crawler/ledger.py)."""
+        """Where settled URLs, listings and discoveries are read and written (storage/ledger.py)."""
         return self._ledger
 
     @ledger.setter

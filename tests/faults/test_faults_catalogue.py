@@ -11,7 +11,6 @@ from crawler.urls import clean_url
 from tests.faults.server import ARTICLE_FAULTS, SECRET
 
 
-
 def test_no_traceback_and_every_crawl_finishes(catalogue_crawl):
     for spider, log in catalogue_crawl.logs.items():
         assert catalogue_crawl.returncodes[spider] == 0, log[-3000:]

@@ -1,0 +1,121 @@
+"""Per-outlet boilerplate: the lines of extracted text that recur across an outlet's pages.
+
+An extractor sees one page; a monitor sees hundreds from the same outlet. A
+newsletter prompt, a "read more" block, a copyright line or an author box is
+the same text on every article of an outlet, while a paragraph of a story is
+not. :class:`Boilerplate` counts, per source, in how many distinct pages each
+line of extracted text appeared (by a short hash of its normalised text); a
+line seen on at least ``min_pages`` pages, and on a ``min_share`` of the
+pages seen, is boilerplate for that outlet and :meth:`Boilerplate.clean`
+removes it from the next pages.
+
+Bounded: at most ``max_lines`` line hashes are kept per source (when full, the
+lines seen once are forgotten first) and at most ``max_sources`` sources.
+Plain dictionaries of ints: :meth:`to_json` / :meth:`from_json` round-trip, so
+the counts can be stored wherever the caller keeps per-source state; this
+module does no I/O.
+
+:func:`drop_prompts` is the part that needs no history: lines that start like
+a reader prompt ("Read more:", "Lesen Sie auch:", "Síguenos en ...") in the
+languages we crawl, short enough not to be a paragraph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Any
+
+_SPACE = re.compile(r"\s+")
+MIN_LINE_CHARS = 12  # shorter lines (a name, a date) are too common in real text to be judged by counts
+MAX_PROMPT_CHARS = 160
+# Starts of lines that invite the reader elsewhere rather than tell the story.
+_PROMPT = re.compile(
+    r"^(?:read (?:more|also)|also read|related|see also|more on this|recommended|subscribe|sign up|follow us"
+    r"|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|das könnte sie (?:auch )?interessieren|weiterlesen"
+    r"|teilen sie|jetzt abonnieren|newsletter|folgen sie uns"
+    r"|lire aussi|à lire aussi|voir aussi|abonnez-vous|suivez-nous"
+    r"|lea (?:también|además)|lea:|le puede interesar|te puede interesar|también te puede interesar|síguenos|siguenos"
+    r"|leggi anche|potrebbe interessarti|seguici"
+    r"|leia (?:também|mais)|siga-nos"
+    r"|czytaj (?:też|także|więcej))\b", re.I)
+
+
+def line_key(line: str) -> str | None:
+    """A short, stable hash of a line's normalised text, or None for lines too short to judge."""
+    text = _SPACE.sub(" ", line).strip().casefold()
+    if len(text) < MIN_LINE_CHARS:
+        return None
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def drop_prompts(text: str) -> str:
+    """``text`` without its short reader-prompt lines ("Read more: ...", "Síguenos en ...")."""
+    lines = text.split("\n")
+    kept = [line for line in lines if len(line) > MAX_PROMPT_CHARS or not _PROMPT.match(line.strip())]
+    return "\n".join(kept) if len(kept) < len(lines) else text
+
+
+class Boilerplate:
+    """Counts of lines per source, and the removal of the recurring ones."""
+
+    def __init__(self, *, min_pages: int = 3, min_share: float = 0.2, max_lines: int = 5000, max_sources: int = 2000):
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.max_lines = max_lines
+        self.max_sources = max_sources
+        self.pages: Counter[str] = Counter()
+        self.lines: dict[str, Counter[str]] = {}
+
+    def learn(self, source: str, text: str) -> None:
+        """Count the distinct lines of one page of ``source``."""
+        if source not in self.lines and len(self.lines) >= self.max_sources:
+            return  # bounded: a crawl of more outlets than that learns for the first ones only
+        counts = self.lines.setdefault(source, Counter())
+        self.pages[source] += 1
+        for key in {k for k in map(line_key, text.split("\n")) if k}:
+            counts[key] += 1
+        if len(counts) > self.max_lines:
+            self._forget(counts)
+
+    def _forget(self, counts: Counter[str]) -> None:
+        """Drop the lines seen on one page only, then (if still full) the rarest half."""
+        for key in [k for k, n in counts.items() if n <= 1]:
+            del counts[key]
+        if len(counts) > self.max_lines:
+            for key, _ in counts.most_common()[self.max_lines // 2:]:
+                del counts[key]
+
+    def is_boilerplate(self, source: str, line: str) -> bool:
+        key = line_key(line)
+        counts = self.lines.get(source)
+        if key is None or not counts:
+            return False
+        seen = counts.get(key, 0)
+        return seen >= self.min_pages and seen >= self.min_share * self.pages[source]
+
+    def clean(self, source: str, text: str) -> str:
+        """``text`` without the lines that recur on ``source``'s pages; unchanged if that would empty it."""
+        if source not in self.lines:
+            return text
+        kept = [line for line in text.split("\n") if not self.is_boilerplate(source, line)]
+        cleaned = "\n".join(kept).strip()
+        return cleaned or text
+
+    def learn_and_clean(self, source: str, text: str) -> str:
+        """Clean ``text`` with what is known so far, then count it (a page never removes its own lines)."""
+        cleaned = self.clean(source, text)
+        self.learn(source, text)
+        return cleaned
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pages": dict(self.pages), "lines": {source: dict(counts) for source, counts in self.lines.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], **options: Any) -> Boilerplate:
+        learned = cls(**options)
+        learned.pages = Counter({k: int(v) for k, v in (data.get("pages") or {}).items()})
+        learned.lines = {source: Counter({k: int(v) for k, v in counts.items()})
+                         for source, counts in (data.get("lines") or {}).items()}
+        return learned

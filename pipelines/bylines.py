@@ -1,0 +1,210 @@
+"""Who wrote the article: declared authors first, then the page's visible byline.
+
+Order of trust, best first:
+
+1. JSON-LD ``author`` of the article object: a name, a Person, a list of them
+   (all kept, joined with "; "), or a reference (``{"@id": ...}``) to a Person
+   elsewhere in the page's ``@graph`` (how Yoast and most CMS plugins write it);
+2. author meta tags (``author``, ``article:author``, ``dc.creator``,
+   ``parsely-author``, ``byl``, ...) unless they only name the outlet;
+3. the visible byline: an element marked ``rel=author``, ``itemprop=author`` or
+   with an author/byline class, outside comment threads and forms, read from
+   its name part (``itemprop=name``, class ``fn`` or ``*-name``) when it has one;
+4. a meta author that names the outlet (better than nothing).
+
+Bylines are cleaned of their lead-in ("By", "Von", "Autor:", "Posted by", "~")
+and refused when they are a label ("Posted on", "Name *") rather than a name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from pipelines.titles import clean, is_site_part
+
+AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "dcterms.creator", "sailthru.author",
+               "parsely-author", "citation_author", "byl", "shareaholic:article_author_name", "twitter:creator")
+MAX_AUTHOR_CHARS = 200
+# Lead-ins of a byline, in the languages of the press we read; repeated ("Posted by: By ...") is cut too.
+_LEAD_IN = re.compile(
+    r"^(?:[~|•·,:–—©-]|\binterview\s*:|\btext(?:\s*(?:&|und|and)\s*fotos?)?\s*:|\bpost\s+author\b|\bauthor(?:s|ed)?\b|\bautor(?:in|en)?\b|\bauteurs?\b|\bwritten\s+by\b"
+    r"|\bposted\s+by\b|\bpublished\s+by\b|\bveröffentlicht\s+von\b|\bgeschrieben\s+von\b|\berstellt\s+von\b"
+    r"|\bartikel\s+von\b|\bein\s+beitrag\s+von\b|\bbeitrag\s+von\b|\bredaktion\s*:|\btext\s*:|\bvon\s*:?|\bvom\b"
+    r"|\bby\b|\bpar\b|\bpor\b|\bdi\b|\bdoor\b|\bav\b|\baf\b|\bprzez\b|\bde\b|\bda\b|\bfrom\b)\s*:?\s*", re.I)
+_TRAIL = re.compile(r"[\s|•·,:;–—-]+$")
+# A lead-in inside a line ("Posted on 3 July by marc", "Gespeichert von rasos am ..."): the name follows it.
+_INNER_LEAD_IN = re.compile(r"(?:^|\s)(?:von|by|par|por|door|przez)\s+(?=\S)", re.I)
+# What may stand before such an inner lead-in: a date or a verb of publishing, not a first name ("Walter von Aachen").
+_BEFORE_INNER = re.compile(r"\d|posted|written|published|gespeichert|erstellt|geschrieben|veröffentlicht|eingestellt|verfasst"
+                           r"|beitrag|artikel|publié|écrit|publicado|escrito", re.I)
+# Authors that are organisations or outlets: kept only when the page names no person.
+_ORGANISATION = re.compile(r"\b(?:e\.\s?V|GmbH|AG|Ltd|Inc|LLC|Verlag|Stiftung)\b|\w\.(?:de|at|ch|com|net|org|it|fr)\b", re.I)
+# Where a byline's name ends: a digit (its date), a dateline word, or a separator before more text.
+_NAME_END = re.compile(r"\s\S*\d|\s(?:am|on|le|el|il|at|um|den|vom)\s(?=.*\d)|\s(?:alle|all|mehr|more|view|zeige)\s|\s(?:stand|updated|aktualisiert|publiziert|published)\b|\s[|•·∙]\s|\s[–—-]\s", re.I)
+_DATELINE_WORD = re.compile(r"\s+(?:am|on|le|el|il|at|um|den|the)$", re.I)
+# Texts of author-classed elements that are labels, not names.
+_LABEL = re.compile(r"^(?:posted|published|veröffentlicht|geschrieben|erstellt|updated|aktualisiert)(?:\s+(?:on|am|at)\b|$)"
+                    r"|^name\b|^e-?mail\b|^follow\b|^no author\b|^anonym|^admin$|^more\b|^mehr\b|^alle\b|^all\b|^view\b|^about\b"
+                    r"|^über\b|^stand\b|^beitrag|^redaktion$|^share\b|\bsays:?$|\bsagt:?$|\bsaid\b|https?://|@\w+\.", re.I)
+_NAME_XPATH = XPath('.//*[@itemprop="name" or contains(concat(" ", normalize-space(@class), " "), " fn ")'
+                    ' or contains(@class, "author-name") or contains(@class, "author__name") or @rel="author"]')
+# Class tokens that name an author element; tokens such as "tag-bylaw" or "category-authors" are a post's labels.
+_AUTHOR_MARK = re.compile(r"author|autor|byl|writer|contributor|creator|signature|username|submitted|postmetadata", re.I)
+_LABEL_TOKEN = re.compile(r"^(?:tag|category|post|type|format|status)-", re.I)
+_CONTAINERS = {"article", "main", "section", "body", "html", "header"}
+_NOT_BYLINE_TAGS = {"meta", "link", "input", "script", "style", "img", "svg"}
+# Classes of regions whose "author" elements belong to someone else: comments, forms, author boxes of other posts.
+# Matched against single class tokens and ids: "comments-open" on <body> says nothing about a byline.
+_OTHER_REGION = re.compile(r"^(?:comments?|comment[-_]\w+|\w+[-_]comments?|respond|reply|related\w*|teaser\w*|recommend\w*"
+                           r"|widget\w*|author[-_]?(?:bio|box|info|description)\w*)$", re.I)
+
+
+def pick_author(meta: dict[str, str], ld: dict[str, Any], by_id: dict[str, dict[str, Any]], tree: HtmlElement,
+                names: set[str]) -> str | None:
+    """The article's author(s), or None."""
+    outlet: str | None = None
+    declared = ld.get("author")
+    if author := _valid(_ld_names(declared, by_id)):
+        author = _without_outlet(author, names)
+        if not _is_organisation(declared, author, names):
+            return author
+        outlet = author
+    for key in AUTHOR_KEYS:
+        author = _valid(meta.get(key))
+        if not author:
+            continue
+        if _is_organisation(None, author, names):
+            outlet = outlet or author
+            continue
+        return _without_outlet(author, names)
+    found = byline(tree)
+    return _without_outlet(found, names) if found else outlet
+
+
+def _is_organisation(declared: Any, author: str, names: set[str]) -> bool:
+    kinds = declared.get("@type") if isinstance(declared, dict) else None
+    if isinstance(kinds, str) and kinds.lower() in ("organization", "newsmediaorganization", "corporation"):
+        return True
+    return is_site_part(author, names) or bool(_ORGANISATION.search(author))
+
+
+def _without_outlet(author: str, names: set[str]) -> str:
+    """"Rob Picheta, CNN" is Rob Picheta: a comma-separated part naming the outlet goes."""
+    parts = [p for p in (p.strip() for p in author.split(",")) if p]
+    kept = [p for p in parts if not is_site_part(p, names)]
+    return ", ".join(kept) if kept and len(kept) < len(parts) else author
+
+
+def _ld_names(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> str | None:
+    """Names in a JSON-LD author value, every one of a list, references resolved through ``@id``."""
+    if depth > 3:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        name = value.get("name")
+        if not name and isinstance(value.get("@id"), str) and value["@id"] in by_id:
+            name = by_id[value["@id"]].get("name")
+        if isinstance(name, list):
+            name = next((n for n in name if isinstance(n, str)), None)
+        return name if isinstance(name, str) else None
+    if isinstance(value, list):
+        found: list[str] = []
+        for item in value:
+            name = clean(_ld_names(item, by_id, depth + 1))
+            if name and name not in found:
+                found.append(name)
+        return "; ".join(found) or None
+    return None
+
+
+def _valid(value: Any) -> str | None:
+    author = clean(value)
+    if not author or author.startswith(("http://", "https://", "/", "www.facebook", "@")):
+        return None
+    author = _strip_lead_in(author)
+    if not author or len(author) > MAX_AUTHOR_CHARS or _LABEL.search(author):
+        return None
+    return author
+
+
+def _strip_lead_in(text: str) -> str:
+    for _ in range(3):
+        stripped = _LEAD_IN.sub("", text, count=1).strip()
+        if stripped == text:
+            break
+        text = stripped
+    return _TRAIL.sub("", text).strip()
+
+
+def _author_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements marked as an author's, in document order.
+
+    A Python walk with one regex per class attribute: about three times cheaper
+    than an XPath with a ``contains()`` per marker on every element.
+    """
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _CONTAINERS or element.tag in _NOT_BYLINE_TAGS:
+            continue
+        marks = element.get("class")
+        if (element.get("rel") == "author" or element.get("itemprop") == "author"
+                or (marks and _AUTHOR_MARK.search(marks)) or "author" in (element.get("id") or "")):
+            if _marked_author(element):
+                yield element
+
+
+def _marked_author(element: HtmlElement) -> bool:
+    if element.get("rel") == "author" or element.get("itemprop") == "author":
+        return True
+    tokens = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return any(_AUTHOR_MARK.search(t) and not _LABEL_TOKEN.match(t) for t in tokens)
+
+
+def _in_other_region(element: HtmlElement) -> bool:
+    for node in (element, *element.iterancestors()):
+        if node.tag in ("body", "html"):
+            break
+        if node.tag in ("form", "aside", "nav", "label", "textarea"):
+            return True
+        if any(_OTHER_REGION.match(token) for token in f"{node.get('class') or ''} {node.get('id') or ''}".split()):
+            return True
+    return False
+
+
+def byline(tree: HtmlElement) -> str | None:
+    """The name(s) in the page's first plausible author element, or None."""
+    for element in _author_elements(tree):
+        if _in_other_region(element):
+            continue
+        names: list[str] = []
+        for part in _NAME_XPATH(element):
+            name = _name_in(part.text_content())
+            if name and _looks_like_name(name) and name not in names:
+                names.append(name)
+        author = "; ".join(names) if names else _name_in(element.text_content())
+        if author and _looks_like_name(author):
+            return author
+    return None
+
+
+def _name_in(text: str | None) -> str | None:
+    """The name in a byline's text: after its lead-in, before its date."""
+    text = clean(text)
+    if not text:
+        return None
+    if (_LEAD_IN.match(text) is None and (inner := _INNER_LEAD_IN.search(text))
+            and _BEFORE_INNER.search(text[:inner.start()])):
+        text = text[inner.end():]
+    text = _strip_lead_in(text)
+    if end := _NAME_END.search(text):
+        text = _DATELINE_WORD.sub("", _TRAIL.sub("", text[:end.start()]).strip())
+    return _valid(text)
+
+
+def _looks_like_name(text: str) -> bool:
+    return 2 <= len(text) <= 80 and len(text.split()) <= 8 and not any(c.isdigit() for c in text)

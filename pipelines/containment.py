@@ -1,0 +1,250 @@
+"""Is a text the source article again, whole, in part, or translated?
+
+Resemblance over whole texts (MinHash) misses what aggregators publish most:
+a teaser (the source's first paragraphs, "read more"), or the source inside a
+longer page. Three kinds of evidence, each a plain function:
+
+* **the source's own address**: the page's URL or canonical URL is the
+  source's, up to scheme, ``www.``, a trailing slash, query and fragment;
+* **containment** in the same language: the share of the text's word shingles
+  found in the source (a teaser is almost all source) and the share of the
+  source's shingles found in the text (a page that carries the whole source);
+* **translation**: what survives translation into any language — numbers,
+  names and model names written in Latin script, in the order the source gives
+  them. A translation walks through the source's facts in the source's order,
+  so a long common subsequence covers most of both texts' anchors; a follow-up
+  that cites a few of the same facts shares a short, scattered subsequence and
+  brings many facts of its own. A translated teaser covers a prefix-like part
+  of the source with few facts of its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pipelines import textsig
+from pipelines.terms import fold
+
+# Same language: share of the text found in the source, of the source found in the text.
+PART_IN_SOURCE = 0.8
+SOURCE_IN_PART = 0.8
+MIN_SHARED_SHINGLES = 25
+# Another language: the common ordered anchors against the source's and the text's own.
+TRANSLATION_COVER = 0.6
+PARTIAL_DENSITY = 0.7
+PARTIAL_MIN_COMMON = 8
+PARTIAL_COVER = 0.2
+# Another language, paragraph by paragraph: how many paragraphs, how even their length
+# ratio (standard deviation of its logarithm), how alike their markers.
+MIN_ALIGNED = 3
+MIN_PARAGRAPH_LETTERS = 20
+MIN_MARKERS = 5
+ALIGNED_SHARE = 0.6
+MARKER_SHARE = 0.5
+LENGTH_SPREAD = 0.3
+MARKER_AGREEMENT = 0.5
+
+_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?(?![\w])")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*(?:[.\-][A-Za-z0-9\u00c0-\u024f]+)*")
+
+
+def url_key(url: str | None) -> str:
+    """A URL reduced to host and path, for comparing addresses of one page."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}"
+
+
+def is_source_address(source_url: str | None, *urls: str | None) -> bool:
+    key = url_key(source_url)
+    return bool(key) and any(url_key(u) == key for u in urls if u)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    part_in_source: float
+    source_in_part: float
+    shared: int
+
+
+def overlap(part: frozenset[int], source: frozenset[int]) -> Overlap:
+    shared = len(part & source)
+    return Overlap(shared / len(part) if part else 0.0, shared / len(source) if source else 0.0, shared)
+
+
+def contained_copy(part: frozenset[int], source: frozenset[int]) -> dict[str, float] | None:
+    """Evidence that one text holds the other (same language), or None."""
+    found = overlap(part, source)
+    if found.shared < MIN_SHARED_SHINGLES:
+        return None
+    if found.part_in_source >= PART_IN_SOURCE or found.source_in_part >= SOURCE_IN_PART:
+        return {"part_in_source": round(found.part_in_source, 3),
+                "source_in_part": round(found.source_in_part, 3)}
+    return None
+
+
+def _number(raw: str) -> str | None:
+    digits = re.sub(r"[\u202f\u00a0 ]", "", raw)
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
+        digits = re.sub(r"[.,]", "", digits)
+    digits = digits.replace(",", ".")
+    return digits if len(digits) >= 2 else None  # single digits carry nothing
+
+
+def anchor_sequence(text: str, *, skip: frozenset[str] = frozenset()) -> list[str]:
+    """Numbers and Latin-script names in text order, folded; ``skip`` holds folded words to leave out.
+
+    In a Latin-script text only words with a capital or a digit inside a
+    sentence count (names, model names); in any other script every Latin word
+    does, since it was kept untranslated.
+    """
+    found: list[tuple[int, str]] = []
+    for match in _NUMBER_RE.finditer(text):
+        number = _number(match.group(0))
+        if number:
+            found.append((match.start(), number))
+    letters = sum(1 for c in text[:2000] if c.isalpha())
+    latin_text = letters and sum(1 for c in text[:2000] if c.isalpha() and c <= "\u024f") > letters / 3
+    for match in _LATIN_RE.finditer(text):
+        word = match.group(0)
+        if len(word) < 2 or word.isdigit():
+            continue
+        if latin_text:
+            marked = any(c.isdigit() or c.isupper() for c in word[1:])  # OpenAI, R1, GPU
+            if not (marked or word[0].isupper() and not _sentence_start(text, match.start())):
+                continue
+        if match.start() and text[match.start() - 1].isalnum() and text[match.start() - 1] <= "\u024f":
+            continue  # the tail of a longer Latin word
+        key = fold(word)
+        if key not in skip:
+            found.append((match.start(), key))
+    found.sort()
+    sequence: list[str] = []
+    for _, key in found:
+        if not sequence or sequence[-1] != key:
+            sequence.append(key)
+    return sequence
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    at -= 1
+    while at >= 0 and text[at] in " \u00a0\t":
+        at -= 1
+    return at < 0 or text[at] in textsig.SENTENCE_END
+
+
+def prefix_alignment(sequence: list[str], source: list[str]) -> list[int]:
+    """``out[j]``: length of the longest common subsequence of ``sequence`` and ``source[:j]``."""
+    wanted = set(source)
+    row = [0] * (len(source) + 1)
+    for x in (x for x in sequence if x in wanted):
+        current = [0]
+        for j, y in enumerate(source):
+            current.append(row[j] + 1 if x == y else max(row[j + 1], current[j]))
+        row = current
+    return row
+
+
+def translation_copy(sequence: list[str], source: list[str], *,
+                     cover: float = TRANSLATION_COVER) -> dict[str, float] | None:
+    """Evidence that a text in another language is the source translated (whole or its first part).
+
+    Whole: the text carries ``cover`` of the source's ordered anchors. First
+    part (a translated teaser): up to some point of the source, the text
+    carries nearly all its anchors, in order, and enough of them to be sure.
+    Only the source's side is counted: how many anchors a text has of its own
+    depends on its language's habits (German capitalises every noun).
+    """
+    if len(source) < PARTIAL_MIN_COMMON or not sequence:
+        return None
+    aligned = prefix_alignment(sequence, source)
+    covered = aligned[-1] / len(source)
+    if covered >= cover:
+        return {"translation_cover": round(covered, 3)}
+    start = max(PARTIAL_MIN_COMMON, int(len(source) * PARTIAL_COVER))
+    prefix = max((aligned[j] / j for j in range(start, len(source) + 1) if aligned[j] >= PARTIAL_MIN_COMMON),
+                 default=0.0)
+    if prefix >= PARTIAL_DENSITY:
+        return {"translation_cover": round(covered, 3), "translation_prefix": round(prefix, 3)}
+    return None
+
+
+def _units(paragraph: str) -> float:
+    """Length of a paragraph in roughly language-neutral units (a CJK character weighs three letters)."""
+    return len(paragraph) + 2 * sum(1 for c in paragraph if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if sum(1 for c in p if c.isalpha()) >= MIN_PARAGRAPH_LETTERS]
+
+
+def _robust(marks: list[str], other: list[str]) -> list[str]:
+    """Markers that do not depend on the language: numbers and words with a digit (``r1-v3``), and
+    any name the other paragraph has too (a name only one has may be a word of its language)."""
+    shared = set(other)
+    return [m for m in marks if m in shared or any(c.isdigit() for c in m)]
+
+
+def _agreement(a: list[str], b: list[str]) -> tuple[float, int]:
+    """Share of two paragraphs' language-neutral markers they have in common, and how many."""
+    ca, cb = Counter(_robust(a, b)), Counter(_robust(b, a))
+    union = sum((ca | cb).values())
+    return (sum((ca & cb).values()) / union if union else 0.0), sum((ca & cb).values())
+
+
+def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozenset()) -> dict[str, float] | None:
+    """Evidence that the text is the source (or a run of its paragraphs) translated, paragraph by paragraph.
+
+    A translation keeps the source's paragraphs, in order: lengths in a nearly
+    constant ratio (a language is longer or shorter than another, evenly), and
+    in each paragraph the same numbers and Latin-script names. Paragraphs are
+    aligned in order, some may be dropped on either side; the ratio is tried
+    over a range. Another article on the same facts cuts and orders its
+    paragraphs its own way and shares few markers paragraph by paragraph.
+    ``skip`` (the story's own words) does not count as shared evidence.
+    """
+    mine, theirs = _paragraphs(text), _paragraphs(source_text)
+    if len(mine) < MIN_ALIGNED or len(theirs) < MIN_ALIGNED:
+        return None
+    marks_mine = [anchor_sequence(p) for p in mine]
+    marks_theirs = [anchor_sequence(p) for p in theirs]
+    pairs = {}
+    for i, a in enumerate(marks_mine):
+        for j, b in enumerate(marks_theirs):
+            agree, _ = _agreement(a, b)
+            if agree >= MARKER_AGREEMENT:
+                common = Counter(a) & Counter(b)
+                shared = sum(n for m, n in common.items() if _evidence(m, skip))
+                pairs[i, j] = (math.log(_units(mine[i]) / _units(theirs[j])), shared)
+    best: tuple[int, int] = (0, 0)
+    for step in range(-20, 11):
+        ratio = step / 10
+        row = [(0, 0)] * (len(theirs) + 1)
+        for i in range(len(mine)):
+            current = [(0, 0)]
+            for j in range(len(theirs)):
+                options = [row[j + 1], current[j]]
+                pair = pairs.get((i, j))
+                if pair is not None and abs(pair[0] - ratio) <= LENGTH_SPREAD:
+                    options.append((row[j][0] + 1, row[j][1] + pair[1]))
+                current.append(max(options))
+            row = current
+        best = max(best, row[-1])
+    aligned, shared = best
+    own = sum(1 for marks in marks_mine for m in marks if _evidence(m, skip))
+    if (aligned >= max(MIN_ALIGNED, ALIGNED_SHARE * len(mine)) and shared >= MIN_MARKERS
+            and shared >= MARKER_SHARE * own):
+        return {"aligned_paragraphs": round(aligned / len(mine), 3), "shared_markers": float(shared),
+                "shared_share": round(shared / own, 3)}
+    return None
+
+
+def _evidence(marker: str, skip: frozenset[str]) -> bool:
+    """A marker that tells one text from another: not the story's own words, not a two-letter word."""
+    return marker not in skip and (len(marker) >= 3 or any(c.isdigit() for c in marker))

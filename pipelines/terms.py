@@ -1,0 +1,129 @@
+"""Finding a story's terms in text of any script.
+
+Matching happens on *folded* text (:func:`fold`): NFKC (full-width ``ＤｅｅｐＳｅｅｋ`` is
+``DeepSeek``), case folding, Latin/Greek/Cyrillic accents dropped (``Nuñez`` =
+``Nunez``), zero-width joiners and soft hyphens removed, Arabic and Persian letter
+variants merged and Arabic vowel marks dropped. The term list is folded the same way.
+
+What counts as a word boundary depends on the script on each side of a term:
+
+* scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar, Tibetan)
+  have no boundary to check: ``深度求索`` is found inside any sentence;
+* a term in a spaced script (Latin, Cyrillic, Greek, Arabic, Devanagari…) must
+  not touch a letter or digit of a spaced script, but may touch an unspaced one:
+  ``中国のAI企業DeepSeekが開発`` holds ``DeepSeek``; ``DeepSeeker`` does not;
+* a few inflections are let through, by script rather than by language:
+  a plural/genitive ``s`` after a Latin term (``DeepSeeks``), up to three
+  Cyrillic letters of case ending (``Дипсика``), Korean particles after a
+  Hangul term (``딥시크가``), and the one-letter Arabic proclitics and article
+  before an Arabic term (``وديب سيك``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Scripts written without spaces between words.
+UNSPACED = ("\u0e00-\u0eff"  # Thai, Lao
+            "\u0f00-\u0fff"  # Tibetan
+            "\u1000-\u109f"  # Myanmar
+            "\u1780-\u17ff"  # Khmer
+            "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u31f0-\u31ff"  # CJK radicals, punctuation, kana
+            "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+            "\uff66-\uff9f")  # half-width kana
+HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_UNSPACED_RE = re.compile(f"[{UNSPACED}]")
+_HANGUL_RE = re.compile(f"[{HANGUL}]")
+# A letter or digit of a spaced script: what a spaced-script term must not touch.
+_SPACED = rf"[^\W_{UNSPACED}{HANGUL}]"
+_CYRILLIC = "\u0400-\u04ff"
+_ARABIC = "\u0600-\u06ff"
+_SEPARATORS = r"[\s\-\u2010\u2011\u00b7\u30fb]*"
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640"), None)
+_ARABIC_VARIANTS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا"})
+_ACCENTS_RE = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")
+
+
+def fold(text: str) -> str:
+    """The form terms are matched in (see the module docstring); ``fold(fold(x)) == fold(x)``."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", _ACCENTS_RE.sub("", unicodedata.normalize("NFD", text)))
+        text = text.translate(_ARABIC_VARIANTS)
+    return text
+
+
+def _script_side(char: str) -> str:
+    if _UNSPACED_RE.match(char):
+        return "unspaced"
+    if _HANGUL_RE.match(char):
+        return "hangul"
+    if "\u0400" <= char <= "\u04ff":
+        return "cyrillic"
+    if "\u0600" <= char <= "\u06ff":
+        return "arabic"
+    if char.isascii() and char.isalpha() or "\u00c0" <= char <= "\u024f":
+        return "latin"
+    return "other" if char.isalnum() else "symbol"
+
+
+def _left(char: str) -> str:
+    side = _script_side(char)
+    if side in ("unspaced", "symbol"):
+        return ""
+    if side == "hangul":
+        return f"(?<![{HANGUL}])"
+    if side == "arabic":
+        # A one-letter proclitic and/or the article may be glued before the term.
+        return rf"(?<!{_SPACED})(?:[وفبلك]?ال|[وفبلك])?"
+    return rf"(?<!{_SPACED})"
+
+
+def _right(char: str) -> str:
+    side = _script_side(char)
+    if side in ("unspaced", "hangul", "symbol"):
+        return ""
+    if side == "cyrillic":
+        return rf"[{_CYRILLIC}]{{0,3}}(?!{_SPACED})"
+    if side == "latin":
+        return rf"(?:s(?![\w]))?(?!{_SPACED})"
+    if side == "arabic":
+        return rf"(?![{_ARABIC}])"
+    return rf"(?!{_SPACED})"
+
+
+def _pattern_of(term: str) -> str:
+    words = term.split()
+    body = _SEPARATORS.join(re.escape(w) for w in words)
+    return _left(term[0]) + body + _right(term[-1])
+
+
+class TermMatcher:
+    """Every occurrence of any of ``terms`` in a text, longest term first, as the term was configured."""
+
+    def __init__(self, terms: Iterable[str]):
+        folded: dict[str, str] = {}
+        for term in terms:
+            key = fold(term.strip())
+            if key and key not in folded:
+                folded[key] = term.strip()
+        self.terms = folded
+        order = sorted(folded, key=len, reverse=True)
+        self._names = [folded[k] for k in order]
+        self.pattern = re.compile("|".join(f"({_pattern_of(k)})" for k in order)) if order else None
+
+    def __bool__(self) -> bool:
+        return self.pattern is not None
+
+    def spans(self, folded: str) -> list[tuple[int, int, str]]:
+        """``(start, end, term)`` of each occurrence in text already :func:`fold`-ed."""
+        if self.pattern is None or not folded:
+            return []
+        return [(m.start(), m.end(), self._names[(m.lastindex or 1) - 1]) for m in self.pattern.finditer(folded)]
+
+    def find(self, text: str) -> list[str]:
+        """The configured term of each occurrence in ``text``."""
+        return [name for _, _, name in self.spans(fold(text))] if text else []

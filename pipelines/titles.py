@@ -1,0 +1,289 @@
+"""The headline a reader sees: declared titles cleaned of site names and dates, reconciled with ``<h1>``.
+
+Pages declare their title several times (``og:title``, ``twitter:title``,
+JSON-LD ``headline``, ``<title>``), and most declarations are written for
+search engines and tabs: "Headline | Outlet", "Outlet » Headline",
+"Headline – DW – 13.06.2023". The headline a reader sees is the page's
+``<h1>``, when the page has one that is not the outlet's logo.
+
+So :func:`pick_title`:
+
+1. lists the page's ``<h1>`` elements, minus logos, home links, screen-reader
+   and menu headings, and their kicker/overline spans ("Klimaschutz:" above
+   the headline is not part of it);
+2. prefers the ``<h1>`` that agrees with a declared title (same words, or one
+   contains the other: declared titles often add a kicker or the site name);
+3. otherwise takes the declared title with its site-name and date affixes cut:
+   a part of the title, between separators, that names the outlet (its
+   ``og:site_name``, publisher, host name or logo text) or is a date.
+
+:class:`TitleAffixes` learns, per outlet, the title parts that recur across its
+pages (a suffix the page does not declare as its site name), so that they can
+be cut from the next titles; it is plain counts, serialisable to JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+# Separators between a title's parts. Spaced hyphens and dashes only (a bare
+# hyphen joins words in Latin scripts); bars, guillemets, "--", "::" and "_" bare.
+_SEPARATORS = re.compile(r"(\s+[-–—|·•»«›~/]{1,2}\s+|\s*(?:\||--|::|»|›|«)\s*|_|(?<=[\u3000-\u9fff\uff00-\uffef])-)")
+_HARD_SEPARATOR = re.compile(r"\s*(?:\||::|»|›|«|--)\s*")
+_DATE_PART = re.compile(r"^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}|\w+\s+\d{1,2},?\s+\d{4})\W*$")
+_DOMAIN_PART = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+# Classes and ids of headings that are not the article's headline.
+_NOT_HEADLINE = re.compile(r"logo|site-?(?:title|name|header)|branding|brand\b|masthead|navskip|screen-reader|sr-only"
+                           r"|assistive|menu|widget|sidebar|footer|comment", re.I)
+# Parts of a heading that sit above or beside the headline proper.
+_KICKER = re.compile(r"kicker|overline|dachzeile|eyebrow|topline|roofline|spitzmarke|supertitle|subtitle|toptitle"
+                     r"|hidden|sr-only|screen-reader|offscreen|label|category|rubric|small|author|byline|date|meta\b", re.I)
+# Elements inside a heading that are not read as part of it: ruby readings, small print, times.
+_ASIDE_TAGS = {"small", "rt", "rp", "time", "script", "style", "button", "svg"}
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_EDGE_PUNCTUATION = re.compile(r"^[\s:|•·–—-]+|[\s:|•·–—-]+$")
+AGREES = 0.6  # similarity above which a heading and a declared title are the same headline
+MAX_TITLE_CHARS = 400
+MAX_HEADINGS = 6  # pages with more <h1> than that are listings; the first ones are compared
+
+
+def clean(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = _SPACE.sub(" ", _INVISIBLE.sub("", value).replace("\u00a0", " ")).strip()
+    return value or None
+
+
+def key(text: str) -> str:
+    """Letters and digits only, case-folded: how two spellings of a name compare."""
+    return "".join(_WORD.findall(text.casefold())).replace("_", "")
+
+
+def similarity(a: str, b: str) -> float:
+    """How much two titles are the same headline: 1 when equal, high when one contains the other."""
+    ka, kb = key(a), key(b)
+    if not ka or not kb:
+        return 0.0
+    if ka == kb:
+        return 1.0
+    short, long_ = sorted((ka, kb), key=len)
+    if len(short) >= 4 and short in long_:
+        # "Kicker: Headline | Site" contains "Headline": the same story, told longer.
+        return max(0.7, len(short) / len(long_))
+    matcher = SequenceMatcher(None, ka, kb, autojunk=False)
+    if matcher.real_quick_ratio() < AGREES or matcher.quick_ratio() < AGREES:
+        return 0.0  # cheap upper bounds: most pairs that disagree stop here
+    return matcher.ratio()
+
+
+def site_names(meta: dict[str, str], ld: dict[str, Any], url: str | None) -> set[str]:
+    """The outlet's names as the page declares them, and its host name."""
+    names: set[str] = set()
+    for value in (meta.get("og:site_name"), meta.get("application-name"), meta.get("apple-mobile-web-app-title"),
+                  meta.get("twitter:site"), meta.get("publisher"), meta.get("dc.publisher"), _name(ld.get("publisher"))):
+        if value := clean(value):
+            names.add(value.lstrip("@"))
+    if url:
+        host = (urlsplit(url.strip()).hostname or "").removeprefix("www.")
+        if host:
+            names.add(host)
+            labels = host.split(".")
+            if len(labels) >= 2:
+                names.add(labels[-2] if len(labels[-2]) > 3 or len(labels) == 2 else ".".join(labels[-3:-1]))
+    return {n for n in names if key(n)}
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, list) and value:
+        return _name(value[0])
+    return value if isinstance(value, str) else None
+
+
+def is_site_part(part: str, names: Iterable[str]) -> bool:
+    """Whether a part of a title names the outlet (or is a bare domain or a date) rather than the story."""
+    if _DATE_PART.match(part) or _DOMAIN_PART.match(part.strip()):
+        return True
+    kp = key(part)
+    if not kp:
+        return True  # punctuation only
+    for name in names:
+        kn = key(name)
+        if not kn:
+            continue
+        if kp == kn or (len(kp) >= 2 and kp in kn) or (len(kn) >= 4 and kn in kp and len(kp) <= len(kn) + 12):
+            return True
+    return False
+
+
+def split_title(title: str) -> list[str]:
+    """Parts and separators, alternating: ``[part, sep, part, ..., part]``."""
+    return _SEPARATORS.split(title)
+
+
+def strip_affixes(title: str, names: Iterable[str], learned: Iterable[str] = ()) -> str:
+    """``title`` without the leading and trailing parts that name the site or are dates."""
+    names = [*names, *learned]
+    parts = split_title(title)
+    while len(parts) >= 3:
+        if is_site_part(parts[-1], names):
+            parts = parts[:-2]
+        elif is_site_part(parts[0], names):
+            parts = parts[2:]
+        else:
+            break
+    if len(parts) >= 3 and all(_HARD_SEPARATOR.fullmatch(sep) for sep in parts[1::2]):
+        # "Section | Headline | Claim": a bar or guillemet never sits inside a headline; the longest part is it.
+        return clean(max(parts[::2], key=len)) or title
+    return clean("".join(parts)) or title
+
+
+def _is_aside(node: HtmlElement) -> bool:
+    return node.tag in _ASIDE_TAGS or bool(_KICKER.search(f"{node.get('class') or ''} {node.get('itemprop') or ''}"))
+
+
+def _heading_text(element: HtmlElement) -> str | None:
+    """A heading's text without its kicker, overline, small print and screen-reader spans."""
+    kept: list[str] = []
+
+    def walk(node: HtmlElement) -> None:
+        if node.text:
+            kept.append(node.text)
+        for child in node:
+            if child.tag == "br":
+                kept.append(" ")
+            elif isinstance(child.tag, str) and not _is_aside(child):
+                walk(child)
+            if child.tail:
+                kept.append(child.tail)
+    walk(element)
+    text = clean("".join(kept))
+    return clean(_EDGE_PUNCTUATION.sub("", text)) if text else None
+
+
+def _is_home_link(href: str | None, url: str | None) -> bool:
+    if href is None:
+        return False
+    href = href.strip()
+    if href in ("/", "./", "#", "") or href.startswith(("/?", "/#", "javascript:")):
+        return True
+    parts = urlsplit(href)
+    if parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query:
+        return True
+    # archived copies link home through the archive: the path ends at the original host
+    return bool(re.match(r"^https?://web\.archive\.org/web/\d+[a-z_]*/https?://[^/]+/?$", href))
+
+
+def headings(tree: HtmlElement, url: str | None, names: set[str]) -> tuple[list[tuple[HtmlElement, str]], set[str]]:
+    """The page's candidate headline headings (element, text), and the site names their logos gave away."""
+    found: list[tuple[HtmlElement, str]] = []
+    logos: set[str] = set()
+    for element in tree.iter("h1"):
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        links = element.findall(".//a")
+        text = _heading_text(element)
+        if not text or len(text) > MAX_TITLE_CHARS:
+            continue
+        if any(_is_home_link(a.get("href"), url) for a in links) or (_NOT_HEADLINE.search(marks)
+                                                                     and "title" not in marks.lower().replace("site-title", "")):
+            logos.add(text)
+            continue
+        if is_site_part(text, names) and len(text.split()) <= 4:
+            continue
+        found.append((element, text))
+    return found, logos
+
+
+def pick_title(tree: HtmlElement, declared: list[str | None], names: set[str], *, url: str | None = None,
+               learned: Iterable[str] = ()) -> str | None:
+    """The page's headline: an ``<h1>`` that agrees with a declared title, else the best declared title, cleaned.
+
+    ``declared`` is best first (JSON-LD headline, og:title, twitter:title, ..., ``<title>``).
+    """
+    titles = [t for t in (clean(d) for d in declared) if t and len(t) <= MAX_TITLE_CHARS * 2]
+    candidates, logos = headings(tree, url, names)
+    candidates = candidates[:MAX_HEADINGS]
+    names = names | logos
+    cleaned = [strip_affixes(t, names, learned) for t in titles]
+    best: tuple[float, str] | None = None
+    for element, text in candidates:
+        score = max((similarity(text, t) for t in (*cleaned, *titles)), default=0.0)
+        if (element.get("itemprop") or "").lower() == "headline":
+            score += 0.3
+        if best is None or score > best[0]:
+            best = (score, text)
+    if best and best[0] >= AGREES:
+        return best[1]
+    if best and len(candidates) == 1 and _plausible(candidates[0][0], best[1]):
+        # One headline-looking heading the metadata does not echo: the reader sees it, not the SEO title.
+        return best[1]
+    for title in cleaned:
+        if not title.endswith(("...", "…")):
+            return title
+    return cleaned[0] if cleaned else (candidates[0][1] if candidates else None)
+
+
+def _plausible(element: HtmlElement, text: str) -> bool:
+    """A heading long enough to be a headline, not a link to another page, not in page chrome."""
+    words = len(text.split())
+    if words < 2 and len(text) < 6:
+        return False
+    if element.find(".//a") is not None and len(clean(" ".join(a.text_content() for a in element.iter("a"))) or "") >= len(text) / 2:
+        return False
+    return not any(ancestor.tag in ("nav", "footer", "aside") for ancestor in element.iterancestors())
+
+
+class TitleAffixes:
+    """Per-outlet counts of the first and last parts of its titles; the recurring ones are site affixes.
+
+    Bounded: at most ``max_parts`` distinct parts are kept per outlet (the
+    rarest are forgotten first). ``to_json()``/``from_json()`` round-trip.
+    """
+
+    def __init__(self, *, min_pages: int = 3, share: float = 0.3, max_parts: int = 200):
+        self.min_pages = min_pages
+        self.share = share
+        self.max_parts = max_parts
+        self.pages: Counter[str] = Counter()
+        self.parts: dict[str, Counter[str]] = {}
+
+    def learn(self, source: str, title: str | None) -> None:
+        if not (title := clean(title)):
+            return
+        pieces = split_title(title)
+        if len(pieces) < 3:
+            self.pages[source] += 1
+            return
+        counts = self.parts.setdefault(source, Counter())
+        self.pages[source] += 1
+        for piece in {clean(pieces[0]), clean(pieces[-1])}:
+            if piece:
+                counts[piece] += 1
+        if len(counts) > self.max_parts:
+            for piece, _ in counts.most_common()[self.max_parts // 2:]:
+                del counts[piece]
+
+    def affixes(self, source: str) -> list[str]:
+        pages = self.pages.get(source, 0)
+        counts = self.parts.get(source) or {}
+        return [p for p, n in counts.items() if n >= self.min_pages and n >= self.share * pages]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pages": dict(self.pages), "parts": {s: dict(c) for s, c in self.parts.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], **options: Any) -> TitleAffixes:
+        learned = cls(**options)
+        learned.pages = Counter(data.get("pages") or {})
+        learned.parts = {s: Counter(c) for s, c in (data.get("parts") or {}).items()}
+        return learned

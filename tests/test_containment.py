@@ -1,0 +1,93 @@
+"""Copies of the source: its address, teasers and pages that hold it, translations."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler import settings
+from pipelines import containment
+from pipelines.dedup import source_copy
+from pipelines.profile import StoryProfile
+
+# Our own text, written for these tests, in the shape of a news article.
+SOURCE = """\
+Harbour bridge closed after cracks found in a main cable
+The Veltmar harbour bridge was closed to traffic on Tuesday after inspectors found cracks in one of its two main cables, the city said.
+Engineers from Brunnhall Consulting measured 14 broken wires in the northern cable during a routine check, city engineer Marta Ilves told reporters.
+The bridge, opened in 1968, carries about 48,000 vehicles a day between the Kessel district and the old town.
+Mayor Tomas Vehr said buses would be rerouted over the Lindqvist bridge and that a ferry service would start on Thursday.
+Repairs could take 18 months and cost 37.5 million euros, according to a first estimate by Brunnhall Consulting.
+The transport union SVT asked for free ferry tickets for commuters, and shopkeepers in Kessel fear a loss of customers.
+A report by the national road agency had warned in 2019 that the cables of the Veltmar bridge needed closer inspection."""
+
+# The same article in French, paragraph by paragraph (our translation).
+TRANSLATION = """\
+Le pont du port fermé après la découverte de fissures dans un câble principal
+Le pont du port de Veltmar a été fermé à la circulation mardi après que des inspecteurs ont trouvé des fissures dans l'un de ses deux câbles principaux, a indiqué la ville.
+Les ingénieurs de Brunnhall Consulting ont mesuré 14 fils rompus dans le câble nord lors d'un contrôle de routine, a déclaré aux journalistes l'ingénieure municipale Marta Ilves.
+Le pont, ouvert en 1968, supporte environ 48 000 véhicules par jour entre le quartier de Kessel et la vieille ville.
+Le maire Tomas Vehr a indiqué que les bus seraient déviés par le pont Lindqvist et qu'un service de ferry commencerait jeudi.
+Les réparations pourraient durer 18 mois et coûter 37,5 millions d'euros, selon une première estimation de Brunnhall Consulting.
+Le syndicat des transports SVT a demandé des billets de ferry gratuits pour les navetteurs, et les commerçants de Kessel craignent une perte de clientèle.
+Un rapport de l'agence nationale des routes avait averti en 2019 que les câbles du pont de Veltmar devaient être inspectés de plus près."""
+
+# A later article in French on the same story: some of the same facts, its own order and its own facts.
+FOLLOWUP = """\
+Pont de Veltmar : les premiers travaux commenceront en mars
+Trois semaines après la fermeture du pont de Veltmar, la ville a choisi l'entreprise Korvald Bau pour remplacer le câble nord, endommagé par la corrosion.
+Le contrat, signé lundi, s'élève à 41 millions d'euros, plus que les 37,5 millions estimés en janvier par Brunnhall Consulting.
+Selon le maire Tomas Vehr, le pont pourrait rouvrir aux piétons dès l'été, mais pas aux voitures avant 2027.
+Les ferries ont transporté 310 000 passagers depuis leur mise en service, et la ligne de bus 12 a été doublée.
+Des habitants de Kessel ont manifesté samedi pour demander une passerelle provisoire, une idée que la ville étudie.
+L'opposition réclame une enquête sur le rapport de 2019 qui signalait déjà l'usure des câbles."""
+
+
+@pytest.fixture(scope="module")
+def profile() -> StoryProfile:
+    return StoryProfile.build(name="bridge", url="https://news.example/veltmar-bridge-closed.html?utm_source=x",
+                              language="en", terms=("Veltmar",), text=SOURCE)
+
+
+def copy(profile: StoryProfile, text: str, language: str, urls: tuple[str | None, ...] = ()):
+    return source_copy(profile, text=text, language=language, same_text=settings.MONITOR_DEDUP_SIMILARITY,
+                       translation=settings.MONITOR_TRANSLATION_ANCHORS, urls=urls)
+
+
+def test_the_source_address_is_the_source_whatever_its_text(profile):
+    assert copy(profile, "A short teaser.", "en", urls=("http://www.news.example/veltmar-bridge-closed.html/",))
+    assert copy(profile, "A short teaser.", "en", urls=("https://other.example/x", "https://news.example/veltmar-bridge-closed.html"))
+    assert not copy(profile, "A short teaser.", "en", urls=("https://news.example/veltmar-bridge-reopens.html",))
+
+
+def test_a_teaser_of_the_source_is_a_copy(profile):
+    lines = SOURCE.split("\n")
+    teaser = "\n".join(lines[:4]) + "\nRead more"
+    evidence = copy(profile, teaser, "en")
+    assert evidence and evidence["part_in_source"] >= containment.PART_IN_SOURCE
+
+
+def test_a_page_holding_the_whole_source_is_a_copy(profile):
+    page = "Bridge news from our partners\n" + SOURCE + "\n" + FOLLOWUP + "\nShare this article. Comments are closed."
+    evidence = copy(profile, page, "en")
+    assert evidence and evidence["source_in_part"] >= containment.SOURCE_IN_PART
+
+
+def test_a_translation_is_a_copy_and_its_first_part_too(profile):
+    assert copy(profile, TRANSLATION, "fr")
+    assert copy(profile, "\n".join(TRANSLATION.split("\n")[:6]), "fr")
+
+
+def test_a_followup_citing_some_of_the_same_facts_is_not_a_copy(profile):
+    assert not copy(profile, FOLLOWUP, "fr")
+    assert not containment.structure_copy(FOLLOWUP, SOURCE, skip=profile.term_words)
+
+
+def test_url_key_ignores_scheme_www_slash_and_query():
+    assert containment.url_key("https://www.a.example/x/?utm=1#top") == containment.url_key("http://a.example/x")
+    assert containment.url_key(None) == ""
+
+
+def test_ordered_alignment_of_anchor_sequences():
+    source = ["a1", "2019", "vehr", "37.5", "kessel", "14", "1968"]
+    assert containment.prefix_alignment(["a1", "2019", "vehr"], source)[3] == 3
+    assert containment.prefix_alignment(["1968", "14", "a1"], source)[-1] == 1

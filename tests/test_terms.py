@@ -1,0 +1,67 @@
+"""Story terms found in every script: folding and script-aware word boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.language import _by_script
+from pipelines.terms import TermMatcher, fold
+
+TERMS = ("DeepSeek", "DeepSeek R1", "深度求索", "ディープシーク", "딥시크", "Дипсик", "ديب سيك", "ดีปซีค",
+         "Liang Wenfeng", "梁文锋", "R1")
+
+
+@pytest.fixture(scope="module")
+def matcher() -> TermMatcher:
+    return TermMatcher(TERMS)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Latin-script term glued to text of a script without spaces
+    ("中国のAI企業DeepSeekが開発した推論モデルR1は", ["DeepSeek", "R1"]),
+    ("DeepSeek冲击波：美国科技股市值蒸发", ["DeepSeek"]),
+    ("中国人工智能公司深度求索（DeepSeek）发布", ["深度求索", "DeepSeek"]),
+    ("บริษัทสตาร์ทอัพจีนDeepSeekเปิดตัวโมเดล", ["DeepSeek"]),
+    ("ดีปซีคสร้างความตื่นตระหนกในตลาดหุ้น", ["ดีปซีค"]),
+    ("中国のディープシークが公開", ["ディープシーク"]),
+    # full-width and other compatibility forms
+    ("ＤｅｅｐＳｅｅｋ　Ｒ１が話題に", ["DeepSeek R1"]),
+    # Korean particles glued to the term
+    ("딥시크가 공개한 모델은 딥시크의 두 번째", ["딥시크", "딥시크"]),
+    # Vietnamese: spaced Latin script with diacritics around
+    ("Mô hình DeepSeek R1 của Trung Quốc gây chấn động", ["DeepSeek R1"]),
+    # Arabic proclitics; Russian case endings
+    ("وأعلنت شركة وديب سيك الصينية", ["ديب سيك"]),
+    ("Акции упали после выхода Дипсика и DeepSeek-а", ["Дипсик", "DeepSeek"]),
+    # Latin: whole words, with a plural/genitive s
+    ("DeepSeeks Modell und DeepSeek's app", ["DeepSeek", "DeepSeek"]),
+    ("Mr Liang  Wenfeng founded it", ["Liang Wenfeng"]),
+])
+def test_terms_are_found_in_every_script(matcher, text, expected):
+    assert matcher.find(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "The DeepSeeker app is unrelated",
+    "deepseekers and the R1000 router",
+    "Bản tin DeepSeekR1x",
+    "модельR1",
+])
+def test_terms_inside_a_longer_word_of_a_spaced_script_are_not_found(matcher, text):
+    assert "DeepSeek" not in matcher.find(text) and "R1" not in matcher.find(text)
+
+
+def test_fold_is_idempotent_and_merges_variants():
+    for text in ("ＤｅｅｐＳｅｅｋ", "Nuñez", "دیپ\u200cسیک", "Ὀδυσσεύς", "딥시크"):
+        assert fold(fold(text)) == fold(text)
+    assert fold("Nuñez") == fold("NUNEZ")
+    assert fold("دیپ\u200cسیک") == fold("ديپسيك")
+    assert fold("딥시크") == "딥시크"  # Hangul survives the accent stripping
+
+
+def test_script_decides_between_chinese_japanese_and_korean():
+    han_only = "深度求索公司发布了新的推理模型引起全球关注梁文锋表示将继续开源"
+    assert _by_script("ko", han_only) == "zh"
+    assert _by_script("zh", "中国のAI企業が開発した推論モデルは世界で注目を集めている") == "ja"
+    assert _by_script("ko", "딥시크가 공개한 새로운 모델이 주목을 받고 있다") == "ko"
+    assert _by_script("fr", han_only) == "fr"
