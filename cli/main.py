@@ -26,6 +26,8 @@ SOURCES = click.option("--sources", default="sources.toml", show_default=True, e
                        type=click.Path(dir_okay=False), help="the sources config (or $MONITOR_SOURCES)")
 DB = click.option("--db", default="data/coverage.db", show_default=True, envvar="MONITOR_DB",
                   type=click.Path(dir_okay=False), help="the SQLite store (or $MONITOR_DB)")
+TIMEOUT = click.option("--timeout", type=int, default=None,
+                       help="seconds a spider may run (default: $MONITOR_CRAWL_TIMEOUT or 3600)")
 USAGE = 2
 
 
@@ -113,7 +115,7 @@ def init(source_article: str, out: str, sources: str, name: str | None, url: str
 @SOURCES
 @DB
 @click.option("--source", "only", multiple=True, metavar="NAME", help="crawl only this source (repeatable)")
-@click.option("--timeout", type=int, default=None, help="seconds a spider may run (default: $MONITOR_CRAWL_TIMEOUT or 3600)")
+@TIMEOUT
 def crawl(sources: str, db: str, only: tuple[str, ...], timeout: int | None) -> None:
     """Crawl every source once (feeds, sitemaps, sections) and show what was found for each story.
 
@@ -126,7 +128,7 @@ def crawl(sources: str, db: str, only: tuple[str, ...], timeout: int | None) -> 
 @cli.command()
 @SOURCES
 @DB
-@click.option("--timeout", type=int, default=None, help="seconds a spider may run (default: $MONITOR_CRAWL_TIMEOUT or 3600)")
+@TIMEOUT
 def run(sources: str, db: str, timeout: int | None) -> None:
     """Monitor in the foreground: every source at its `every`, until Ctrl-C or SIGTERM (the daemon)."""
     sys.exit(_scheduler("run", sources=sources, db=db, timeout=timeout))

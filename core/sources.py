@@ -103,7 +103,8 @@ def load_config(path: str | Path) -> Config:
     lines = _LineFinder(path.read_text(encoding="utf-8"))
     unknown = set(raw) - {"story", "source"}
     if unknown:
-        raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected [[story]] and [[source]]")
+        raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
+                          "expected [[story]] and [[source]]")
     stories = tuple(_story(path, i, e, lines) for i, e in enumerate(_tables(path, raw, "story"), 1))
     sources = tuple(_source(path, i, e, lines) for i, e in enumerate(_tables(path, raw, "source"), 1))
     if not stories:

@@ -168,7 +168,8 @@ def test_crawl_against_a_closed_port_exits_3_and_says_connection_refused(tmp_pat
     (tmp_path / "closed.toml").write_text(
         '[[story]]\nname = "s"\nurl = "https://example.com/s"\ntitle = "DeepSeek"\nlanguage = "en"\n'
         'since = 2025-01-20\nterms = ["DeepSeek"]\n\n'
-        f'[[source]]\nname = "closed"\nlanguage = "en"\nfeeds = ["http://127.0.0.1:{port}/feed.xml"]\n', encoding="utf-8")
+        f'[[source]]\nname = "closed"\nlanguage = "en"\nfeeds = ["http://127.0.0.1:{port}/feed.xml"]\n',
+        encoding="utf-8")
     result = monitor("crawl", "--sources", "closed.toml", "--db", "closed.db", cwd=tmp_path)
     assert result.returncode == 3, result.stdout + result.stderr[-2000:]
     assert "Every source failed" in result.stdout and "connection_refused" in result.stdout
