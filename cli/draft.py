@@ -75,7 +75,7 @@ def draft(source: str, *, name: str | None = None, url: str | None = None,
     from pipelines import textsig
     from pipelines.extract import date_from_url, extract_article
     from pipelines.language import detect_language
-    from pipelines.profile import draft_terms
+    from pipelines.profile import core_terms, draft_terms
 
     raw, fetched_from = read_article(source)
     url = url or fetched_from or PLACEHOLDER_URL
@@ -102,11 +102,9 @@ def draft(source: str, *, name: str | None = None, url: str | None = None,
     elif found_date:
         when = dt.date.fromisoformat(found_date[:10])
     ranked = draft_terms(title, text)
-    subject = [term for term, _ in ranked if term.lower() in title.lower()]
-    # Model names built on the subject ("DeepSeek R1") identify the story as well as it does
-    # ("Derrière DeepSeek", a sentence start, does not).
-    subject += [term for term, _ in ranked if term not in subject and any(
-        s in term and any(c.isdigit() for c in term.replace(s, "")) for s in subject)]
+    # The names the story is about, as the crawl itself would take them (short acronyms,
+    # "IA", name a field, not a story); the other names stay candidates for the user.
+    subject = list(core_terms(title, text))
     return Draft(
         name=name or slug(Path(source).stem if fetched_from is None else url.rstrip("/").rsplit("/", 1)[-1]),
         url=url, title=title, language=detect_language(f"{title}\n{text}").language, text=text,
