@@ -189,7 +189,7 @@ def report(db: str, since: dt.datetime | None, story: str | None, fmt: str) -> N
 @click.option("--no-duplicates", is_flag=True, help="leave out wire copies of other follow-ups")
 def export(db: str, story: str | None, no_duplicates: bool) -> None:
     """Every follow-up of a story, with its text, as JSON lines on stdout (oldest first)."""
-    from storage import StorageError, open_db
+    from storage import StorageError, coverage, open_db
     from storage.export import export as write_lines
     from storage.export import story_names
 
@@ -204,11 +204,13 @@ def export(db: str, story: str | None, no_duplicates: bool) -> None:
                      f"(stories: {', '.join(names) or 'none'})")
             assert story is not None
             count = write_lines(store, story, sys.stdout, duplicates=not no_duplicates)
+            counted = coverage.counts(store, story)["followups"]  # wire copies once, as everywhere
         finally:
             store.close()
     except StorageError as exc:
         fail(str(exc))
-    click.echo(f"monitor export: {count} follow-up(s) of {story}", err=True)
+    copies = f", and {count - counted} wire copies of them" if count > counted else ""
+    click.echo(f"monitor export: {counted} follow-up(s) of {story}{copies}", err=True)
 
 
 @cli.command()
