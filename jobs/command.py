@@ -26,8 +26,9 @@ from core.errors import ConfigError
 from core.sources import load_config
 from crawler import settings as defaults
 from jobs import runner
-from jobs.daemon import run_once, serve
+from jobs.daemon import serve
 from jobs.lock import acquire_lock
+from jobs.once import run_once
 from jobs.runner import CrawlSettings
 from jobs.status import print_status
 from storage import StorageError

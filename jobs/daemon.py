@@ -30,7 +30,6 @@ machine fetch them and ``python -m distributed.ingest`` stores the results.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 import random
@@ -57,15 +56,7 @@ from distributed import enqueue, frontier
 from jobs import alerts, digest, runner
 from jobs.lock import job_store_path
 from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
-from jobs.status import (
-    EVERY_SOURCE_FAILED,
-    crawl_outcome,
-    job_id,
-    print_found,
-    print_outcome,
-    print_run_table,
-    print_summary,
-)
+from jobs.status import job_id
 from storage import StorageError, open_db, queries, writes
 
 if TYPE_CHECKING:
@@ -95,7 +86,7 @@ def jitter_for(every: int) -> float:
 
 
 def after_crawl(db: str, run_ids: list[int]) -> None:
-    """The hook point: called once after every job (its spiders' runs), daemon or ``--once``, with the ``crawl_runs`` ids.
+    """The hook point: called once after every job (its spiders' runs), daemon or ``--once``, with their run ids.
 
     Whatever must happen after a crawl (pushing its new follow-ups to
     webhooks, say) starts here. Runs in the crawl's job thread; an exception
@@ -106,15 +97,15 @@ def after_crawl(db: str, run_ids: list[int]) -> None:
 
 def crawl(spiders: Sequence[str], source: str | None,
           settings: CrawlSettings) -> tuple[CrawlResult, list[dict[str, Any]]]:
-    """Run one job (``spiders`` in one process), record how each spider ended in ``crawl_runs``, log one line per run."""
-    with _store_errors(settings.db):
+    """Run one job (``spiders`` in one process), record how each spider ended in ``crawl_runs``, log each run."""
+    with store_errors(settings.db):
         store = open_db(settings.db)
         try:
             before = queries.last_run_id(store)
         finally:
             store.close()
     result = run_crawl(spiders, source, settings)
-    with _store_errors(settings.db):
+    with store_errors(settings.db):
         run_ids, runs = _settle(spiders, source, settings, result, before)
     log_runs(result, runs)
     try:
@@ -125,7 +116,7 @@ def crawl(spiders: Sequence[str], source: str | None,
 
 
 @contextlib.contextmanager
-def _store_errors(db: str) -> Iterator[None]:
+def store_errors(db: str) -> Iterator[None]:
     """A store that cannot be written (read-only file or folder, disk full) is one StorageError, not a traceback."""
     try:
         yield
@@ -387,42 +378,3 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     _context = None
     logger.info("scheduler stopped")
     return 0
-
-
-# --- --once ----------------------------------------------------------------------------
-
-
-def run_once(config: Config, settings: CrawlSettings, out: TextIO, *, sources: Sequence[str] = (),
-             show_found: bool = False) -> int:
-    """Every spider once over every source (or the named ones); a summary table.
-
-    Exit status: 0 when every crawl finished and at least one listing (feed,
-    sitemap, section page) answered; 1 when a crawl did not finish; 3
-    (:data:`EVERY_SOURCE_FAILED`) when the crawls ran but no source answered,
-    with the causes counted: with no network, a crawl must not look like a success.
-    """
-    chosen = [config.source(name) for name in sources] if sources else list(config.select(None))
-    if frontier.redis_url():
-        return 0 if queue_discovery(list(SPIDERS), chosen, settings, out) else 1
-    since = writes.now()
-    # One job per run: a warm launcher (MONITOR_CRAWL_PRELOAD) would only add its own start-up.
-    once = dataclasses.replace(settings, preload=False)
-    jobs: list[tuple[Sequence[str], str | None]] = (
-        [(spiders_for(s), s.name) for s in chosen] if sources else [(SPIDERS, None)])
-    rows: list[tuple[dict[str, Any], float]] = []
-    failed = False
-    for spiders, source in jobs:
-        logger.info("running %s over %s, in one process", ", ".join(spiders),
-                    source or f"{len(chosen)} source(s)")
-        result, runs = crawl(spiders, source, once)
-        rows += [(run, result.spider_seconds.get(run["spider"], 0.0)) for run in runs]
-        failed = failed or not (result.ok and runs and all(r["status"] == "finished" for r in runs))
-    print_run_table(rows, out)
-    with _store_errors(settings.db):
-        if show_found:
-            print_found(settings.db, [run["id"] for run, _ in rows], out)
-        print_summary(settings.db, out)
-        answered = print_outcome(crawl_outcome(settings.db, since), out)
-    if failed:
-        return 1
-    return 0 if answered else EVERY_SOURCE_FAILED
