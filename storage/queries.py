@@ -120,7 +120,7 @@ def decode(value: str | None) -> Any:
     return json.loads(value) if value else None
 
 
-# --- Discovery state (issue 3) -------------------------------------------------
+# --- Discovery state -------------------------------------------------
 
 
 def listing_validators(db: Database, url: str) -> tuple[str | None, str | None]:

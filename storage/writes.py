@@ -168,7 +168,7 @@ def close_stale_runs(db: Database, *, pid_alive: Any) -> int:
     return len(stale)
 
 
-# --- Discovery state (issue 3) -------------------------------------------------
+# --- Discovery state -------------------------------------------------
 
 
 def record_discovery(db: Database, source: str, *, feeds: list[str] | None = None,
