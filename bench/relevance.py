@@ -20,7 +20,10 @@
    first term drafted from the source); copies flagged; mentions and other
    pages taken as follow-ups; per language.
 
-    python bench/relevance.py [--sets DIR] [--only SET] [--errors]
+    python bench/relevance.py [--sets DIR] [--only SET] [--half even|odd] [--errors]
+
+``--half`` keeps the rows whose id ends in an even (or odd) number: tune on
+one half, check on the other, so that a rule fitted to a page shows.
 
 Prints one JSON object as its last line.
 """
@@ -129,13 +132,22 @@ def load_set_story(toml_path: Path) -> tuple[StoryProfile, str]:
     return profile, keyword
 
 
-def dev_set(path: Path, *, show_errors: bool) -> dict[str, object]:
+def in_half(row_id: str, half: str | None) -> bool:
+    """Whether a row belongs to the ``even`` or ``odd`` half (by the number its id ends with)."""
+    if half is None:
+        return True
+    digits = "".join(c for c in row_id[-6:] if c.isdigit())
+    return bool(digits) and int(digits) % 2 == (0 if half == "even" else 1)
+
+
+def dev_set(path: Path, *, show_errors: bool, half: str | None = None) -> dict[str, object]:
     toml_path = path.with_suffix(".story.toml")
     if not toml_path.exists():
         return {"skipped": f"no {toml_path.name} beside it"}
     profile, keyword = load_set_story(toml_path)
     classifier = Classifier(profile)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [row for row in rows if in_half(str(row["id"]), half)]
     ours = [0, 0, 0]
     base = [0, 0, 0]
     truths: Counter[str] = Counter()
@@ -177,13 +189,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Relevance of the crawl's classifier on labelled real pages.")
     parser.add_argument("--sets", type=Path, default=SETS, help=f"folder of <name>.jsonl sets (default {SETS})")
     parser.add_argument("--only", help="evaluate only this set (no feeds, no local web)")
+    parser.add_argument("--half", choices=("even", "odd"), help="only the rows whose id number is even (odd)")
     parser.add_argument("--errors", action="store_true", help="print every wrong page on stderr")
     args = parser.parse_args(argv)
     result: dict[str, object] = {}
     if not args.only:
         result.update(feeds_2025=feeds_2025(), local_web=local_web())
     sets = sorted(args.sets.glob("*.jsonl")) if args.sets.is_dir() else []
-    result["sets"] = {p.stem: dev_set(p, show_errors=args.errors) for p in sets
+    result["sets"] = {p.stem: dev_set(p, show_errors=args.errors, half=args.half) for p in sets
                       if not args.only or p.stem == args.only}
     for name, part in result.items():
         for error in part.pop("errors", []) if isinstance(part, dict) else []:

@@ -56,10 +56,19 @@ MONITOR_MENTION_MIN_TERMS = int(os.environ.get("MONITOR_MENTION_MIN_TERMS", "1")
 # one text measure 0.95-1.0, different articles on the same story below 0.05;
 # 0.6 still catches a copy with a new headline, byline and closing line.
 MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6"))
-# Share of the source article's language-neutral anchors (names, numbers,
-# model names) that a text in another language must carry to be taken for
-# a translation of the source. Translations carry 0.83-1.0 of them,
-# follow-ups that quote the same people at most 0.4.
+# Copies of the source (pipelines/dedup, pipelines/containment) are found by
+# its address (source_address), the same text (MinHash, above), one text mostly
+# inside the other (part_in_source, source_in_part: teasers, pages holding the
+# source), or, in another language, by what survives translation: this share
+# of the source's numbers and Latin-script names in the source's order
+# (translation_cover; a translated first part by translation_prefix), or its
+# paragraphs aligned one by one (aligned_paragraphs). The local web's whole
+# translations carry 0.84-1.0 of the ordered anchors, its follow-ups at most
+# 0.16; on the real pages of bench/data/relevance no follow-up or other page
+# passes 0.22 (partial and rewritten translations are caught by
+# translation_prefix or aligned_paragraphs, below this share). Relevance
+# itself (title, lead, spread, salience, anchors) is scored in
+# pipelines/relevance against MONITOR_FOLLOWUP_SCORE.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
 # Worker processes that read pages (extraction, language detection) while the
 # crawl goes on downloading; 0 = one per usable CPU core. Started once per crawl.
@@ -147,7 +156,7 @@ MONITOR_REDISCOVER_DAYS = float(os.environ.get("MONITOR_REDISCOVER_DAYS", "7"))
 # same arguments (spider, -s settings, -a source=). Empty: Scrapy. Tests use it
 # to stand in a crawl that sleeps, fails or hangs.
 MONITOR_CRAWL_COMMAND = os.environ.get("MONITOR_CRAWL_COMMAND", "")
-# Fork each job from a launcher process that has Python, Scrapy and our modules
+# Fork each job from a forkserver that has Python, Scrapy and our modules
 # already imported (jobs/launcher.py), instead of starting a new Python:
 # a job that finds nothing new takes a tenth of the time. Each job is still a
 # process of its own. False: every job is a new `python -m scrapy job`.
@@ -188,6 +197,23 @@ MONITOR_BUSY_TIMEOUT = float(os.environ.get("MONITOR_BUSY_TIMEOUT", "30"))
 # Most URLs read from one sitemap (the sitemaps.org protocol allows 50,000);
 # the rest are left out and the sitemap gets reason sitemap_limit.
 MONITOR_SITEMAP_MAX_URLS = int(os.environ.get("MONITOR_SITEMAP_MAX_URLS", "50000"))
+# Longest Retry-After (seconds) a server may ask for: longer asks (a year
+# ahead) are cut to this, counted (monitor/retry_after/capped) and said in
+# the reason's detail, so one answer cannot pause a host for the whole run.
+MONITOR_RETRY_AFTER_CAP = float(os.environ.get("MONITOR_RETRY_AFTER_CAP", "3600"))
+# Most entries read from one feed (RSS, Atom, JSON Feed); the rest are left
+# out and noted (reason feed_limit). feedparser costs about 0.2 ms an entry,
+# on the reactor thread: 1,000 entries take a fifth to half a second.
+MONITOR_FEED_MAX_ENTRIES = int(os.environ.get("MONITOR_FEED_MAX_ENTRIES", "1000"))
+# Most links (<a>) read from one HTML page (section, home or list page); a
+# page with more is noted too_many_links and the rest is not read. A real
+# front page has a few hundred; 10,000 take about 0.3 s to classify.
+MONITOR_PAGE_MAX_LINKS = int(os.environ.get("MONITOR_PAGE_MAX_LINKS", "10000"))
+# Most header lines, and bytes of headers, accepted in one response; past
+# either the connection is dropped (reason headers_too_large). Twisted keeps
+# every header line otherwise: an endless stream of them fills the memory.
+MONITOR_MAX_HEADERS = int(os.environ.get("MONITOR_MAX_HEADERS", "500"))
+MONITOR_MAX_HEADER_BYTES = int(os.environ.get("MONITOR_MAX_HEADER_BYTES", str(256 * 1024)))
 # Every name lookup is checked against the address guard (DNS rebinding).
 TWISTED_DNS_RESOLVER = "crawler.resolver.GuardedResolver"
 

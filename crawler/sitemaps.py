@@ -8,16 +8,22 @@ sitemaps use ``news:``, ``n:`` or no prefix) and with entities off.
 
 from __future__ import annotations
 
-import gzip
 import io
+import struct
 import zlib
+from itertools import islice
 from dataclasses import dataclass, field
 
 from lxml import etree
+from scrapy.utils.gz import gunzip as scrapy_gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.entries import Entry
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
+MAX_URLS = 50_000  # the sitemaps.org limit per file (MONITOR_SITEMAP_MAX_URLS)
+MAX_ROBOTS_BYTES = 500 * 1024  # what Google reads of a robots.txt; the rest is ignored
+_FIELDS = ("loc", "title", "publication_date", "lastmod", "language")
 
 
 class NotASitemap(ValueError):
@@ -35,72 +41,98 @@ class Sitemap:
     kind: str  # "index" | "urlset"
     sitemaps: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
+    truncated: bool = False  # more than max_urls entries: the rest were not read
 
 
 def gunzip(body: bytes, *, limit: int = MAX_SITEMAP_BYTES) -> bytes:
-    """Uncompress a gzipped sitemap, refusing to inflate past ``limit`` bytes."""
+    """Uncompress a gzipped sitemap (Scrapy's reader), refusing to inflate past ``limit`` bytes.
+
+    Like Scrapy's sitemap spider, a truncated stream gives what it inflated
+    before the cut (the XML reader then keeps the entries that are whole).
+    """
     if body[:2] != b"\x1f\x8b":
         return body
-    out = io.BytesIO()
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(body)) as stream:
-            while chunk := stream.read(65536):
-                out.write(chunk)
-                if out.tell() > limit:
-                    raise SitemapBomb(f"gzipped sitemap inflates past {limit // (1024 * 1024)} MB")
-    except (OSError, EOFError, zlib.error) as exc:
+        return scrapy_gunzip(body, max_size=limit)
+    except ValueError:  # Scrapy's "decompressed past max_size" is a ValueError (tests/test_discovery.py)
+        raise SitemapBomb(f"gzipped sitemap inflates past {limit // (1024 * 1024)} MB") from None
+    except (OSError, EOFError, zlib.error, struct.error) as exc:
         raise NotASitemap(f"broken gzip data ({exc})") from None
-    return out.getvalue()
 
 
-def _child_text(node: etree._Element, name: str) -> str | None:
+def _fields(node: etree._Element) -> dict[str, str]:
+    """The first text of each field under one ``<url>`` or ``<sitemap>``, namespace-blind, in one pass."""
+    found: dict[str, str] = {}
     for child in node.iter():
-        if isinstance(child.tag, str) and etree.QName(child).localname == name and child.text:
-            return "".join(child.text.split()) if name == "loc" else child.text.strip()
-    return None
+        if not isinstance(child.tag, str) or not child.text:
+            continue
+        name = _local(child.tag)
+        if name in _FIELDS and name not in found:
+            found[name] = "".join(child.text.split()) if name == "loc" else child.text.strip()
+    return found
 
 
-def parse_sitemap(body: bytes) -> Sitemap:
+def parse_sitemap(body: bytes, *, max_urls: int = MAX_URLS) -> Sitemap:
+    """The sitemap (index) in ``body``: its first ``max_urls`` URLs or child sitemaps."""
     body = gunzip(body)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True,
-                             remove_comments=True, load_dtd=False)
+    events = etree.iterparse(io.BytesIO(body.lstrip()), events=("start", "end"), resolve_entities=False,
+                             no_network=True, huge_tree=False, recover=True, remove_comments=True, load_dtd=False)
+    root = None
+    sitemap = Sitemap("urlset")
+    kept = 0
     try:
-        root = etree.fromstring(body.lstrip(), parser=parser)
+        for event, node in events:
+            if root is None:
+                root = node
+                kind = _local(root.tag) if isinstance(root.tag, str) else "?"
+                if kind not in ("urlset", "sitemapindex"):
+                    raise NotASitemap(f"root element <{kind}> is neither <urlset> nor <sitemapindex>")
+                sitemap.kind = "index" if kind == "sitemapindex" else "urlset"
+                continue
+            if event != "end" or node.getparent() is not root:
+                continue
+            if _is(node, "sitemap" if sitemap.kind == "index" else "url"):
+                if kept >= max_urls:
+                    sitemap.truncated = True
+                    break
+                kept += _keep(sitemap, _fields(node))
+            node.clear()  # read: let it go, and the siblings before it
+            while node.getprevious() is not None:
+                del root[0]
     except etree.XMLSyntaxError as exc:
-        raise NotASitemap(f"not XML ({exc})") from None
+        if root is None:
+            raise NotASitemap(f"not XML ({exc})") from None
     if root is None:
         raise NotASitemap("empty document")
-    kind = etree.QName(root).localname
-    if kind == "sitemapindex":
-        locs = [_child_text(node, "loc") for node in root if _is(node, "sitemap")]
-        return Sitemap("index", sitemaps=[loc for loc in locs if loc])
-    if kind != "urlset":
-        raise NotASitemap(f"root element <{kind}> is neither <urlset> nor <sitemapindex>")
-    entries = []
-    for node in root:
-        if not _is(node, "url"):
-            continue
-        loc = _child_text(node, "loc")
-        if not loc:
-            continue
-        entries.append(Entry(
-            url=loc,
-            title=_child_text(node, "title"),
-            published=_child_text(node, "publication_date") or _child_text(node, "lastmod"),
-            language=_child_text(node, "language"),
-        ))
-    return Sitemap("urlset", entries=entries)
+    return sitemap
+
+
+def _keep(sitemap: Sitemap, found: dict[str, str]) -> int:
+    loc = found.get("loc")
+    if not loc:
+        return 0
+    if sitemap.kind == "index":
+        sitemap.sitemaps.append(loc)
+    else:
+        sitemap.entries.append(Entry(url=loc, title=found.get("title"),
+                                     published=found.get("publication_date") or found.get("lastmod"),
+                                     language=found.get("language")))
+    return 1
 
 
 def _is(node: etree._Element, name: str) -> bool:
-    return isinstance(node.tag, str) and etree.QName(node).localname == name
+    return isinstance(node.tag, str) and _local(node.tag) == name
 
 
-def robots_sitemaps(body: str) -> list[str]:
-    """The ``Sitemap:`` lines of a robots.txt."""
-    found = []
-    for line in body.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            found.append(value.strip())
-    return found
+def _local(tag: str) -> str:
+    """``{namespace}name`` or ``prefix:name`` (an undeclared prefix, kept by lxml's recovery) without either."""
+    return tag.rpartition("}")[2].rpartition(":")[2]
+
+
+def robots_sitemaps(body: str | bytes, base_url: str = "", *, limit: int = MAX_URLS) -> list[str]:
+    """The ``Sitemap:`` lines of a robots.txt's first ``MAX_ROBOTS_BYTES`` (Scrapy's reader), joined to
+    ``base_url``, at most ``limit``, once each; empty ones left out."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    found = dict.fromkeys(url for url in sitemap_urls_from_robots(data[:MAX_ROBOTS_BYTES], base_url=base_url)
+                          if url and url != base_url)
+    return list(islice(found, limit))

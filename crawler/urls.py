@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "ga_", "hsa_")
 TRACKING_NAMES = {
@@ -21,6 +21,19 @@ def clean_url(url: str) -> str:
     )
     netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query, doseq=True), ""))
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``href`` read against ``base`` and cleaned (:func:`clean_url`); None when it is no URL at all.
+
+    Pages supply hrefs no URL parser accepts (``http://[::1``, a port of
+    ``99999999999``): ``urljoin`` and ``urlsplit`` raise ``ValueError`` for
+    them, and one such link must not cost the page its other links.
+    """
+    try:
+        return clean_url(urljoin(base, href))
+    except ValueError:
+        return None
 
 
 MAX_URL_LENGTH = 2083  # what old browsers and many servers accept; Scrapy's URLLENGTH_LIMIT

@@ -32,7 +32,7 @@ class WorkerContext(MonitorContext):
         profiles from them).
         """
         self.config = config = load_config(self.crawler.settings.get("MONITOR_SOURCES"))
-        server = frontier.connect(frontier.redis_url(self.crawler.settings))
+        server = frontier.connect(frontier.redis_url(self.crawler.settings), self.crawler.settings)
         try:
             known = frontier.story_texts(server)
             rows = []
@@ -53,7 +53,7 @@ class WorkerContext(MonitorContext):
         return config
 
     def open_ledger(self) -> RedisLedger:
-        return RedisLedger(frontier.redis_url(self.crawler.settings))
+        return RedisLedger(frontier.redis_url(self.crawler.settings), self.crawler.settings)
 
     def ready(self, spider: Spider) -> None:
         frontier.ready(spider)

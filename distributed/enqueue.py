@@ -40,8 +40,8 @@ def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | 
     crawler = Crawler(spidercls, settings)
     spider = spidercls.from_crawler(crawler)
     crawler.spider = spider
-    spider.ledger = SqliteLedger(open_crawl_store(settings)) if db else RedisLedger(url)
-    server = connect(url)
+    spider.ledger = SqliteLedger(open_crawl_store(settings)) if db else RedisLedger(url, settings)
+    server = connect(url, settings)
     queue = PriorityQueue(server=server, spider=spider, key=QUEUE_KEY, serializer=codec)
     count = 0
     try:

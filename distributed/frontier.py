@@ -75,11 +75,24 @@ def redis_url(settings: BaseSettings | dict[str, Any] | None = None) -> str:
     return str(value or os.environ.get("MONITOR_REDIS_URL") or "")
 
 
-def connect(url: str) -> redis.Redis:
-    """Our one way to open a Redis client (bytes in, bytes out)."""
-    import redis
+# Our client's options, under any the settings give in ``REDIS_PARAMS`` (scrapy-redis' setting,
+# which its scheduler and duplicate filter read too).
+CLIENT_PARAMS = {"socket_timeout": 30, "socket_connect_timeout": 10, "retry_on_timeout": True}
 
-    return redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True)
+
+def connect(url: str, settings: BaseSettings | None = None) -> redis.Redis:
+    """Our one way to open a Redis client (bytes in, bytes out), as scrapy-redis opens its own.
+
+    ``settings`` (the crawl's) add their ``REDIS_PARAMS`` (client options such as
+    ``socket_timeout``, ``health_check_interval`` or ``ssl_cert_reqs``) to ours.
+    """
+    from scrapy.settings import Settings
+    from scrapy_redis.connection import get_redis_from_settings
+
+    params = dict(CLIENT_PARAMS)
+    if settings is not None:
+        params.update(settings.getdict("REDIS_PARAMS"))
+    return get_redis_from_settings(Settings({"REDIS_URL": url, "REDIS_PARAMS": params}))
 
 
 def worker_id() -> str:

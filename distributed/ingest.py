@@ -120,7 +120,7 @@ class Ingest:
         self.crawler = IngestCrawler(settings)
         self.url = url
         self.batch = batch
-        self.server = frontier.connect(url)
+        self.server = frontier.connect(url, settings)
         self.owner = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = False
         self.committed = 0

@@ -14,7 +14,7 @@ listings queued by the scheduler carry them, read from SQLite there), and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
@@ -22,14 +22,17 @@ from distributed import frontier
 from storage import writes
 from storage.ledger import NOTHING_DISCOVERED
 
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
 
 class RedisLedger:
     """The ledger as a distributed worker sees it: a Redis set, and messages to the ingest."""
 
     conditional_get = False
 
-    def __init__(self, url: str):
-        self.server = frontier.connect(url)
+    def __init__(self, url: str, settings: BaseSettings | None = None):
+        self.server = frontier.connect(url, settings)
 
     def settled(self, urls: Iterable[str]) -> set[str]:
         urls = list(dict.fromkeys(urls))

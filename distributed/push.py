@@ -60,7 +60,7 @@ class PushPipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.server = frontier.connect(self.url)
+        self.server = frontier.connect(self.url, self.crawler.settings)
 
     def _push(self, kind: str, **fields: Any) -> None:
         frontier.push_message(self.server, {"kind": kind, "worker": self.worker, **fields})

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request
 from scrapy.utils.misc import load_object
+from scrapy.utils.request import request_from_dict
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+from crawler.scrapy_compat import requests_in_progress
 from distributed.frontier import LEASES_KEY, READY, WORKER_KEY, worker_id
 
 logger = logging.getLogger(__name__)
@@ -142,7 +144,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         if not data:
             return None
         try:
-            request = self.queue._decode_request(data)
+            request = request_from_dict(self.queue.serializer.loads(data), spider=self.spider)
         except (ValueError, TypeError) as exc:
             logger.error("dropping an unreadable request from %s: %s", self.queue.key, exc)
             self.server.hdel(self.leases_key, lease)
@@ -164,7 +166,8 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             fingerprint = self.df.tracked_fingerprint(request)
         if fingerprint is not None:
             added = self._see_and_queue(keys=[self.df.key, self.queue.key],
-                                        args=[fingerprint, -request.priority, self.queue._encode_request(request)])
+                                        args=[fingerprint, -request.priority,
+                                              self.queue.serializer.dumps(request.to_dict(spider=self.spider))])
             if not added:
                 self.df.log(request, self.spider)
                 return False
@@ -188,7 +191,7 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
         """Release the leases of requests Scrapy is done with (handled, items pushed)."""
         if not self.leased:
             return
-        busy = _requests_in_progress(self.crawler)
+        busy = requests_in_progress(self.crawler.engine if self.crawler is not None else None)
         done = [lease for lease, request in self.leased.items() if busy is not None and request not in busy]
         if done:
             self.server.hdel(self.leases_key, *done)
@@ -217,30 +220,3 @@ class LeasedScheduler(Scheduler):  # type: ignore[misc]
             if owner != self.worker and self.server.exists(WORKER_KEY % owner):
                 return True
         return False
-
-
-def _requests_in_progress(crawler: Crawler | None) -> set[Request] | None:
-    """Requests the engine still works on (downloading, or being scraped and piped).
-
-    Scrapy has no public signal for "this request's callback output is fully
-    processed"; the engine keeps such requests in its slot's ``inprogress``
-    set until then. tests/test_scaleout.py fails if that ever changes.
-    """
-    engine = crawler.engine if crawler is not None else None
-    slot = getattr(engine, "_slot", None)
-    busy = getattr(slot, "inprogress", None)
-    return busy if isinstance(busy, set) else None
-
-
-def _wake(engine: Any) -> bool:
-    """Make the engine ask its scheduler for requests at the next reactor turn; False if it cannot.
-
-    Scrapy has no public call for this; the engine's slot schedules its own
-    pulls through ``nextcall`` (its 5 s heartbeat calls the same).
-    tests/test_scaleout.py fails if that ever changes.
-    """
-    nextcall = getattr(getattr(engine, "_slot", None), "nextcall", None)
-    if nextcall is None or not callable(getattr(nextcall, "schedule", None)):
-        return False
-    nextcall.schedule()
-    return True

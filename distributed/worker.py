@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+from crawler.scrapy_compat import wake_engine
 from distributed.frontier import READY, distributed
-from distributed.scheduler import LeasedScheduler, _wake
+from distributed.scheduler import LeasedScheduler
 from pipelines.pool import CpuPool
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class WorkerLifecycle:
         except Exception as exc:  # a Redis hiccup must not stop the worker
             logger.warning("frontier poll failed: %s", exc)
             return
-        _wake(engine)
+        wake_engine(engine)
 
     def tick(self) -> None:
         scheduler = self._scheduler()

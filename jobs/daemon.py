@@ -45,7 +45,6 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MA
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.triggers.interval import IntervalTrigger
 
 from core.errors import ConfigError
@@ -54,6 +53,7 @@ from core.sources import Config, Source
 from crawler import settings as defaults
 from distributed import enqueue, frontier
 from jobs import alerts, digest, runner
+from jobs.apscheduler_compat import RunningOnlyScheduler
 from jobs.lock import job_store_path
 from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
 from jobs.status import job_id
@@ -232,20 +232,6 @@ def _event(db: str, job: str, event: str, detail: str) -> None:
         logger.error("%s: cannot record %s: %s", job, event, exc)
 
 
-class _Scheduler(BackgroundScheduler):  # type: ignore[misc]
-    """APScheduler's background scheduler, which never submits a job unless running.
-
-    Its loop checks for "paused" only; when ``shutdown()`` wakes it up after
-    the executor is closed, it would otherwise still hand due jobs to the
-    closed executor and advance their next run times in the job store.
-    """
-
-    def _process_jobs(self) -> float | None:
-        if self.state != STATE_RUNNING:
-            return None
-        return super()._process_jobs()  # type: ignore[no-any-return]
-
-
 def _listen(scheduler: BackgroundScheduler, ctx: _Context) -> None:
     def overlap(event: JobSubmissionEvent) -> None:
         ctx.overlaps[event.job_id] = ctx.overlaps.get(event.job_id, 0) + 1
@@ -328,7 +314,7 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
 
     ctx = _Context(config=config, settings=settings, started_at=dt.datetime.now(dt.UTC))
     _context = ctx
-    scheduler = _Scheduler(
+    scheduler = RunningOnlyScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{job_store_path(settings.db)}")},
         executors={"default": ThreadPoolExecutor(max_workers=max(1, parallel))},
         job_defaults={"coalesce": True, "max_instances": 1},

@@ -19,10 +19,10 @@ every job to finish its running spider and start no other (SIGUSR1), and
 :func:`stop_all` stops them (SIGTERM, then SIGKILL), when the scheduler
 shuts down.
 
-Jobs are forked from a warm launcher process that has Python, Scrapy and our
-modules already imported (jobs/launcher.py; ``MONITOR_CRAWL_PRELOAD``):
-each is still its own process, in its own session. When the launcher cannot
-start or dies, jobs start as new processes, as they do when
+Jobs are forked from the standard library's forkserver, which has Python,
+Scrapy and our modules already imported (jobs/launcher.py;
+``MONITOR_CRAWL_PRELOAD``): each is still its own process, in its own
+session. When it cannot start, jobs start as new processes, as they do when
 ``MONITOR_CRAWL_PRELOAD`` is false.
 
 The command is ``python -m scrapy job`` unless ``command`` (the

@@ -17,7 +17,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from localweb.model import Outlet, Page
 from localweb.feeds import (
     FEED_CONTENT_TYPES,
     http_date,
@@ -26,6 +25,7 @@ from localweb.feeds import (
     render_robots,
     render_sitemap_index,
 )
+from localweb.model import Outlet, Page
 from localweb.render import related_pages, render_article, render_list_page, render_no_text
 from localweb.site import OUTLETS, PAGES, is_tech, pages_of, published_at
 

@@ -2,10 +2,12 @@
 
 Two questions, in this order:
 
-1. Is the page the source article again? Either the same text (MinHash
-   similarity to the source ≥ ``MONITOR_DEDUP_SIMILARITY``), or a translation
-   of it: another language, but ≥ ``MONITOR_TRANSLATION_ANCHORS`` of the
-   source's names and numbers (see pipelines/textsig). Label ``source_copy``.
+1. Is the page the source article again? Its address, the same text (MinHash
+   similarity to the source ≥ ``MONITOR_DEDUP_SIMILARITY``), one text mostly
+   inside the other, or a translation of it, whole or in part (the source's
+   ordered names and numbers, ``MONITOR_TRANSLATION_ANCHORS`` of them for a
+   whole one, or its paragraphs aligned one by one): pipelines/containment.
+   Label ``source_copy``.
 2. Otherwise, an off-topic page stops here (reason ``off_topic`` in the
    ledger). A follow-up or a mention is compared with what is stored: the same text hash,
    or an LSH candidate in the same language with similarity ≥ the threshold,

@@ -17,7 +17,6 @@ page declares no date *and* the caller has no date from a feed or sitemap.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from core.boundedjson import loads as load_json
 from pipelines.bylines import pick_author
 from pipelines.dates import date_from_url, dotted_day, parse_stamp, pick_date
 from pipelines.titles import pick_title, site_names
@@ -109,8 +109,8 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         if not body.strip() or len(body) > MAX_JSONLD_CHARS:
             continue
         try:
-            payload = json.loads(body)
-        except ValueError:
+            payload = load_json(body)
+        except ValueError:  # not JSON, or nested past core.boundedjson's depth limit
             continue
         stack = [payload]
         while stack:

@@ -68,6 +68,11 @@ class StoryProfile:
         return frozenset(fold(w) for term in self.terms for w in term.split())
 
     @functools.cached_property
+    def folded_anchors(self) -> frozenset[str]:
+        """The anchors as terms are matched (:func:`fold`: accents dropped, ``États-Unis`` = ``etats-unis``)."""
+        return frozenset(fold(a) for a in self.anchors)
+
+    @functools.cached_property
     def sequence(self) -> list[str]:
         """The source's numbers and Latin-script names in order (pipelines/containment)."""
         return anchor_sequence(self.text, skip=self.term_words) if self.text else []

@@ -4,13 +4,15 @@ Whether a text is *about* the story, or names it in passing, shows in where
 and how it names it, in any language. The score adds five signals, each
 visible in ``articles.signals``:
 
-* ``title`` (0.45 when the story is the headline's subject, 0 when it is
-  only compared with, -0.20 when the headline is about something else): a
-  tracked term in the title is the subject unless the title names something
-  else first that the text then names at least as often as the story ("Qwen
-  2.5-Max claims edge over DeepSeek": Qwen before, Qwen more); a title without
-  the story that names something the text repeats at least as often as the
-  story is about that ("Nvidia Q4 earnings", with DeepSeek in two sentences);
+* ``title`` (0.45 when the story is the headline's subject, -0.20 when
+  another name is, else 0): the headline's subject is its first name, in
+  title order, that the text names more often than the story (and twice),
+  if it comes before the story — "Qwen 2.5-Max claims edge over DeepSeek",
+  "Nvidia Q4 earnings" with DeepSeek in two sentences. Names are counted
+  wherever written (``Mistral`` in ``Mistral AI``, ``Трампа``); names built
+  on the story's words (``Boeing-Chef``) are the story's; the source's own
+  names and their spellings in other languages (``China`` for ``Chine``) are
+  its context and must outweigh the story ``CONTEXT_DOMINANCE`` times over;
 * ``lead`` (0.15): a tracked term in the first passage (``PASSAGE`` characters);
 * ``spread`` (up to 0.30): the share of the text's passages that name the
   story, full from ``FULL_SPREAD`` of them — a passing mention sits in one or two;
@@ -30,6 +32,8 @@ is dropped here with reason ``too_old``.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -40,7 +44,7 @@ from pipelines import textsig
 from pipelines.drops import TooOld
 from pipelines.names import names
 from pipelines.profile import StoryProfile
-from pipelines.terms import UNSPACED, fold
+from pipelines.terms import UNSPACED, TermMatcher, fold
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
 PASSAGE = 300  # characters (a CJK or Hangul character counts three) of a passage
 _SENTENCE_RE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 FULL_SPREAD = 0.6
+CONTEXT_DOMINANCE = 2
 _UNSPACED_RE = re.compile(f"[{UNSPACED}]")
 
 
@@ -90,35 +95,82 @@ def _weight(line: str) -> int:
     return len(line.strip()) + 2 * sum(1 for c in line if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
 
 
+@functools.lru_cache(maxsize=4096)
+def _matcher(name: str) -> TermMatcher:
+    return TermMatcher([name])
+
+
+def _story_word(word: str, profile: StoryProfile) -> bool:
+    """A word of the story's terms, inflected or not (``Boeings``, ``Boeingu``)."""
+    return word in profile.term_words or any(
+        len(t) >= 4 and word.startswith(t) and len(word) - len(t) <= 3 for t in profile.term_words)
+
+
+def _cognate(word: str, anchors: set[str]) -> bool:
+    """The word is one of the source's anchors, or the same name spelt by another language (China, Chine)."""
+    if word in anchors:
+        return True
+    for anchor in anchors:
+        common = len(os.path.commonprefix((word, anchor)))
+        if common >= 4 and common >= 0.75 * min(len(word), len(anchor)):
+            return True
+    return False
+
+
+def context_name(profile: StoryProfile, name: str) -> bool:
+    """A name of the source article itself (``Andrew Ng``, ``Nvidia``, ``États-Unis``; ``China`` for ``Chine``).
+
+    The source's own names are the story's context, never another subject.
+    """
+    folded = fold(name)
+    words = [w for w in re.split(r"[\s\-]+", folded) if len(w) >= 3]
+    anchors = profile.folded_anchors
+    return folded in anchors or (bool(words) and all(_cognate(w, anchors) for w in words))
+
+
 def other_names(profile: StoryProfile, title: str, text: str) -> dict[str, int]:
-    """Names in the text (pipelines/names) that are not the story's, with their counts."""
-    found = names(f"{title}\n{text}")
-    return {n: c for n, c in found.items()
-            if not profile.find_terms(n) and not (n.isupper() and len(n) <= 3) and not _UNSPACED_RE.search(n)
-            and not any(fold(w) in profile.term_words for w in n.split())}
+    """Names in the text (pipelines/names) that are not the story's, with how often the text names them.
+
+    A name is counted wherever it is written, also inside a longer name
+    (``Mistral`` in ``Mistral AI``), so that a subject named in several ways
+    adds up. Names built on the story's words (``Boeing-Chef``) are the
+    story's; a part of a name of the source (``Ng`` of ``Andrew Ng``) is left out.
+    """
+    whole = f"{title}\n{text}"
+    folded = fold(whole)
+    found = [n for n in names(whole)
+             if not (profile.find_terms(n) or (n.isupper() and len(n) <= 3) or _UNSPACED_RE.search(n)
+                     or any(_story_word(w, profile) for w in re.split(r"[\s\-]+", fold(n))))]
+    context = {w for n in found if context_name(profile, n) for w in fold(n).split()}
+    return {n: max(1, len(_matcher(n).spans(folded))) for n in found
+            if context_name(profile, n) or not set(fold(n).split()) <= context}
 
 
-def headline_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> bool:
-    """Is the story the subject of a title that names it, rather than what something else is compared with?"""
+def _named_in(name: str, folded_title: str) -> int:
+    """Where ``name`` starts in a folded title (as a whole word), or -1."""
+    spans = _matcher(name).spans(folded_title)
+    return spans[0][0] if spans else -1
+
+
+def title_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> str | None:
+    """Another name that is the subject of the title, rather than the story; None when there is none.
+
+    The grammatical subject of a headline usually comes first. Reading the
+    title's names in order, up to the story's own first mention: the first
+    that the text names more often than the story (and twice) is the
+    subject ("Alibaba challenges DeepSeek…", "Qwen 2.5-Max claims edge over
+    DeepSeek"). The source's own names are the story's context ("Liang
+    Wenfeng, founder of DeepSeek", "Nvidia loses $600bn"): one of them is the
+    subject only when the text names it more than ``CONTEXT_DOMINANCE`` times
+    as often as the story ("Nvidia Q4 earnings", DeepSeek in two sentences).
+    """
     folded = fold(title)
     spans = profile.matcher.spans(folded) if profile.matcher else []
     first = spans[0][0] if spans else len(folded)
-    for name, count in others.items():
-        at = folded.find(fold(name))
-        if 0 <= at < first and count >= max(2, story_count):
-            return False
-    return True
-
-
-def title_names_another(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> bool:
-    """Does a title that does not name the story name something the text names at least as often?
-
-    The source's own names (its anchors: Nvidia, Altman…) are the story's
-    context, not another subject.
-    """
-    folded = fold(title)
-    return any(count >= max(2, story_count) and fold(name) in folded and fold(name) not in profile.anchors
-               for name, count in others.items())
+    placed = sorted((at, name) for name in others if 0 <= (at := _named_in(name, folded)) < first)
+    return next((name for _, name in placed if (others[name] > CONTEXT_DOMINANCE * max(2, story_count)
+                                                if context_name(profile, name)
+                                                else others[name] > max(1, story_count))), None)
 
 
 def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4,
@@ -131,12 +183,10 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     others = other_names(profile, title, text) if title_terms or text_terms else {}
     count = len(title_terms) + len(text_terms)
     anchor_share = textsig.containment(textsig.anchors(f"{title}\n{text}"), profile.anchors)
-    if title_terms:
-        title_signal = 0.45 if headline_subject(profile, title, others, count) else 0.0
-    elif title_names_another(profile, title, others, count):
+    if title_subject(profile, title, others, count) is not None:
         title_signal = -0.20
     else:
-        title_signal = 0.0
+        title_signal = 0.45 if title_terms else 0.0
     signals = {
         "title": title_signal,
         "lead": 0.15 if lead else 0.0,
@@ -191,7 +241,8 @@ class RelevancePipeline:
         profiles = list(MonitorContext.of(self.crawler).profiles.values())
         too_old = older_than_window(item.published, profiles)
         if too_old:
-            raise TooOld(f"{too_old} ({item.published_from} date): {item.url}", detail=f"{too_old} ({item.published_from})")
+            raise TooOld(f"{too_old} ({item.published_from} date): {item.url}",
+                         detail=f"{too_old} ({item.published_from})")
         found = best_story(profiles, title=item.title or "", text=item.text or "",
                            threshold=self.threshold, mention_terms=self.mention_terms)
         if found is not None:

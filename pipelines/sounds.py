@@ -8,8 +8,11 @@ Hangul, Cyrillic, Greek or Arabic script whose skeleton equals a Latin term's
 is that term. Only skeletons of four consonants or more are used: shorter
 ones match too many other words.
 
-Han characters carry meaning, not sound (深度求索), and Thai or Devanagari
-spellings are left to configured terms.
+The scripts of India (Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil,
+Telugu, Kannada, Malayalam) share one layout, each in its own Unicode block, so
+one table read by the offset in the block serves them all: డీప్సీక్ (Telugu) and
+डीपसीक (Hindi) are ``tpsk`` too. Han characters carry meaning, not sound
+(深度求索), and Thai spellings are left to configured terms.
 """
 
 from __future__ import annotations
@@ -39,6 +42,17 @@ _GREEK = {**dict.fromkeys("βπφ", "p"), **dict.fromkeys("γκχξ", "k"), **di
           **dict.fromkeys("ζσςψ", "s"), **dict.fromkeys("λρ", "r"), "μ": "m", "ν": "n"}
 _ARABIC = {**dict.fromkeys("بپف", "p"), **dict.fromkeys("كکقگغخ", "k"), **dict.fromkeys("تدطض", "t"),
            **dict.fromkeys("ثجچذزژسشصظ", "s"), **dict.fromkeys("لر", "r"), "م": "m", "ن": "n"}
+# Indic scripts: consonant classes by offset in the script's 128-character block (ISCII order).
+_INDIC_FIRST, _INDIC_LAST = 0x0900, 0x0D7F
+_INDIC: dict[int, str] = {0x02: "n"}  # anusvara: a nasal
+for _first, _last, _cls in ((0x15, 0x18, "k"), (0x19, 0x19, "n"), (0x1A, 0x1D, "s"), (0x1E, 0x1E, "n"),
+                            (0x1F, 0x22, "t"), (0x23, 0x23, "n"), (0x24, 0x27, "t"), (0x28, 0x29, "n"),
+                            (0x2A, 0x2D, "p"), (0x2E, 0x2E, "m"), (0x30, 0x34, "r"), (0x35, 0x35, "p"),
+                            (0x36, 0x38, "s"), (0x58, 0x5A, "k"), (0x5B, 0x5B, "s"), (0x5C, 0x5C, "t"),
+                            (0x5D, 0x5D, "r"), (0x5E, 0x5E, "p")):
+    for _offset in range(_first, _last + 1):
+        _INDIC[_offset] = _cls
+
 # Hangul syllables: initial and final consonants (vowels carry nothing here).
 _INITIAL = "kknttrmppss sssktp "
 _FINAL = ["", "k", "k", "ks", "n", "ns", "n", "t", "r", "rk", "rm", "rp", "rs", "rt", "rp", "r", "m", "p", "ps",
@@ -46,7 +60,7 @@ _FINAL = ["", "k", "k", "ks", "n", "ns", "n", "t", "r", "rk", "rm", "rp", "rs", 
 
 # Katakana apart from hiragana: foreign names are written in katakana, particles in hiragana.
 _WORD_RE = re.compile(r"[\u30a0-\u30ff]+|[\uac00-\ud7af]+|[\u0400-\u04ff]+|[\u0370-\u03ff]+"
-                      r"|[\u0600-\u06ff]+")
+                      r"|[\u0600-\u06ff]+|[\u0900-\u0d7f]+")
 
 
 def _squeeze(consonants: str) -> str:
@@ -62,8 +76,10 @@ def latin_skeleton(word: str) -> str:
 
 
 def skeleton(word: str) -> str:
-    """The consonant classes of a word in kana, Hangul, Cyrillic, Greek or Arabic script."""
+    """The consonant classes of a word in kana, Hangul, Cyrillic, Greek, Arabic or an Indic script."""
     first = word[0]
+    if _INDIC_FIRST <= ord(first) <= _INDIC_LAST:
+        return _squeeze("".join(_INDIC.get(ord(ch) % 0x80, "") for ch in word))
     if "\uac00" <= first <= "\ud7af":
         out = []
         for ch in word:

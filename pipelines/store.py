@@ -21,11 +21,11 @@ import os
 import sqlite3
 from collections import Counter, deque
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
-from scrapy.utils.defer import _schedule_coro
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from core.dates import utc_key
@@ -52,19 +52,45 @@ ARTICLE_COLUMNS = (
 
 
 def trusted_canonical(url: str, canonical: str | None) -> str:
-    """The page's canonical URL when it names another page of the same site, else ``url``.
+    """The URL an article is stored under: its canonical only when believed (see :func:`canonical_claim`)."""
+    return canonical_claim(url, canonical)[0]
 
-    Some sites point every page's canonical at their home page, or at another
-    domain; those claims are ignored.
+
+def _family(path: str) -> str:
+    """A path without what only spells the same page differently: case, trailing slash, AMP, index page."""
+    path = path.lower().rstrip("/")
+    for suffix in ("/amp", ".amp", "/index.html", "/index.htm", "/index.php"):
+        path = path.removesuffix(suffix)
+    return path.replace("/amp/", "/", 1).replace(".amp.", ".", 1)
+
+
+def canonical_claim(url: str, canonical: str | None) -> tuple[str, str | None]:
+    """The URL to store ``url`` under, and why its ``canonical`` was not believed (None: believed or none).
+
+    A page's canonical link is the page's own word. It is believed only
+    when it names the page's own URL family: same host (``www.`` aside) and
+    the same path up to spelling (case, trailing slash, AMP, ``index.html``),
+    with no query parameter the page does not have. Anything else (another
+    article of the outlet, the home page, another domain) would let one page
+    take another's place in the store (the other then skipped as a
+    ``duplicate_url``), so it stays a claim, kept in ``signals``.
     """
-    if not canonical:
-        return url
-    page, claim = urlsplit(url), urlsplit(canonical)
-    if claim.scheme not in ("http", "https") or not claim.hostname or claim.path in ("", "/"):
-        return url
-    def host(h: str | None) -> str:
-        return (h or "").removeprefix("www.")
-    return canonical if host(page.hostname) == host(claim.hostname) else url
+    if not canonical or canonical == url:
+        return url, None
+    try:
+        page, claim = urlsplit(url), urlsplit(canonical)
+        page_host, claim_host = page.hostname, claim.hostname
+    except ValueError:
+        return url, "unparsable"
+    if claim.scheme.lower() not in ("http", "https") or not claim_host:
+        return url, "not an http(s) URL"
+    if (page_host or "").removeprefix("www.") != claim_host.removeprefix("www."):
+        return url, "another host"
+    if _family(page.path) != _family(claim.path):
+        return url, "another page of the site"
+    if not set(parse_qsl(claim.query)) <= set(parse_qsl(page.query)):
+        return url, "a query the page does not have"
+    return canonical, None
 
 
 class StorePipeline:
@@ -129,11 +155,12 @@ class StorePipeline:
             stats.set_value("monitor/storage_error", self.storage_failure)
         engine = self.crawler.engine
         if engine is not None:
-            _schedule_coro(engine.close_spider_async(reason="storage_error"))
+            closing = deferred_from_coro(engine.close_spider_async(reason="storage_error"))
+            closing.addErrback(lambda failure: logger.error("cannot close the crawl: %s", failure.value))
 
     def _store(self, item: ArticleItem) -> None:
         assert self.db is not None
-        canonical = trusted_canonical(item.url, item.canonical_url)
+        canonical, refused = canonical_claim(item.url, item.canonical_url)
         known = self._article_by_url(canonical) or self._article_by_url(item.url)
         ledger = [item.url, item.discovered_url or item.url]
         if known is not None and known["url"] == item.url and known["id"] > 0:
@@ -147,6 +174,9 @@ class StorePipeline:
             return
         row = {key: getattr(item, key) for key in ARTICLE_COLUMNS}
         row["canonical_url"] = canonical
+        if refused:  # kept as what the page claimed, not acted on
+            row["signals"] = {**(row.get("signals") or {}), "canonical_claim": (item.canonical_url or "")[:2000],
+                              "canonical_refused": refused}
         older_copy = self._is_older_than_its_original(item)
         if older_copy:
             row["duplicate_of"] = row["duplicate_similarity"] = None

@@ -17,6 +17,13 @@ What counts as a word boundary depends on the script on each side of a term:
   Cyrillic letters of case ending (``Дипсика``), Korean particles after a
   Hangul term (``딥시크가``), and the one-letter Arabic proclitics and article
   before an Arabic term (``وديب سيك``).
+
+A term holding numbers is also found by its numbers alone, in order and close
+together, whatever is written around them: numbers are the part of a name no
+language translates (``737 Max 9`` is ``737-9 Max``, ``737-9MAX``, ``737 맥스9``;
+``Flight 1282`` is ``1282便``, ``AS-1282``, ``рейс 1282``). Only when they are
+distinctive enough: two numbers or more, or one of four digits or more that is
+not a year (``Euro 2024``, ``COVID-19`` and ``Boeing 737`` keep their words).
 """
 
 from __future__ import annotations
@@ -41,6 +48,12 @@ _SPACED = rf"[^\W_{UNSPACED}{HANGUL}]"
 _CYRILLIC = "\u0400-\u04ff"
 _ARABIC = "\u0600-\u06ff"
 _SEPARATORS = r"[\s\-\u2010\u2011\u00b7\u30fb]*"
+
+_NUMBER_RE = re.compile(r"(?<![\d.,])\d+(?![\d]|[.,]\d)")
+# What may stand between the numbers of one name: letters of any script, spaces, hyphens, not a
+# sentence or clause end; at most this many characters.
+_NUMBER_GAP = 10
+_GAP = rf"[^\d\n.,;:!?。、，！？]{{0,{_NUMBER_GAP}}}"
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640"), None)
 _ARABIC_VARIANTS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا"})
@@ -101,6 +114,14 @@ def _pattern_of(term: str) -> str:
     return _left(term[0]) + body + _right(term[-1])
 
 
+def numbers_pattern(term: str) -> str | None:
+    """The pattern finding a term by its numbers alone (see the module docstring), or None."""
+    numbers = [n for n in re.findall(r"\S+", term) if n.isdigit()]
+    if not numbers or (len(numbers) == 1 and (len(numbers[0]) < 4 or 1900 <= int(numbers[0]) <= 2100)):
+        return None
+    return _GAP.join(rf"(?<![\d.,]){n}(?![\d]|[.,]\d)" for n in numbers)
+
+
 class TermMatcher:
     """Every occurrence of any of ``terms`` in a text, longest term first, as the term was configured."""
 
@@ -114,6 +135,9 @@ class TermMatcher:
         order = sorted(folded, key=len, reverse=True)
         self._names = [folded[k] for k in order]
         self.pattern = re.compile("|".join(f"({_pattern_of(k)})" for k in order)) if order else None
+        by_numbers = [(folded[k], p) for k in order if (p := numbers_pattern(k))]
+        self._numbered = [name for name, _ in by_numbers]
+        self.numbers = re.compile("|".join(f"({p})" for _, p in by_numbers)) if by_numbers else None
 
     def __bool__(self) -> bool:
         return self.pattern is not None
@@ -122,7 +146,13 @@ class TermMatcher:
         """``(start, end, term)`` of each occurrence in text already :func:`fold`-ed."""
         if self.pattern is None or not folded:
             return []
-        return [(m.start(), m.end(), self._names[(m.lastindex or 1) - 1]) for m in self.pattern.finditer(folded)]
+        found = [(m.start(), m.end(), self._names[(m.lastindex or 1) - 1]) for m in self.pattern.finditer(folded)]
+        if self.numbers is not None:
+            found += [(m.start(), m.end(), self._numbered[(m.lastindex or 1) - 1])
+                      for m in self.numbers.finditer(folded)
+                      if not any(a < m.end() and m.start() < b for a, b, _ in found)]
+            found.sort()
+        return found
 
     def find(self, text: str) -> list[str]:
         """The configured term of each occurrence in ``text``."""

@@ -11,6 +11,7 @@ forkserver imports it (``pipelines.pool.PRELOAD``).
 from __future__ import annotations
 
 import gc
+import signal
 
 from pipelines.extract import read_page
 from pipelines.language import detect_language
@@ -33,6 +34,10 @@ def warm_up() -> None:
         detect_language(text)
 
 
+# The forkserver is in the crawl's process group, and its workers die with it
+# (pipelines/pool.py): a SIGTERM to the group asks the crawl to finish its pages,
+# which needs them alive. It still ends with the crawl (its pipe to it closes).
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
 warm_up()
 # What the forkserver holds now (modules, language profiles, compiled patterns)
 # is moved out of the garbage collector's sight: a collection in a forked worker

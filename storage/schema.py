@@ -25,6 +25,9 @@ def rename_recorded(db: Database) -> None:
     """Record the migrations a store applied under their former names under their current ones."""
     if not db[migrations.migrations_table].exists():
         return
+    # Read first: a store opened while another process writes must not wait for a write lock here.
+    if not {m.name for m in migrations.applied(db)} & set(FORMER_NAMES):
+        return
     with db.atomic():
         for old, new in FORMER_NAMES.items():
             db.execute(f"UPDATE {migrations.migrations_table} SET name = ? WHERE migration_set = ? AND name = ?",

@@ -91,3 +91,19 @@ def test_ordered_alignment_of_anchor_sequences():
     source = ["a1", "2019", "vehr", "37.5", "kessel", "14", "1968"]
     assert containment.prefix_alignment(["a1", "2019", "vehr"], source)[3] == 3
     assert containment.prefix_alignment(["1968", "14", "a1"], source)[-1] == 1
+
+
+# The first paragraphs in Chinese (our translation): people and firms written in Han characters, the
+# bridge's name kept in Latin script, numbers glued to the characters around them.
+CHINESE = """\
+主缆发现裂缝后Veltmar港口大桥封闭
+市政府表示,检查人员在Veltmar港口大桥两根主缆之一发现裂缝后,该桥于周二起禁止通行。
+布伦霍尔咨询公司的工程师在例行检查中发现北侧主缆有14根钢丝断裂,市政工程师玛尔塔·伊尔维斯对记者说。
+这座1968年建成的Veltmar大桥每天承载约48,000辆汽车,连接凯塞尔区和老城。
+市长托马斯·韦尔表示,公交车将改经林德奎斯特桥行驶,Veltmar渡轮服务将于周四开始。
+根据布伦霍尔咨询公司的初步估算,维修可能需要18个月,耗资37.5百万欧元。"""
+
+
+def test_a_translation_into_a_script_that_rewrites_the_names_is_a_copy(profile):
+    assert containment.anchor_sequence("1月20日发布,耗资560万") == ["20", "560"]
+    assert copy(profile, CHINESE, "zh")

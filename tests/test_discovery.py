@@ -71,6 +71,10 @@ def test_sitemap_index_gzip_and_robots():
     assert parse_sitemap(gzip.compress(index)).sitemaps == ["https://ex.com/s1.xml"]
     assert robots_sitemaps("User-agent: *\nDisallow: /x\nSitemap: https://ex.com/a.xml\nsitemap:https://ex.com/b.xml") == [
         "https://ex.com/a.xml", "https://ex.com/b.xml"]
+    robots = (b"Sitemap: /news.xml\nSitemap:\n  SITEMAP: https://cdn.ex.com/s.xml.gz\n"
+              b"User-agent: *\nDisallow: /sitemap:x\n")
+    assert robots_sitemaps(robots, "https://ex.com/robots.txt") == ["https://ex.com/news.xml",
+                                                                   "https://cdn.ex.com/s.xml.gz"]
 
 
 def test_sitemap_refusals():
@@ -80,6 +84,14 @@ def test_sitemap_refusals():
         from crawler.sitemaps import gunzip
 
         gunzip(gzip.compress(b"<" * 3_000_000), limit=1_000_000)
+    assert gunzip(gzip.compress(b"<" * 1_000_000), limit=1_000_000) == b"<" * 1_000_000  # at the limit: kept
+    with pytest.raises(NotASitemap, match="broken gzip"):
+        gunzip(b"\x1f\x8b" + b"not gzip at all")
+    urlset = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              + b"".join(b"<url><loc>https://ex.com/%d.html</loc></url>" % n for n in range(2000)) + b"</urlset>")
+    cut = gzip.compress(urlset)[:-2000]  # a download cut short: the entries inflated before the cut
+    entries = parse_sitemap(cut).entries
+    assert 0 < len(entries) < 2000 and entries[0].url == "https://ex.com/0.html"
     entity = b'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]><urlset><url><loc>&x;</loc></url></urlset>'
     assert all("root:" not in (e.url or "") for e in parse_sitemap(entity).entries)
 

@@ -1,4 +1,4 @@
-"""The launcher (jobs/launcher.py): jobs forked from a warm process behave as new processes would.
+"""The launcher (jobs/launcher.py): jobs forked from the warm forkserver behave as new processes would.
 
 What the runner relies on: the job's environment, working directory, arguments
 and exit status are its own; it has its own session (the runner signals its
@@ -10,6 +10,7 @@ launcher that cannot start leaves the jobs to start as new processes.
 from __future__ import annotations
 
 import logging
+import multiprocessing.spawn
 import os
 import re
 import signal
@@ -155,7 +156,13 @@ def test_without_a_launcher_jobs_start_as_new_processes(one_spider, monkeypatch,
 
 def test_a_launcher_that_cannot_start_is_not_retried_at_every_job(monkeypatch):
     launcher = Launcher()
-    monkeypatch.setattr(launcher_module.sys, "executable", "/nonexistent/python")
+    launcher.start()  # the process has one forkserver: stop it, so that a new one must start
+    os.kill(launcher.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while launcher.pid is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The executable the forkserver is started with, as the standard library keeps it (bytes).
+    monkeypatch.setattr(multiprocessing.spawn, "get_executable", lambda: os.fsencode("/nonexistent/python"))
     with pytest.raises(LaunchError, match="cannot start the launcher"):
         launcher.start()
     started = time.monotonic()
@@ -163,11 +170,8 @@ def test_a_launcher_that_cannot_start_is_not_retried_at_every_job(monkeypatch):
         launcher.launch(["-c", "pass"], ROOT, dict(os.environ))
     assert time.monotonic() - started < 1
     monkeypatch.undo()
-    try:
-        launcher._failed = None  # ten minutes later
-        assert run(launcher, "print('up')") == ("up\n", 0)
-    finally:
-        launcher.close()
+    launcher._failed = None  # ten minutes later
+    assert run(launcher, "print('up')") == ("up\n", 0)
 
 
 def test_the_daemon_forks_its_jobs_from_the_launcher_and_closes_it_at_exit(localweb, tmp_path):

@@ -48,7 +48,8 @@ def test_a_story_without_terms_gets_its_core_terms():
 def test_a_latin_name_is_found_written_by_sound_in_other_scripts():
     matcher = SoundMatcher(("DeepSeek", "Liang Wenfeng", "Nvidia"))
     assert latin_skeleton("DeepSeek") == "tpsk"
-    for text in ("中国のディープシークが公開", "딥시크가 공개한 모델", "о Дипсике и", "شركة ديب سيك الصينية", "η Ντίπσικ"):
+    for text in ("中国のディープシークが公開", "딥시크가 공개한 모델", "о Дипсике и", "شركة ديب سيك الصينية",
+                 "η Ντίπσικ", "డీప్సీక్ వ్యవస్థాపకుడు", "डीपसीक ने नया मॉडल"):
         assert matcher.find(text) == ["DeepSeek"], text
     assert matcher.find("ディープラーニングの研究") == []
     assert matcher.find("дипломатический визит") == []

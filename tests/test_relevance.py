@@ -161,3 +161,25 @@ def test_terms_glued_to_cjk_text_count(profile):
     title = "中国のAI企業DeepSeekが開発した推論モデルに世界が注目"
     text = ("中国のAI企業DeepSeekが開発した推論モデルは、米国の大手企業の製品に匹敵する性能を示した。" * 3 + "\n") * 3
     assert judge(profile, title, text).label == "followup"
+
+
+SELLOFF = (
+    "Nvidia shares fell 17 percent on Monday, wiping almost 600 billion dollars off its market value, after "
+    "DeepSeek said its R1 model was trained for a fraction of what American laboratories spend.\n"
+    "Investors asked whether DeepSeek's cheaper training would cut the demand for Nvidia's most expensive chips. "
+    "DeepSeek's assistant also overtook ChatGPT in Apple's App Store in the United States over the weekend.\n"
+    "Analysts said DeepSeek had shown that export controls slowed Chinese laboratories less than expected."
+)
+
+
+@pytest.mark.parametrize("title, label", [
+    # a name of the source (Nvidia) first in the headline is the story's context, not another subject
+    ("Nvidia loses 600 billion dollars as DeepSeek shakes the chip trade", "followup"),
+    ("Nvidia-Aktie: DeepSeek schickt den Kurs in den Keller", "followup"),
+])
+def test_a_name_of_the_source_in_the_headline_is_context(profile, title, label):
+    assert judge(profile, title, SELLOFF).label == label
+
+
+def test_a_name_of_the_source_is_the_subject_when_the_text_is_about_it(profile):
+    assert judge(profile, "Nvidia Q4 earnings: 39.3 billion dollars revenue", NVIDIA_EARNINGS).label == "mention"

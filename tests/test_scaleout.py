@@ -449,3 +449,24 @@ def test_a_scheduled_job_queues_its_source_instead_of_crawling(localweb_sources,
         assert store["crawl_runs"].count == 0
     finally:
         store.close()
+
+
+def test_our_redis_clients_honour_redis_params(redis_url):
+    """``REDIS_PARAMS`` (scrapy-redis' setting) reaches our clients as it reaches scrapy-redis' own."""
+    from scrapy.settings import Settings
+
+    from distributed.frontier import connect
+
+    plain = connect(redis_url)
+    tuned = connect(redis_url, Settings({"REDIS_PARAMS": {"socket_timeout": 5, "client_name": "monitor-test"}}))
+    try:
+        assert plain.connection_pool.connection_kwargs["socket_connect_timeout"] == 10
+        assert plain.connection_pool.connection_kwargs["socket_timeout"] == 30
+        assert tuned.connection_pool.connection_kwargs["socket_timeout"] == 5
+        assert tuned.client_getname() in ("monitor-test", b"monitor-test")  # redis-py decodes it, or not
+        tuned.set("monitor:test:bytes", "é")
+        assert plain.get("monitor:test:bytes") == "é".encode()  # bytes in, bytes out
+    finally:
+        tuned.delete("monitor:test:bytes")
+        plain.close()
+        tuned.close()

@@ -65,3 +65,18 @@ def test_script_decides_between_chinese_japanese_and_korean():
     assert _by_script("zh", "中国のAI企業が開発した推論モデルは世界で注目を集めている") == "ja"
     assert _by_script("ko", "딥시크가 공개한 새로운 모델이 주목을 받고 있다") == "ko"
     assert _by_script("fr", han_only) == "fr"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("アラスカ航空の737-9MAX、ドアが吹き飛び", ["737 Max 9"]),
+    ("미국 보잉 737 맥스 9 여객기", ["737 Max 9"]),
+    ("Zwischenfall mit 737-9 Max: Boeing flog", ["737 Max 9"]),
+    ("アラスカ航空1282便とAS-1282", ["Flight 1282", "Flight 1282"]),
+    ("the Boeing 737 Max 9 of Flight 1282", ["737 Max 9", "Flight 1282"]),
+    # other numbers, other models, numbers inside longer numbers, a number alone that is too common
+    ("a Boeing 737-900, then 9 others; a 737 Max 8; 12823 and 1,282 seats", []),
+    ("Euro 2024 in 2024, COVID-19 in 19 countries", []),
+])
+def test_a_term_with_numbers_is_found_by_its_numbers_in_any_script(text, expected):
+    matcher = TermMatcher(("737 Max 9", "Flight 1282", "Euro 2024", "COVID-19"))
+    assert [t for t in matcher.find(text) if t not in ("Euro 2024", "COVID-19")] == expected

@@ -85,8 +85,8 @@ def retry_after_seconds(value: bytes | str | None, *, now: float | None = None) 
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
-        return float(int(text))
+    if text.isascii() and text.isdigit():
+        return float(text)  # not int(): a 5,000-digit value raises past int's digit limit; float gives inf
     try:
         moment = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
@@ -118,7 +118,10 @@ class HostHealth:
     * A 429 or 503 with ``Retry-After`` pauses the host until then. A wait
       up to ``MONITOR_RETRY_AFTER_MAX`` seconds is waited out (the request
       is retried after it, never sooner); a longer one fails the host's
-      requests for this run with reason ``rate_limited``.
+      requests for this run with reason ``rate_limited``. No server may ask
+      for more than ``MONITOR_RETRY_AFTER_CAP`` seconds (a ``Retry-After`` a
+      year ahead would otherwise pause the host for as long as the process
+      lives): longer asks are cut to it, counted and said in the reason.
 
     As a downloader middleware it refuses requests to a paused host early.
     But requests pass the middlewares before they queue for their host's
@@ -129,11 +132,12 @@ class HostHealth:
     paused host, never the other hosts.
     """
 
-    def __init__(self, *, failures: int, pause: float, retry_after_max: float,
+    def __init__(self, *, failures: int, pause: float, retry_after_max: float, retry_after_cap: float = 3600.0,
                  stats: StatsCollector | None = None, clock: Callable[[], float] = time.monotonic):
         self.threshold = failures
         self.pause = pause
         self.retry_after_max = retry_after_max
+        self.retry_after_cap = retry_after_cap
         self.stats = stats
         self.clock = clock
         self.failures: dict[str, int] = {}
@@ -144,7 +148,8 @@ class HostHealth:
         settings = crawler.settings
         health = cls(failures=settings.getint("MONITOR_BREAKER_FAILURES"),
                      pause=settings.getfloat("MONITOR_BREAKER_PAUSE"),
-                     retry_after_max=settings.getfloat("MONITOR_RETRY_AFTER_MAX"), stats=crawler.stats)
+                     retry_after_max=settings.getfloat("MONITOR_RETRY_AFTER_MAX"),
+                     retry_after_cap=settings.getfloat("MONITOR_RETRY_AFTER_CAP", 3600.0), stats=crawler.stats)
         crawler.monitor_host_health = health  # type: ignore[attr-defined] # read by the download handler
         return health
 
@@ -198,9 +203,12 @@ class HostHealth:
         if response.status in (429, 503):
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             if wait is not None:
-                wait = min(wait, 86400.0)
-                self.paused[key] = (self.clock() + wait, "rate_limited",
-                                    f"HTTP {response.status} with Retry-After {wait:.0f} s")
+                why = f"HTTP {response.status} with Retry-After {wait:.0f} s"
+                if wait > self.retry_after_cap:
+                    why += f", capped at {self.retry_after_cap:.0f} s (MONITOR_RETRY_AFTER_CAP)"
+                    wait = self.retry_after_cap
+                    self._inc("monitor/retry_after/capped")
+                self.paused[key] = (self.clock() + wait, "rate_limited", why)
                 self._inc("monitor/retry_after/received")
                 logger.info("%s asks us to wait %.0f s (HTTP %s)", key, wait, response.status)
         if response.status >= 500 or response.status == 429:

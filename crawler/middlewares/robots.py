@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from twisted.internet import defer
 
+from crawler.scrapy_compat import RobotsTxtMiddlewareBase
+from crawler.sitemaps import MAX_ROBOTS_BYTES
+
 if TYPE_CHECKING:
 
     from scrapy import Request
@@ -49,13 +52,15 @@ _READ_IN_THIS_JOB: dict[str, tuple[float, Any]] = {}
 ROBOTS_REUSE_SECONDS = 3600.0
 
 
-class RobotsTxtPolicy(RobotsTxtMiddleware):
+class RobotsTxtPolicy(RobotsTxtMiddlewareBase):
     """Scrapy's robots.txt middleware, with the RFC 9309 rule for server errors, read once per job.
 
     A robots.txt answering 5xx means "the site is unreachable": every URL of
     the site is disallowed for this run (reason ``robots_txt``) instead of
-    Scrapy's allow-all. Garbage is read as allow-all, and a huge file is
-    bounded by ``DOWNLOAD_MAXSIZE`` like any download. A robots.txt that
+    Scrapy's allow-all. Garbage is read as allow-all, and of a huge file
+    only the first 500 KiB are read, as Google does (RFC 9309 §2.5 allows a
+    limit of at least that): the parser keeps every rule line, ~40 times the
+    file's size, for the whole crawl. A robots.txt that
     cannot be fetched at all is logged without a traceback (and fetched
     again by the next spider).
 
@@ -70,21 +75,27 @@ class RobotsTxtPolicy(RobotsTxtMiddleware):
         if not any(isinstance(f, _RobotsErrorsWithoutTraceback) for f in robots_logger.filters):
             robots_logger.addFilter(_RobotsErrorsWithoutTraceback())
         now = time.monotonic()
-        self._parsers.update({netloc: policy for netloc, (when, policy) in _READ_IN_THIS_JOB.items()
+        self.parsers.update({netloc: policy for netloc, (when, policy) in _READ_IN_THIS_JOB.items()
                               if now - when < ROBOTS_REUSE_SECONDS})
 
-    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+    async def read_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status < 500:
-            await super()._parse_robots(response, netloc, request)
+            if len(response.body) > MAX_ROBOTS_BYTES:
+                self.stats.inc_value("monitor/robots_truncated")
+                logger.info("%s/robots.txt is %d bytes: only the first %d read", netloc, len(response.body),
+                            MAX_ROBOTS_BYTES)
+                cut = response.body.rfind(b"\n", 0, MAX_ROBOTS_BYTES) + 1 or MAX_ROBOTS_BYTES
+                response = response.replace(body=response.body[:cut])  # the last whole line, not half a rule
+            await super().read_robots(response, netloc, request)
         else:
-            self._stats.inc_value("robotstxt/response_count")
-            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+            self.stats.inc_value("robotstxt/response_count")
+            self.stats.inc_value(f"robotstxt/response_status_count/{response.status}")
             logger.info("%s/robots.txt answered HTTP %s: the site is off limits for this run", netloc,
                         response.status)
-            waiting = self._parsers[netloc]
+            waiting = self.parsers[netloc]
             parser = _DisallowAll(response.status)
-            self._parsers[netloc] = parser  # type: ignore[assignment]
+            self.parsers[netloc] = parser
             if isinstance(waiting, defer.Deferred):
                 waiting.callback(parser)
         # Read, for the job's next spiders (one that could not be fetched is not: they try again).
-        _READ_IN_THIS_JOB[netloc] = (time.monotonic(), self._parsers[netloc])
+        _READ_IN_THIS_JOB[netloc] = (time.monotonic(), self.parsers[netloc])

@@ -7,6 +7,9 @@ was found is recorded on the source (``sources.discovered_feeds``) and
 reused for ``MONITOR_REDISCOVER_DAYS`` (an empty result too); finding
 nothing is a note on the home page's ``listings`` row (``no_feed_found``),
 not a failure: a site without a feed is not broken.
+
+A feed keeps its first ``MONITOR_FEED_MAX_ENTRIES`` entries; the rest are
+noted on its ``listings`` row and as a ``feed_limit`` row in ``urls``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from core.items import UrlRecord
 from core.sources import Source
 from crawler.discovery import USUAL_FEED_PATHS, feed_links, transient
-from crawler.feeds import NotAFeed, parse_feed
+from crawler.feeds import MAX_ENTRIES, Feed, NotAFeed, read_feed
 from crawler.spiders.base import MonitorSpider, failure_reason
+from crawler.spiders.guard import guarded, in_slices
 
 
 def home_url(source: Source) -> str:
@@ -65,23 +70,42 @@ class FeedsSpider(MonitorSpider):
         for url in feeds:
             yield self.listing_request(url, source.name, kind="feed", callback=self.parse_feed)
 
+    def _read(self, response: Response) -> Feed:
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        cap = self.settings.getint("MONITOR_FEED_MAX_ENTRIES", MAX_ENTRIES) or MAX_ENTRIES
+        return read_feed(response.body, url=response.url, content_type=content_type, max_entries=cap)
+
+    def _feed_read(self, response: Response, source: str, feed: Feed) -> Iterator[Any]:
+        """The listing row of a feed that was read, and what its entries ask for."""
+        entries = feed.entries
+        self.logger.info("%s: %d entries in %s", source, feed.total, response.url)
+        note = None
+        if feed.truncated:
+            note = f"feed_limit: {feed.total} entries, the first {len(entries)} read (MONITOR_FEED_MAX_ENTRIES)"
+            self.logger.warning("%s: %s: %s", source, response.url, note)
+            # Noted, not held against the source's health: a long feed is not a broken one.
+            yield UrlRecord(url=response.url, source=source, status="error", reason="feed_limit",
+                            found_via="config", detail=note)
+        self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
+                            error=None if entries else "empty: no entries", response=response, note=note)
+        for part in in_slices(entries):
+            yield from self.article_requests(source, list(part), response.url)
+
+    @guarded
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if self.not_modified(response):
             return
         source = response.meta["source"]
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         try:
-            entries = parse_feed(response.body, url=response.url, content_type=content_type)
+            feed = self._read(response)
         except NotAFeed as exc:
             yield self.bad_listing(response, source, str(exc), "not_a_feed")
             return
-        self.logger.info("%s: %d entries in %s", source, len(entries), response.url)
-        self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
-                            error=None if entries else "empty: no entries", response=response)
-        yield from self.article_requests(source, entries, response.url)
+        yield from self._feed_read(response, source, feed)
 
     # --- Feed discovery -------------------------------------------------------
 
+    @guarded
     def parse_home(self, response: Response) -> Iterator[Any]:
         source = response.meta["source"]
         text = response.text if hasattr(response, "text") else ""
@@ -100,19 +124,17 @@ class FeedsSpider(MonitorSpider):
                               meta={"source": source, "home": home, "probes": probes[1:],
                                     **({"transient": failed} if failed else {})})
 
+    @guarded
     def parse_probe(self, response: Response) -> Iterator[Any]:
         source = response.meta["source"]
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         try:
-            entries = parse_feed(response.body, url=response.url, content_type=content_type)
+            feed = self._read(response)
         except NotAFeed:
             yield from self._next_probe(response.meta)
             return
         self.logger.info("%s: found feed %s at a usual path", source, response.url)
         self._discovered(source, [response.url], None)
-        self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
-                            error=None if entries else "empty: no entries", response=response)
-        yield from self.article_requests(source, entries, response.url)
+        yield from self._feed_read(response, source, feed)
 
     def probe_failed(self, failure: Failure) -> Iterator[Any]:
         meta = failure.request.meta  # type: ignore[attr-defined]

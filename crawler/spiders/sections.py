@@ -12,8 +12,10 @@ are followed while the depth allows (``MONITOR_SECTIONS_DEPTH``, 1 = the
 links of the configured page only).
 
 Bounds: at most ``MONITOR_SECTIONS_MAX_LINKS`` links per page and
-``MONITOR_SECTIONS_MAX_PAGES`` fetches per source and run; what was left
-out is said in the ledger row of the list page.
+``MONITOR_SECTIONS_MAX_PAGES`` fetches per source and run; of a page with
+more than ``MONITOR_PAGE_MAX_LINKS`` links only the first are read
+(``too_many_links``); what was left out is said in the ledger row of the
+list page.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from scrapy.http import Response, TextResponse
 
 from core.items import ArticleItem, UrlRecord
 from core.sources import Source
-from crawler.discovery import article_links, page_kind
+from crawler.discovery import MAX_ANCHORS, TOO_MANY_LINKS, read_page, scan_links
 from crawler.spiders.base import MonitorSpider
+from crawler.spiders.guard import guarded
 from crawler.urls import clean_url
 
 
@@ -40,6 +43,7 @@ class SectionsSpider(MonitorSpider):
         self.max_depth = max(1, self.settings.getint("MONITOR_SECTIONS_DEPTH", 1))
         self.max_links = max(1, self.settings.getint("MONITOR_SECTIONS_MAX_LINKS", 300))
         self.max_pages = max(1, self.settings.getint("MONITOR_SECTIONS_MAX_PAGES", 1000))
+        self.max_anchors = max(1, self.settings.getint("MONITOR_PAGE_MAX_LINKS", MAX_ANCHORS))
         self.fetched: Counter[str] = getattr(self, "fetched", Counter())
 
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
@@ -48,6 +52,7 @@ class SectionsSpider(MonitorSpider):
             yield self.listing_request(url, source.name, kind="section", callback=self.parse_section,
                                        meta={"depth": 0})
 
+    @guarded
     def parse_section(self, response: Response) -> Iterator[Any]:
         """A configured section or home page: a list page by definition.
 
@@ -60,23 +65,30 @@ class SectionsSpider(MonitorSpider):
         if not isinstance(response, TextResponse):
             yield self.bad_listing(response, source, "not an HTML page", "not_html")
             return
-        entries, total = article_links(response.text, page_url=response.url, limit=self.max_links)
+        scan = scan_links(response.text, page_url=response.url, limit=self.max_links, max_anchors=self.max_anchors)
+        entries, total = scan.entries, scan.total
         self.logger.info("%s: %d article links on %s", source, total, response.url)
-        note = None
+        notes = []
+        if scan.truncated:
+            notes.append(f"{TOO_MANY_LINKS}: only the first {self.max_anchors} links read (MONITOR_PAGE_MAX_LINKS)")
+            self.crawler.stats.inc_value(f"monitor/{TOO_MANY_LINKS}")
         if total > self.max_links:
-            note = f"{total} article links; the first {self.max_links} followed (MONITOR_SECTIONS_MAX_LINKS)"
+            notes.append(f"{total} article links; the first {self.max_links} followed (MONITOR_SECTIONS_MAX_LINKS)")
+        note = "; ".join(notes) or None
+        if note:
             self.logger.warning("%s: %s: %s", source, response.url, note)
         self.listing_result(response.url, source, "section", status=response.status, entries=total,
                             response=response, error=None if entries else "empty: no article links", note=note)
         yield from self._follow(response, entries, depth=0)
 
+    @guarded
     def parse_linked(self, response: Response) -> Iterator[Any]:
         """A page linked from a list page: an article, or another list page."""
         source, depth = response.meta["source"], response.meta["depth"]
         if not isinstance(response, TextResponse):
             yield self.parse_article(response)
             return
-        facts = page_kind(response.text, url=response.url)
+        facts, scan = read_page(response.text, url=response.url, limit=self.max_links, max_anchors=self.max_anchors)
         if facts.kind != "listing":
             item = self.parse_article(response)
             if isinstance(item, ArticleItem):
@@ -84,7 +96,9 @@ class SectionsSpider(MonitorSpider):
                 item.entry_published = None
             yield item
             return
-        entries, total = article_links(response.text, page_url=response.url, limit=self.max_links)
+        entries, total = scan.entries, scan.total
+        if scan.truncated:
+            self.crawler.stats.inc_value(f"monitor/{TOO_MANY_LINKS}")
         expand = depth < self.max_depth
         detail = f"list page ({facts.reason})" + ("" if expand else f"; depth {depth} reached, links not followed")
         yield self._list_page_record(response.meta["discovered_url"], source, detail, total if expand else 0,

@@ -6,6 +6,12 @@ are recorded on the source (``sources.discovered_sitemaps``). Indexes are
 followed at most ``MAX_DEPTH`` levels deep (reason ``sitemap_too_deep``); an
 index that lists itself or one of its parents is a loop (``sitemap_loop``),
 ended before any further request. Sitemaps are fetched with conditional GET.
+
+A robots.txt is read up to 500 KiB (what Google reads), and gets its row in
+``listings`` whether it was found by discovery or configured. A child
+sitemap URL no parser accepts (``http://[::1``) is recorded and skipped;
+its siblings are read. A sitemap keeps at most ``MONITOR_SITEMAP_MAX_URLS``
+entries (reason ``sitemap_limit``).
 """
 
 from __future__ import annotations
@@ -21,10 +27,11 @@ from twisted.python.failure import Failure
 from core.items import UrlRecord
 from core.sources import Source
 from crawler.discovery import transient
-from crawler.sitemaps import NotASitemap, parse_sitemap, robots_sitemaps
+from crawler.sitemaps import MAX_ROBOTS_BYTES, MAX_URLS, NotASitemap, parse_sitemap, robots_sitemaps
 from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
-from crawler.urls import clean_url
+from crawler.spiders.guard import guarded, in_slices
+from crawler.urls import clean_url, join_url
 
 MAX_DEPTH = 3
 
@@ -57,18 +64,31 @@ class SitemapsSpider(MonitorSpider):
         return self.listing_request(url, source, kind="sitemap", callback=self.parse_sitemap, meta=meta,
                                     dont_filter=depth == 0)
 
+    @guarded
     def parse_robots(self, response: Response) -> Iterator[Any]:
         source, depth = response.meta["source"], response.meta["depth"]
-        text = response.text if hasattr(response, "text") else response.body.decode("utf-8", "replace")
-        found = [response.urljoin(url) for url in robots_sitemaps(text)]
+        body = response.body[:MAX_ROBOTS_BYTES]
+        text = body.decode(getattr(response, "encoding", None) or "utf-8", "replace")
+        lines = robots_sitemaps(text, limit=self._max_urls())
+        found = [url for url in (join_url(response.url, line) for line in lines) if url]
+        notes = []
+        if len(response.body) > MAX_ROBOTS_BYTES:
+            notes.append(f"robots_too_large: {len(response.body)} bytes, the first {MAX_ROBOTS_BYTES} read")
+        if len(found) < len(lines):
+            notes.append(f"invalid_url: {len(lines) - len(found)} Sitemap line(s) no URL parser accepts")
         if response.meta.get("discover"):
             self.ledger.record_discovery(source, sitemaps=found)
             self.logger.info("%s: sitemaps in %s: %s", source, response.url, ", ".join(found) or "none")
+        if not found:
             # Not every site has a sitemap: a note on the listing, not a failure of the source.
-            self.listing_result(response.url, source, "robots", status=response.status, entries=len(found),
-                                note=None if found else "no_sitemap_found: robots.txt lists no Sitemap")
+            notes.append("no_sitemap_found: robots.txt lists no Sitemap")
+        self.listing_result(response.url, source, "robots", status=response.status, entries=len(found),
+                            note="; ".join(notes)[:500] or None)
         for url in found:
             yield self._listing(url, source, depth=depth + 1, chain=response.meta.get("chain", ()))
+
+    def _max_urls(self) -> int:
+        return self.settings.getint("MONITOR_SITEMAP_MAX_URLS", MAX_URLS) or MAX_URLS
 
     def discovery_failed(self, failure: Failure) -> None:
         """No readable robots.txt while looking for sitemaps: noted on the listing, not held against the source."""
@@ -84,12 +104,14 @@ class SitemapsSpider(MonitorSpider):
         self.listing_result(request.url, source, "robots", status=None, entries=0,
                             note=f"no_sitemap_found: {reason} ({detail})"[:500])
 
+    @guarded
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         if self.not_modified(response):
             return
         source, depth = response.meta["source"], response.meta["depth"]
+        cap = self._max_urls()
         try:
-            sitemap = parse_sitemap(response.body)
+            sitemap = parse_sitemap(response.body, max_urls=cap)
         except NotASitemap as exc:
             yield self.bad_listing(response, source, str(exc), exc.reason)
             return
@@ -99,7 +121,12 @@ class SitemapsSpider(MonitorSpider):
                                        "sitemap_too_deep")
                 return
             chain = response.meta.get("chain", ())
-            children = [response.urljoin(url) for url in sitemap.sitemaps]
+            joined = [(loc, join_url(response.url, loc)) for loc in sitemap.sitemaps]
+            for loc, url in joined:
+                if url is None:  # one bad child (http://[::1) costs nothing to its siblings
+                    yield UrlRecord(url=loc[:4096], source=source, status="skipped", reason="invalid_url",
+                                    found_via="sitemap", detail=f"child sitemap of {response.url[:300]}")
+            children = [url for _, url in joined if url is not None]
             loops = [url for url in children if clean_url(url) in chain or clean_url(url) == clean_url(response.url)]
             if loops:
                 yield self.bad_listing(response, source, f"sitemap index lists itself or a parent: {loops[0]}",
@@ -115,12 +142,10 @@ class SitemapsSpider(MonitorSpider):
         self.logger.info("%s: %d URLs in %s", source, len(sitemap.entries), response.url)
         self.listing_result(response.url, source, "sitemap", status=response.status, entries=len(sitemap.entries),
                             response=response, error=None if sitemap.entries else "empty: no URLs")
-        cap = self.settings.getint("MONITOR_SITEMAP_MAX_URLS")
-        if cap and len(sitemap.entries) > cap:
+        if sitemap.truncated:
             # A huge sitemap is not a broken one: noted in the ledger, not held against the source's health.
-            self.logger.warning("%s: %s: %d URLs, only the first %d read", source, response.url,
-                                len(sitemap.entries), cap)
+            self.logger.warning("%s: %s: more than %d URLs, only the first %d read", source, response.url, cap, cap)
             yield UrlRecord(url=response.url, source=source, status="error", reason="sitemap_limit",
-                            found_via="config", detail=f"{len(sitemap.entries)} URLs, only the first {cap} read")
-            del sitemap.entries[cap:]
-        yield from self.article_requests(source, sitemap.entries, response.url)
+                            found_via="config", detail=f"more than {cap} URLs, only the first {cap} read")
+        for entries in in_slices(sitemap.entries):
+            yield from self.article_requests(source, list(entries), response.url)

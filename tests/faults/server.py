@@ -9,7 +9,9 @@ routes all of 127.0.0.0/8 to ``lo``), one per kind of host:
 * ``storm``: a host that answers 503 to everything (circuit breaker);
 * ``limited``: a host that answers 429 with ``Retry-After`` to everything;
 * ``robots503``, ``robotsjunk``, ``robotshuge``: good pages behind a robots.txt
-  that answers 503, is binary garbage, or is 5 MiB.
+  that answers 503, is binary garbage, or is 5 MiB;
+* ``hostile``, ``yearlong``: pages built to hurt a parser, the memory or the
+  store (``tests/faults/hostile.py``).
 
 A canary server on 127.0.0.1 (outside the crawl's allow-list) counts every
 request it gets; its secret must never reach the store. Article URLs look
@@ -37,8 +39,12 @@ from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 
+# Roles whose routes live in another module (tests/faults/hostile.py registers its own).
+ROLE_ROUTES: dict[str, Any] = {}
+
 HOSTS = {"main": "127.0.1.1", "slow": "127.0.1.2", "storm": "127.0.1.3", "limited": "127.0.1.4",
-         "robots503": "127.0.1.6", "robotsjunk": "127.0.1.7", "robotshuge": "127.0.1.8"}
+         "robots503": "127.0.1.6", "robotsjunk": "127.0.1.7", "robotshuge": "127.0.1.8",
+         "hostile": "127.0.1.9", "yearlong": "127.0.1.10"}
 CLOSED_HOST = "127.0.1.5"  # nothing listens there: connection refused
 ALLOWED = "127.0.1.0/24"  # the crawl's MONITOR_ALLOWED_HOSTS; the canary is outside it
 CANARY_HOST = "127.0.0.1"
@@ -223,6 +229,9 @@ class FaultHandler(BaseHTTPRequestHandler):
         web: FaultWeb = self.server.web
         if self.server.role == "canary":
             self.send(200, f"<html><body><p>{SECRET}</p></body></html>")
+            return
+        if self.server.role in ROLE_ROUTES:
+            ROLE_ROUTES[self.server.role](self, path)
             return
         if path == "/robots.txt":
             if self.server.role == "robots503":
