@@ -14,24 +14,20 @@ feeds, and time until every article has been fetched, extracted, classified
 and pushed to Redis. The ingest is timed apart, draining what the workers
 pushed (it is one process whatever the number of workers).
 
-Where the CPU goes: while a run is timed, /proc is sampled every 0.1 s and
-the CPU seconds of every process are summed by role — each worker's crawl
-process, its extraction process, its forkserver, redis-server, and this
-process (the bench web; the sampler's own CPU is taken off) — beside the
-CPU the whole machine used (others' jobs: ``others_cores_busy_N``) and the
-time runnable tasks waited for a core (``cpu_stall_N``, Linux PSI). With
-``--repeat N`` the two runs alternate their order N times and the fastest of
-each is kept (the least disturbed by other jobs on a shared machine);
-``--profile DIR`` also records py-spy profiles of the workers (first round).
+Where the CPU goes: /proc is sampled every 0.1 s and CPU seconds are summed
+by role (each worker's crawl, extraction and forkserver processes, Redis,
+this process's web servers) beside the whole machine's (``others_cores_busy_N``)
+and CPU stall (``cpu_stall_N``, Linux PSI). ``--repeat N`` alternates the two
+runs N times and keeps the fastest of each; ``--profile DIR`` records py-spy
+profiles of the workers. Prints one JSON object as its last line: ``pps_1``,
+``pps_2``, ``ratio``, ``cores_busy_N``, ``cpu_N`` (per role),
+``cpu_ms_per_page_N``, ``redis_calls_per_page_N``, ``ingest_N`` (items/s and
+CPU ms per item of ``python -m distributed.ingest``), ``pps_all_cores`` and
+``ratio_ceiling`` (no number of workers can do better on this machine).
 
-Prints one JSON object as its last line: ``pps_1``, ``pps_2``, ``ratio``;
-``cores_busy_N`` (our processes' CPU seconds per second), ``cpu_N`` (per
-role), ``cpu_ms_per_page_N``, ``redis_calls_per_page_N`` (commands run by
-Redis, those inside our scripts included), ``ingest_N`` (items/s and CPU ms
-per item of ``python -m distributed.ingest``), ``pps_all_cores`` (this
-machine's cores all busy at the 1-worker run's CPU cost per page) and
-``ratio_ceiling`` (``pps_all_cores / pps_1``: no number of workers can do
-better here), ``load_average``.
+``--simulate`` (bench/simulate.py) runs 1, 2, 3 and 4 workers instead, each
+in a CPU cgroup with a quota (a simulated machine of its own), and checks
+the stores against one process's.
 """
 
 from __future__ import annotations
@@ -55,7 +51,7 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
-from bench.procstat import CLOCK_TICKS, process_stat  # noqa: E402
+from bench.procstat import CpuMeter  # noqa: E402
 from core.sources import load_config  # noqa: E402
 from distributed.enqueue import enqueue_discovery  # noqa: E402
 from distributed.frontier import ITEMS_KEY, PROCESSING_KEY, connect  # noqa: E402
@@ -63,118 +59,7 @@ from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
 from localweb.site import PAGES  # noqa: E402
 
-
-def machine_cpu() -> tuple[float, float]:
-    """(CPU seconds used by every process on the machine, seconds some task waited for a CPU) so far.
-
-    The machine is shared: what others run shows as the difference between
-    this and what our processes used; the second figure (Linux pressure
-    stall information, 0 when absent) says how long runnable tasks queued.
-    """
-    with open("/proc/stat", encoding="ascii") as handle:
-        fields = [int(x) for x in handle.readline().split()[1:]]
-    busy = sum(fields) - fields[3] - fields[4]  # all but idle and iowait
-    stalled = 0.0
-    try:
-        with open("/proc/pressure/cpu", encoding="ascii") as handle:
-            stalled = int(handle.readline().rsplit("total=", 1)[1]) / 1e6
-    except (OSError, IndexError, ValueError):
-        pass
-    return busy / CLOCK_TICKS, stalled
-
-
-def _cmdline(pid: str) -> str:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return handle.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-class CpuMeter:
-    """CPU seconds per process role over a window, by sampling /proc every 0.1 s.
-
-    ``roots`` maps a pid to its role; a descendant of a ``worker`` root is
-    named ``<root>/extract`` (a process of the extraction pool),
-    ``<root>/forkserver`` or ``<root>/other``, the root itself ``<root>/crawl``.
-    A process alive at ``start()`` counts from its CPU then, one born later
-    from zero, one that dies from its last sample (at most 0.1 s lost).
-    """
-
-    def __init__(self, roots: dict[int, str], workers: set[int]):
-        self.roots, self.workers = roots, workers
-        self.base: dict[str, float] = {}
-        self.last: dict[str, float] = {}
-        self.role: dict[str, str] = {}
-        self.own = 0.0  # CPU of the sampling thread itself (in the bench's process)
-        self.started = self.seconds = 0.0
-        self.machine = (0.0, 0.0)  # after stop(): machine CPU seconds and CPU stall seconds over the window
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _role(self, pid: str, parents: dict[str, int]) -> str | None:
-        path = [pid]  # pid, its parent, ... up to the nearest root
-        while int(path[-1]) not in self.roots:
-            parent = str(parents.get(path[-1], 0))
-            if parent == "0" or len(path) > 50:
-                return None
-            path.append(parent)
-        root = int(path[-1])
-        if len(path) == 1:
-            return f"{self.roots[root]}/crawl" if root in self.workers else self.roots[root]
-        if root not in self.workers:
-            return None
-        # Forked from the forkserver, an extraction process shares its command line.
-        if len(path) == 3 and "forkserver" in _cmdline(path[1]):
-            return f"{self.roots[root]}/extract"
-        if len(path) == 2 and "forkserver" in _cmdline(pid):
-            return f"{self.roots[root]}/forkserver"
-        return f"{self.roots[root]}/other"
-
-    def sample(self, first: bool = False) -> None:
-        stats = {}
-        for name in os.listdir("/proc"):
-            if name.isdigit():
-                stat = process_stat(name)
-                if stat is not None:
-                    stats[name] = stat
-        parents = {pid: stat[0] for pid, stat in stats.items()}
-        for pid, (_, cpu) in stats.items():
-            if pid not in self.role:
-                role = self._role(pid, parents)
-                if role is None:
-                    if first:
-                        self.role[pid] = ""  # not ours (the machine is shared)
-                    continue
-                self.role[pid] = role
-                self.base[pid] = cpu if first else 0.0
-            if self.role[pid]:
-                self.last[pid] = cpu
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.1):
-            self.sample()
-        self.own = time.thread_time()
-
-    def start(self) -> None:
-        self._machine = machine_cpu()
-        self.sample(first=True)
-        self.started = time.monotonic()
-        self._thread.start()
-
-    def stop(self) -> dict[str, float]:
-        """CPU seconds per role since start()."""
-        self._stop.set()
-        self._thread.join()
-        self.sample()
-        self.seconds = time.monotonic() - self.started
-        busy, stalled = machine_cpu()
-        self.machine = (busy - self._machine[0], stalled - self._machine[1])
-        used: dict[str, float] = {}
-        for pid, role in self.role.items():
-            if role:
-                used[role] = used.get(role, 0.0) + self.last[pid] - self.base[pid]
-        return used
+from bench.simulate import add_simulate_arguments, simulate  # noqa: E402
 
 
 def free_port() -> int:
@@ -285,18 +170,20 @@ def measure(workers: int, *, sources: Path, redis_url: str, redis_pid: int, tota
             "machine": meter.machine, "redis_calls": calls}
 
 
-def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[str, Any]:
+def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int, preexec: Any = None,
+           keep: bool = False) -> dict[str, Any]:
     """Drain what the workers pushed with ``python -m distributed.ingest``: its items/s and CPU per item.
 
     Timed from the moment it holds its lock (imports and start-up done) until
-    both of its lists are empty.
+    both of its lists are empty. ``keep``: leave the store for the caller (``db``).
     """
     from distributed.ingest import LOCK_KEY
 
     server = connect(redis_url)
     db = Path(folder) / f"ingest-{time.monotonic_ns()}.db"
     proc = subprocess.Popen([sys.executable, "-m", "distributed.ingest", "--db", str(db), "--redis", redis_url,
-                             "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--until-empty"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=preexec)
     meter = CpuMeter({proc.pid: "ingest", redis_pid: "redis"}, workers=set())
     while not server.exists(LOCK_KEY):
         time.sleep(0.005)
@@ -308,8 +195,8 @@ def ingest(*, redis_url: str, redis_pid: int, folder: str, items: int) -> dict[s
     used = meter.stop()
     proc.wait(timeout=600)
     server.close()
-    return {"seconds": meter.seconds, "cpu": used, "items_per_s": items / meter.seconds,
-            "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items)}
+    return {"seconds": meter.seconds, "cpu": used, "items_per_s": items / meter.seconds, "items": items,
+            "ms_per_item": 1000 * used.get("ingest", 0.0) / max(1, items), "db": db if keep else None}
 
 
 def main() -> int:
@@ -320,7 +207,10 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=4, help="bench outlets (default 4)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of both runs, alternating their order; the best of each is kept (default 1)")
+    add_simulate_arguments(parser)
     args = parser.parse_args()
+    if args.simulate and args.pages == 150:
+        args.pages = 400  # long enough runs that 4 workers' start and end weigh little
     redis_server = shutil.which("redis-server")
     if redis_server is None:
         raise SystemExit("bench/scaleout.py: redis-server is not installed (apt-get install redis-server)")
@@ -335,11 +225,19 @@ def main() -> int:
         sources = Path(folder) / "sources.toml"
         extra = "".join(f'\n[[source]]\nname = "bench{i}"\nlanguage = "en"\nfeeds = ["{base}/feed.xml"]\n'
                         f'every = "1h"\n' for i, base in enumerate(bases))
-        sources.write_text(sources_toml(web) + extra, encoding="utf-8")
+        story = sources_toml(web).split("\n\n[[source]]")[0]  # --simulate: the story, the bench outlets only
+        sources.write_text((story if args.simulate else sources_toml(web)) + extra, encoding="utf-8")
         env = dict(os.environ, MONITOR_ALLOWED_HOSTS="127.0.0.0/8", MONITOR_WORKERS="1")  # one extraction process per worker
         total = args.pages * args.hosts
         time.sleep(0.5)
         url = f"redis://127.0.0.1:{port}/0"
+        if args.simulate:
+            result = simulate(args, drain=ingest, sources=sources, redis_url=url, redis_pid=redis_proc.pid, folder=folder,
+                              total=total, env=env, log=lambda m: print(f"scaleout: {m}", file=sys.stderr))
+            for server in servers:
+                server.shutdown()
+            print(json.dumps(result))
+            return 0
         runs: dict[int, dict[str, Any]] = {}
         drains: dict[int, dict[str, Any]] = {}
         for round_ in range(args.repeat):  # 1, 2 then 2, 1...: the machine's load drifts

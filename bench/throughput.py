@@ -119,18 +119,30 @@ def start_web(pages: list[bytes], outlets: int) -> list[Outlet]:
 
 
 def set_hosts(servers: list[Outlet] | None) -> None:
-    """Replace our block in /etc/hosts (None: just remove it)."""
+    """Replace our block in /etc/hosts (None: just remove it).
+
+    Each run marks its block with its pid: another run of this bench (another
+    checkout, same machine) that ends must not remove the names this one still
+    uses. Blocks of runs that are gone are removed.
+    """
     text = HOSTS.read_text()
-    lines, inside = [], False
+    lines, inside, keep = [], False, False
     for line in text.splitlines():
-        if line == BEGIN:
+        if line.startswith(BEGIN):
             inside = True
-        elif line == END:
-            inside = False
-        elif not inside:
+            owner = line[len(BEGIN):].strip()
+            # An older version's block (no pid) is its own to remove; a dead run's is ours.
+            keep = not owner or (owner.isdigit() and int(owner) != os.getpid() and Path(f"/proc/{owner}").exists())
+            if keep:
+                lines.append(line)
+        elif line.startswith(END):
+            if keep:
+                lines.append(line)
+            inside = keep = False
+        elif not inside or keep:
             lines.append(line)
     if servers:
-        lines += [BEGIN, *(f"{s.server_address[0]} {s.host}" for s in servers), END]
+        lines += [f"{BEGIN} {os.getpid()}", *(f"{s.server_address[0]} {s.host}" for s in servers), f"{END} {os.getpid()}"]
     HOSTS.write_text("\n".join(lines) + "\n")
 
 
@@ -313,6 +325,9 @@ def main() -> int:
         "ours_vs_bare": round(ours_pps / bare_pps, 2) if bare_pps else None,
         "cli_cpu_ms_per_page": round(1000 * LAST_CPU.get(str(BIN / "trafilatura"), 0) / max(1, cli_pages), 1),
         "ours_cpu_ms_per_page": round(1000 * LAST_CPU.get(sys.executable, 0) / max(1, our_pages), 1),
+        # CPU per page of trafilatura's CLI (text alone) over ours (the whole chain): >= 1.0 is the goal.
+        "cpu_ratio": round(LAST_CPU.get(str(BIN / "trafilatura"), 0) / max(1, cli_pages)
+                           / (LAST_CPU.get(sys.executable, 0) / max(1, our_pages)), 2) if LAST_CPU.get(sys.executable) else None,
         "load_average": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(peak, 1), "peak_rss_sum_mb": round(peak_rss, 1), "ours_accounted": sum(outcomes.values()), "ours_outcomes": outcomes,
     }

@@ -80,7 +80,7 @@ class Decoding:
 
 def decode_response(response: TextResponse) -> Decoding:
     """``response``'s text, re-decoded when its charset is evidently wrong."""
-    content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     return decode_page(response.body, content_type=content_type, used=response.encoding,
                        text=response.text)
 

@@ -106,7 +106,7 @@ class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
         except Exception as exc:
             limit = _header_limit(exc)
             if limit is not None:
-                self.crawler.stats.inc_value("monitor/headers_too_large")  # type: ignore[union-attr]
+                self.crawler.stats.inc_value("monitor/headers_too_large")
                 raise HeadersTooLarge(f"response headers too large ({limit}): {request.url}") from None
             if health is not None:
                 health.observe_exception(request, exc)
@@ -115,6 +115,6 @@ class GuardedHTTPDownloadHandler(HTTP11DownloadHandler):
             response = health.observe_response(request, response)
         scheme = redirect_scheme(response)
         if scheme and not request.meta.get("dont_redirect"):
-            self.crawler.stats.inc_value("monitor/bad_redirect_scheme")  # type: ignore[union-attr]
+            self.crawler.stats.inc_value("monitor/bad_redirect_scheme")
             raise BadRedirectScheme(f"HTTP {response.status} to a {scheme}: URL, not followed")
         return response

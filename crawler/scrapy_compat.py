@@ -82,7 +82,7 @@ def bounded_header_factory(max_headers: int, max_header_bytes: int) -> type[_Len
 
     class _Factory(_LenientHTTP11ClientFactory):
         def buildProtocol(self, addr: Any) -> _Protocol:  # noqa: N802 - Twisted API
-            return _Protocol(self._quiescentCallback)  # type: ignore[no-untyped-call]
+            return _Protocol(self._quiescentCallback)
 
     return _Factory
 

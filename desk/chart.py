@@ -54,7 +54,7 @@ def chart_svg(counts: dict[str, dict[str, int]], series: list[str], colours: dic
     label_every = max(1, math.ceil(len(days) / 24))
     for i, day in enumerate(days):
         x = left + i * slot + (slot - bar) / 2
-        base = top + plot_h
+        base: float = top + plot_h
         for name in series:
             n = counts.get(day, {}).get(name, 0)
             if not n:

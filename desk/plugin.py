@@ -130,7 +130,7 @@ async def coverage_context(datasette: Any, database: str) -> dict[str, Any]:
     db = datasette.get_database(database)
     stories = await _rows(db, coverage.STORIES_SQL)
     names = [s["name"] for s in stories] or [""]
-    sections = []
+    sections: list[dict[str, Any]] = []
     for story in stories or [{"name": "", "title": None, "url": None}]:
         name = story["name"] if len(names) > 1 else ""
         counts = (await _rows(db, coverage.COUNTS_SQL, story=name))[0]

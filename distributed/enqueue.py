@@ -38,7 +38,7 @@ def enqueue_discovery(url: str, spider_name: str, sources: list[Any], db: str | 
         settings.set("MONITOR_DB", db, priority="cmdline")
     spidercls = SpiderLoader.from_settings(settings).load(spider_name)
     crawler = Crawler(spidercls, settings)
-    spider = spidercls.from_crawler(crawler)
+    spider: Any = spidercls.from_crawler(crawler)  # one of our MonitorSpiders (ledger, source_requests)
     crawler.spider = spider
     spider.ledger = SqliteLedger(open_crawl_store(settings)) if db else RedisLedger(url, settings)
     server = connect(url, settings)

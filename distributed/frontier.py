@@ -109,4 +109,8 @@ def push_message(server: redis.Redis, message: dict[str, Any]) -> None:
 
 
 def story_texts(server: redis.Redis) -> dict[str, str]:
-    return {k.decode(): v.decode() for k, v in server.hgetall(STORY_TEXT_KEY).items()}
+    return {as_text(k): as_text(v) for k, v in server.hgetall(STORY_TEXT_KEY).items()}
+
+
+def as_text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -152,7 +152,7 @@ class Ingest:
     def _lock(self) -> None:
         if self.server.set(LOCK_KEY, self.owner, nx=True, ex=LOCK_SECONDS):
             return
-        holder = (self.server.get(LOCK_KEY) or b"").decode()
+        holder = frontier.as_text(self.server.get(LOCK_KEY) or b"")
         host, _, pid = holder.rpartition(":")
         if host == socket.gethostname() and pid.isdigit() and not pid_alive(int(pid)):
             logger.warning("taking over from ingest %s, which is no longer running", holder)
@@ -203,7 +203,7 @@ class Ingest:
             self.commit(batch)
         return self.committed
 
-    def commit(self, raws: list[bytes]) -> None:
+    def commit(self, raws: list[Any]) -> None:  # Redis answers bytes
         """Process one batch in one transaction; then, and only then, let go of its messages."""
         messages: list[dict[str, Any]] = []
         for raw in raws:

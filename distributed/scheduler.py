@@ -50,7 +50,7 @@ class ArticleDupeFilter(RFPDupeFilter):
 
 def article_fingerprint(url: str) -> str:
     """The seen-set member of the article request for ``url`` (to forget a transient failure)."""
-    return str(RFPDupeFilter.request_fingerprint(None, Request(url)))  # type: ignore[arg-type]
+    return str(RFPDupeFilter.request_fingerprint(None, Request(url)))
 
 
 # Pop the best request and lease it to a worker, atomically.
@@ -79,8 +79,10 @@ return 1
 """
 
 
-class LeasedScheduler(Scheduler):  # type: ignore[misc]
+class LeasedScheduler(Scheduler):
     """scrapy-redis' scheduler, with a lease on every request a worker holds."""
+
+    df: Any  # scrapy-redis sets it in open() without a type
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -214,6 +214,7 @@ def run_crawl(spiders: Sequence[str], source: str | None, settings: CrawlSetting
         marks = sorted(running.marks.items(), key=lambda item: item[1])
     seconds = {spider: round((marks[i + 1][1] if i + 1 < len(marks) else ended) - at, 1)
                for i, (spider, at) in enumerate(marks)}
+    assert process.returncode is not None  # waited for above
     return CrawlResult(spiders=spiders, source=source, returncode=process.returncode,
                        seconds=round(ended - started, 1), stopped=running.stopped,
                        log_tail="\n".join(tail), pid=process.pid, started=started_at, spider_seconds=seconds,

@@ -20,6 +20,7 @@ longer page. Three kinds of evidence, each a plain function:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -53,6 +54,9 @@ MIN_OWN_MARKERS = 2
 _NUMBER_RE = re.compile(r"(?<![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff.,])\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?"
                         r"(?![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff])")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*(?:[.\-][A-Za-z0-9\u00c0-\u024f]+)*")
+_NOT_LATIN = re.compile(r"[^\u0000-\u024f]+")
+# A digit or a capital among the characters _LATIN_RE matches (what str.isdigit/isupper say of them).
+_MARKED = re.compile("[" + re.escape("".join(c for c in map(chr, range(0x250)) if c.isdigit() or c.isupper())) + "]")
 
 
 def url_key(url: str | None) -> str:
@@ -112,14 +116,15 @@ def anchor_sequence(text: str, *, skip: frozenset[str] = frozenset()) -> list[st
         number = _number(match.group(0))
         if number:
             found.append((match.start(), number))
-    letters = sum(1 for c in text[:2000] if c.isalpha())
-    latin_text = letters and sum(1 for c in text[:2000] if c.isalpha() and c <= "\u024f") > letters / 3
+    head = text[:2000]
+    letters = sum(map(str.isalpha, head))
+    latin_text = letters and sum(map(str.isalpha, _NOT_LATIN.sub("", head))) > letters / 3
     for match in _LATIN_RE.finditer(text):
         word = match.group(0)
         if len(word) < 2 or word.isdigit():
             continue
         if latin_text:
-            marked = any(c.isdigit() or c.isupper() for c in word[1:])  # OpenAI, R1, GPU
+            marked = _MARKED.search(word, 1) is not None  # OpenAI, R1, GPU
             if not (marked or word[0].isupper() and not _sentence_start(text, match.start())):
                 continue
         if match.start() and text[match.start() - 1].isalnum() and text[match.start() - 1] <= "\u024f":
@@ -184,7 +189,7 @@ def _units(paragraph: str) -> float:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in text.split("\n") if sum(1 for c in p if c.isalpha()) >= MIN_PARAGRAPH_LETTERS]
+    return [p.strip() for p in text.split("\n") if sum(map(str.isalpha, p)) >= MIN_PARAGRAPH_LETTERS]
 
 
 def _robust(marks: list[str], other: list[str]) -> list[str]:
@@ -212,14 +217,19 @@ def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozen
     paragraphs its own way and shares few markers paragraph by paragraph.
     ``skip`` (the story's own words) does not count as shared evidence.
     """
-    mine, theirs = _paragraphs(text), _paragraphs(source_text)
+    mine = _paragraphs(text)
+    theirs, marks_theirs, sets_theirs = _source_paragraphs(source_text)
     if len(mine) < MIN_ALIGNED or len(theirs) < MIN_ALIGNED:
         return None
     marks_mine = [anchor_sequence(p) for p in mine]
-    marks_theirs = [anchor_sequence(p) for p in theirs]
+    own = sum(1 for marks in marks_mine for m in marks if _evidence(m, skip))
+    needed = max(MIN_ALIGNED, ALIGNED_SHARE * len(mine))
     pairs = {}
     for i, a in enumerate(marks_mine):
+        mine_set = set(a)
         for j, b in enumerate(marks_theirs):
+            if mine_set.isdisjoint(sets_theirs[j]):
+                continue  # nothing in common: agreement 0 (most pairs of most pages)
             agree, _ = _agreement(a, b)
             if agree >= MARKER_AGREEMENT:
                 common = Counter(a) & Counter(b)
@@ -241,9 +251,8 @@ def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozen
             row = current
         best = max(best, row[-1])
     aligned, shared, shared_all = best
-    own = sum(1 for marks in marks_mine for m in marks if _evidence(m, skip))
     own_all = sum(1 for marks in marks_mine for m in marks if _evidence(m, frozenset()))
-    if aligned < max(MIN_ALIGNED, ALIGNED_SHARE * len(mine)):
+    if aligned < needed:
         return None
     if shared >= MIN_MARKERS and shared >= MARKER_SHARE * own:
         return {"aligned_paragraphs": round(aligned / len(mine), 3), "shared_markers": float(shared),
@@ -255,6 +264,14 @@ def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozen
         return {"aligned_paragraphs": round(aligned / len(mine), 3), "shared_markers": float(shared_all),
                 "shared_share": round(shared_all / own_all, 3)}
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def _source_paragraphs(source_text: str) -> tuple[list[str], list[list[str]], list[frozenset[str]]]:
+    """A source's paragraphs and their markers: the same for every page compared with it, so kept."""
+    theirs = _paragraphs(source_text)
+    marks = [anchor_sequence(p) for p in theirs]
+    return theirs, marks, [frozenset(m) for m in marks]
 
 
 def _evidence(marker: str, skip: frozenset[str]) -> bool:

@@ -71,7 +71,7 @@ class FeedsSpider(MonitorSpider):
             yield self.listing_request(url, source.name, kind="feed", callback=self.parse_feed)
 
     def _read(self, response: Response) -> Feed:
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         cap = self.settings.getint("MONITOR_FEED_MAX_ENTRIES", MAX_ENTRIES) or MAX_ENTRIES
         return read_feed(response.body, url=response.url, content_type=content_type, max_entries=cap)
 

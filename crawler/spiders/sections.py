@@ -44,7 +44,7 @@ class SectionsSpider(MonitorSpider):
         self.max_links = max(1, self.settings.getint("MONITOR_SECTIONS_MAX_LINKS", 300))
         self.max_pages = max(1, self.settings.getint("MONITOR_SECTIONS_MAX_PAGES", 1000))
         self.max_anchors = max(1, self.settings.getint("MONITOR_PAGE_MAX_LINKS", MAX_ANCHORS))
-        self.fetched: Counter[str] = getattr(self, "fetched", Counter())
+        self.fetched: Counter[str] = getattr(self, "fetched", None) or Counter()
 
     def source_requests(self, source: Source) -> Iterable[scrapy.Request]:
         self.setup()
