@@ -66,8 +66,31 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+# The ``-a NAME=value`` arguments every monitor spider takes; anything else is a typo
+# that would otherwise be set as an attribute and ignored (crawling every source).
+ARGUMENTS = {"source": "the name of one [[source]] of the sources config (default: every enabled source)"}
+
+
+def argument_problem(kwargs: dict[str, Any]) -> str | None:
+    """A one-line refusal of unknown spider arguments, or None."""
+    unknown = sorted(set(kwargs) - set(ARGUMENTS))
+    if not unknown:
+        return None
+    known = ", ".join(f"-a {name}=... ({what})" for name, what in ARGUMENTS.items())
+    return f"unknown spider argument(s) {', '.join(f'-a {u}=' for u in unknown)}; known: {known}"
+
+
 def failure_reason(failure: Failure) -> tuple[str, str]:
     """A short reason code and a readable detail for a failed request."""
+    reason, detail = _failure_reason(failure)
+    if reason == "blocked_address" and ("public address" in detail or "local name" in detail):
+        # Tests, the demo and intranet feeds need it; say how, once, where the refusal is read.
+        detail = (f"{detail} (private, loopback and link-local addresses are refused; "
+                  f"MONITOR_ALLOWED_HOSTS=<host, address or network> allows them)")[:800]
+    return reason, detail
+
+
+def _failure_reason(failure: Failure) -> tuple[str, str]:
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
@@ -80,6 +103,8 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
         return f"http_{status}", f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)[:500]
+        if getattr(exc, "reason", None):  # ours say why themselves (a paused host, a blocked address)
+            return str(exc.reason), text  # type: ignore[attr-defined]
         if "robots.txt" in text:
             return "robots_txt", text
         if "max redirections reached" in text:
@@ -110,6 +135,13 @@ class MonitorSpider(scrapy.Spider):
 
     source: str | None = None  # -a source=NAME
     found_via = ""
+
+    def __init__(self, name: str | None = None, **kwargs: Any):
+        problem = argument_problem(kwargs)
+        if problem:
+            raise ValueError(problem)
+        super().__init__(name, **kwargs)
+
     refetch_changed = False  # MONITOR_REFETCH_CHANGED, read in start()
     unhealthy_after = 3  # MONITOR_UNHEALTHY_AFTER, read in start()
 

@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from core.items import UrlRecord
 from core.sources import Source
+from crawler.discovery import transient
 from crawler.sitemaps import MAX_ROBOTS_BYTES, MAX_URLS, NotASitemap, parse_sitemap, robots_sitemaps
 from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
@@ -94,6 +95,10 @@ class SitemapsSpider(MonitorSpider):
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
         source = request.meta["source"]
+        if transient(reason):  # the site is down, not without sitemaps: not remembered, tried next run
+            self.logger.warning("%s: %s (%s); sitemaps looked for again next run", source, request.url, detail)
+            self.listing_result(request.url, source, "robots", status=None, error=reason)
+            return
         self.ledger.record_discovery(source, sitemaps=[])
         self.logger.info("%s: no sitemap found, %s: %s", source, request.url, detail)
         self.listing_result(request.url, source, "robots", status=None, entries=0,
