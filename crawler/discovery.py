@@ -37,6 +37,7 @@ from lxml import etree
 from core.boundedjson import loads as load_json
 from crawler.entries import Entry
 from crawler.urls import clean_url, join_url
+from storage.vocabulary import Reason, http_reason
 
 logger = logging.getLogger(__name__)
 
@@ -63,14 +64,14 @@ MAX_ANCHORS = 10_000
 MAX_FEED_LINKS = 20
 # JSON-LD characters read per page: a real block is a few kB.
 MAX_JSONLD_CHARS = 2_000_000
-TOO_MANY_LINKS = "too_many_links"
+TOO_MANY_LINKS = Reason.TOO_MANY_LINKS
 
 
 # Failures that say nothing about a site's feeds or sitemaps, only about this moment:
 # a discovery that ended on one is not remembered, so a Sitemap: line or a feed the
 # site had all along is found at the next run instead of a week later.
-TRANSIENT_REASONS = frozenset({"timeout", "connection_refused", "dns_error", "host_paused", "rate_limited",
-                               "data_loss", "fetch_error", "http_429"})
+TRANSIENT_REASONS = frozenset({Reason.TIMEOUT, Reason.CONNECTION_REFUSED, Reason.DNS_ERROR, Reason.HOST_PAUSED,
+                               Reason.RATE_LIMITED, Reason.DATA_LOSS, Reason.FETCH_ERROR, http_reason(429)})
 
 
 def transient(reason: str) -> bool:

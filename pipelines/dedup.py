@@ -29,6 +29,7 @@ from pipelines.dupindex import (
     StoreIndex,
 )
 from pipelines.profile import StoryProfile
+from storage.vocabulary import Label
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -123,7 +124,7 @@ class DedupPipeline:
             evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,
                                    language=item.language, same_text=self.same_text, translation=self.translation)
             if evidence:
-                item.label = "source_copy"
+                item.label = Label.SOURCE_COPY
                 item.signals = {**item.signals, **evidence}
                 return item
         if item.label not in ("followup", "mention"):

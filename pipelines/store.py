@@ -35,6 +35,7 @@ from pipelines import textsig
 from pipelines.batch import WriteBatch
 from pipelines.drops import Skipped, StorageUnavailable
 from storage import StorageError, limit_size, open_crawl_store, queries, writes
+from storage.vocabulary import Reason, Status
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -168,7 +169,7 @@ class StorePipeline:
             return
         if known is not None:
             for url in dict.fromkeys(ledger):
-                self._ledger(url, status="skipped", reason="duplicate_url", source=item.source,
+                self._ledger(url, status=Status.SKIPPED, reason=Reason.DUPLICATE_URL, source=item.source,
                              found_via=item.found_via, detail=f"same page as article {known['id']}",
                              article_id=known["id"])
             return
@@ -216,7 +217,7 @@ class StorePipeline:
                                                         "sitename", "score", "text_hash")}
         writes.refresh_article(self.db, known["id"], {k: v for k, v in fields.items() if v is not None})
         if item.discovered_url and item.discovered_url != item.url:
-            self._ledger(item.discovered_url, status="stored", reason=str(known["label"]), source=item.source,
+            self._ledger(item.discovered_url, status=Status.STORED, reason=str(known["label"]), source=item.source,
                          found_via=item.found_via, article_id=known["id"])
         self.counts["refreshed"] += 1
         logger.info("refreshed article %s %s", known["id"], item.url)
@@ -308,7 +309,7 @@ class StorePipeline:
         if not isinstance(item, ArticleItem) or self.db is None or self.storage_failure is not None:
             return
         message = f"{type(failure.value).__name__}: {failure.value}"
-        self._ledger(item.url, status="error", reason="pipeline_error", source=item.source,
+        self._ledger(item.url, status=Status.ERROR, reason=Reason.PIPELINE_ERROR, source=item.source,
                      found_via=item.found_via, detail=message[:500])
 
     def spider_idle(self, spider: Spider) -> None:
@@ -349,10 +350,16 @@ def _failure_message(exc: BaseException, *, path: str, busy_timeout: float) -> s
     message = str(exc)
     if path not in message:
         message = f"{path}: {message}"
-    if "locked" in message:
+    if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or _locked(exc):
         message += (f" (another process held the write lock longer than MONITOR_BUSY_TIMEOUT={busy_timeout:g}s;"
                     " the unwritten pages are fetched again by the next run)")
     return message[:500]
+
+
+def _locked(exc: BaseException) -> bool:
+    """A StorageError raised for a lock carries the sqlite3 error that caused it."""
+    cause = exc.__cause__
+    return getattr(cause, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _url_of(item: Any) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import inserted_id
+from storage.vocabulary import Reason, Status
 
 # A URL with one of these statuses is settled: it is not fetched again...
 FINAL_STATUSES = ("stored", "skipped")
@@ -125,9 +126,9 @@ def _insert_article(db: Database, row: dict[str, Any], *, run_id: int | None, le
     table = db.table("articles")
     table.insert(article)
     article_id = inserted_id(table)
-    reason = "duplicate" if row.get("duplicate_of") else str(row.get("label"))
+    reason = Reason.DUPLICATE if row.get("duplicate_of") else str(row.get("label"))
     for url in dict.fromkeys(ledger_urls):
-        _ledger(db, url=url, status="stored", reason=reason, source=str(row.get("source")),
+        _ledger(db, url=url, status=Status.STORED, reason=reason, source=str(row.get("source")),
                 run_id=run_id, found_via=str(row.get("found_via") or ""), detail=None,
                 article_id=article_id)
     if signature is not None:

@@ -28,6 +28,8 @@ from twisted.internet.error import (
     TimeoutError,
 )
 
+from storage.vocabulary import Reason
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -62,7 +64,7 @@ HOST_CAUSES: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((CannotResolveHostError, DNSLookupError), "dns_error"),
     ((DownloadTimeoutError, TimeoutError, TCPTimedOutError), "timeout"),
 )
-BREAKER_REASON = "host_paused"
+BREAKER_REASON = Reason.HOST_PAUSED
 
 
 def host_cause(exception: BaseException) -> str | None:
@@ -167,7 +169,7 @@ class HostHealth:
         left = until - self.clock()
         if left <= 0:
             del self.paused[key]
-            if reason != "rate_limited":  # half-open: one more failure pauses it again
+            if reason != Reason.RATE_LIMITED:  # half-open: one more failure pauses it again
                 self.failures[key] = max(0, self.threshold - 1)
             return None
         return left, reason, why
@@ -190,7 +192,7 @@ class HostHealth:
         await self.before_download(request)
 
     def _short_wait(self, pause: tuple[float, str, str]) -> bool:
-        return pause[1] == "rate_limited" and pause[0] <= self.retry_after_max
+        return pause[1] == Reason.RATE_LIMITED and pause[0] <= self.retry_after_max
 
     def _refuse(self, request: Request, pause: tuple[float, str, str]) -> None:
         left, reason, why = pause
@@ -208,7 +210,7 @@ class HostHealth:
                     why += f", capped at {self.retry_after_cap:.0f} s (MONITOR_RETRY_AFTER_CAP)"
                     wait = self.retry_after_cap
                     self._inc("monitor/retry_after/capped")
-                self.paused[key] = (self.clock() + wait, "rate_limited", why)
+                self.paused[key] = (self.clock() + wait, Reason.RATE_LIMITED, why)
                 self._inc("monitor/retry_after/received")
                 logger.info("%s asks us to wait %.0f s (HTTP %s)", key, wait, response.status)
         if response.status >= 500 or response.status == 429:

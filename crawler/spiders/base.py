@@ -59,6 +59,7 @@ from crawler.entries import Entry
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
 from storage.ledger import Ledger, as_ledger
+from storage.vocabulary import Reason, Status, http_reason
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -99,35 +100,35 @@ def _failure_reason(failure: Failure) -> tuple[str, str]:
             target = location.decode("latin-1")
             scheme = target.partition(":")[0].lower() if ":" in target.split("/", 1)[0] else ""
             if scheme and scheme not in ("http", "https"):  # the target itself is not kept: data: URLs carry content
-                return "bad_redirect_scheme", f"HTTP {status} to a {scheme}: URL, not followed"
-        return f"http_{status}", f"HTTP {status}"
+                return Reason.BAD_REDIRECT_SCHEME, f"HTTP {status} to a {scheme}: URL, not followed"
+        return http_reason(status), f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)[:500]
         if getattr(exc, "reason", None):  # ours say why themselves (a paused host, a blocked address)
             return str(exc.reason), text  # type: ignore[attr-defined]
         if "robots.txt" in text:
-            return "robots_txt", text
+            return Reason.ROBOTS_TXT, text
         if "max redirections reached" in text:
-            return "redirect_loop", text
+            return Reason.REDIRECT_LOOP, text
         if "during decompression" in text:
-            return "decompression_bomb", text
-        return getattr(exc, "reason", "ignored"), text
+            return Reason.DECOMPRESSION_BOMB, text
+        return getattr(exc, "reason", Reason.IGNORED), text
     if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
-        return "dns_error", str(exc)[:500]
+        return Reason.DNS_ERROR, str(exc)[:500]
     if isinstance(exc, (DownloadTimeoutError, TimeoutError, TCPTimedOutError)):
-        return "timeout", str(exc)[:500]
+        return Reason.TIMEOUT, str(exc)[:500]
     if isinstance(exc, (DownloadConnectionRefusedError, ConnectionRefusedError)):
-        return "connection_refused", str(exc)[:500]
+        return Reason.CONNECTION_REFUSED, str(exc)[:500]
     if isinstance(exc, ResponseDataLossError):
-        return "data_loss", "the connection closed before the whole body arrived"
+        return Reason.DATA_LOSS, "the connection closed before the whole body arrived"
     if isinstance(exc, DownloadCancelledError):
         # Scrapy cancels a download whose size passes DOWNLOAD_MAXSIZE, announced
         # (with a message) or while streaming (without one).
         text = str(exc) or "body larger than DOWNLOAD_MAXSIZE"
-        return "too_large", text[:500]
+        return Reason.TOO_LARGE, text[:500]
     if isinstance(exc, DownloadFailedError):
-        return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
-    return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
+        return Reason.FETCH_ERROR, f"{type(exc).__name__}: {exc}"[:500]
+    return Reason.FETCH_ERROR, f"{type(exc).__name__}: {exc}"[:500]
 
 
 class MonitorSpider(scrapy.Spider):
@@ -242,7 +243,7 @@ class MonitorSpider(scrapy.Spider):
             status = failure.value.response.status if isinstance(failure.value, HttpError) else None
             self.listing_result(request.url, request.meta["source"], request.meta["listing_kind"],
                                 status=status, error=reason)
-        return UrlRecord(url=request.url, source=request.meta["source"], status="error", reason=reason,
+        return UrlRecord(url=request.url, source=request.meta["source"], status=Status.ERROR, reason=reason,
                          found_via="config", detail=detail)
 
     def bad_listing(self, response: Response, source: str, problem: str, reason: str) -> UrlRecord:
@@ -250,7 +251,7 @@ class MonitorSpider(scrapy.Spider):
         if "listing_kind" in response.meta:
             self.listing_result(response.url, source, response.meta["listing_kind"], status=response.status,
                                 error=f"{reason}: {problem}"[:500])
-        return UrlRecord(url=response.url, source=source, status="error", reason=reason, found_via="config",
+        return UrlRecord(url=response.url, source=source, status=Status.ERROR, reason=reason, found_via="config",
                          detail=problem[:500])
 
     def article_requests(self, source: str, entries: list[Entry], base_url: str, *,
@@ -270,7 +271,7 @@ class MonitorSpider(scrapy.Spider):
                 if reason == "blocked_scheme":
                     self.crawler.stats.inc_value("ssrf/blocked/scheme")
                 self.crawler.stats.inc_value(f"monitor/url_refused/{reason}")
-                yield UrlRecord(url=url[:4096], source=source, status="skipped", reason=reason,
+                yield UrlRecord(url=url[:4096], source=source, status=Status.SKIPPED, reason=reason,
                                 found_via=self.found_via, detail=detail)
                 continue
             cleaned.setdefault(url, entry)
@@ -290,7 +291,7 @@ class MonitorSpider(scrapy.Spider):
                 continue
             published = entry.published_date()
             if published and self.since and published < self.since:
-                yield UrlRecord(url=url, source=source, status="skipped", reason="too_old",
+                yield UrlRecord(url=url, source=source, status=Status.SKIPPED, reason=Reason.TOO_OLD,
                                 found_via=self.found_via,
                                 detail=f"published {published.isoformat()}, before {self.since.isoformat()}")
                 continue
@@ -301,7 +302,7 @@ class MonitorSpider(scrapy.Spider):
         source, entry = response.meta["source"], response.meta["entry"]
         if not isinstance(response, TextResponse):
             content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-            return UrlRecord(url=response.url, source=source, status="skipped", reason="not_html",
+            return UrlRecord(url=response.url, source=source, status=Status.SKIPPED, reason=Reason.NOT_HTML,
                              found_via=self.found_via, detail=content_type or "no Content-Type")
         decoded = decode_response(response)  # Scrapy's decoding, or a better one when the charset is wrong
         if decoded.suspect:
@@ -327,4 +328,4 @@ class MonitorSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
         return UrlRecord(url=request.meta.get("discovered_url", request.url), source=request.meta["source"],
-                         status="error", reason=reason, found_via=self.found_via, detail=detail)
+                         status=Status.ERROR, reason=reason, found_via=self.found_via, detail=detail)

@@ -29,6 +29,7 @@ from crawler.discovery import USUAL_FEED_PATHS, feed_links, transient
 from crawler.feeds import MAX_ENTRIES, Feed, NotAFeed, read_feed
 from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.guard import guarded, in_slices
+from storage.vocabulary import Reason, Status
 
 
 def home_url(source: Source) -> str:
@@ -84,7 +85,7 @@ class FeedsSpider(MonitorSpider):
             note = f"feed_limit: {feed.total} entries, the first {len(entries)} read (MONITOR_FEED_MAX_ENTRIES)"
             self.logger.warning("%s: %s: %s", source, response.url, note)
             # Noted, not held against the source's health: a long feed is not a broken one.
-            yield UrlRecord(url=response.url, source=source, status="error", reason="feed_limit",
+            yield UrlRecord(url=response.url, source=source, status=Status.ERROR, reason=Reason.FEED_LIMIT,
                             found_via="config", detail=note)
         self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
                             error=None if entries else "empty: no entries", response=response, note=note)

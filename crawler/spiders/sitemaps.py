@@ -32,6 +32,7 @@ from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
 from crawler.spiders.guard import guarded, in_slices
 from crawler.urls import clean_url, join_url
+from storage.vocabulary import Reason, Status
 
 MAX_DEPTH = 3
 
@@ -124,7 +125,7 @@ class SitemapsSpider(MonitorSpider):
             joined = [(loc, join_url(response.url, loc)) for loc in sitemap.sitemaps]
             for loc, url in joined:
                 if url is None:  # one bad child (http://[::1) costs nothing to its siblings
-                    yield UrlRecord(url=loc[:4096], source=source, status="skipped", reason="invalid_url",
+                    yield UrlRecord(url=loc[:4096], source=source, status=Status.SKIPPED, reason=Reason.INVALID_URL,
                                     found_via="sitemap", detail=f"child sitemap of {response.url[:300]}")
             children = [url for _, url in joined if url is not None]
             loops = [url for url in children if clean_url(url) in chain or clean_url(url) == clean_url(response.url)]
@@ -145,7 +146,7 @@ class SitemapsSpider(MonitorSpider):
         if sitemap.truncated:
             # A huge sitemap is not a broken one: noted in the ledger, not held against the source's health.
             self.logger.warning("%s: %s: more than %d URLs, only the first %d read", source, response.url, cap, cap)
-            yield UrlRecord(url=response.url, source=source, status="error", reason="sitemap_limit",
+            yield UrlRecord(url=response.url, source=source, status=Status.ERROR, reason=Reason.SITEMAP_LIMIT,
                             found_via="config", detail=f"more than {cap} URLs, only the first {cap} read")
         for entries in in_slices(sitemap.entries):
             yield from self.article_requests(source, list(entries), response.url)
