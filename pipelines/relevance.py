@@ -110,7 +110,7 @@ def _story_word(word: str, profile: StoryProfile) -> bool:
         len(t) >= 4 and word.startswith(t) and len(word) - len(t) <= 3 for t in profile.term_words)
 
 
-def _cognate(word: str, anchors: set[str]) -> bool:
+def _cognate(word: str, anchors: set[str] | frozenset[str]) -> bool:
     """The word is one of the source's anchors, or the same name spelt by another language (China, Chine)."""
     if word in anchors:
         return True

@@ -134,7 +134,7 @@ class Command(BaseRunSpiderCommand):
         from twisted.internet import reactor
 
         with contextlib.suppress(RuntimeError):  # already stopping (a signal)
-            reactor.stop()  # type: ignore[attr-defined]
+            reactor.stop()  # type: ignore[misc]
 
 
 def _exit_now(code: int) -> None:

@@ -228,8 +228,8 @@ class MonitorSpider(scrapy.Spider):
         """Record one listing fetch (validators on success) and update the source's health."""
         etag = modified = None
         if response is not None and error is None:
-            etag = response.headers.get("ETag", b"").decode("latin-1") or None
-            modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
+            etag = (response.headers.get("ETag") or b"").decode("latin-1") or None
+            modified = (response.headers.get("Last-Modified") or b"").decode("latin-1") or None
         self.ledger.record_listing(url=url, source=source, kind=kind, status=status, error=error,
                               entries=entries, etag=etag, last_modified=modified, note=note,
                               unhealthy_after=self.unhealthy_after)
@@ -260,10 +260,11 @@ class MonitorSpider(scrapy.Spider):
         cleaned: dict[str, Entry] = {}
         for entry in entries:
             raw = entry.url.strip()
+            problem: tuple[str, str] | None
             try:
                 url = clean_url(urljoin(base_url, raw))
             except ValueError as exc:  # e.g. http://[::1
-                url, problem = raw, ("invalid_url", str(exc))
+                url, problem = raw, (Reason.INVALID_URL, str(exc))
             else:
                 problem = url_problem(url)
             if problem is not None:
@@ -301,7 +302,7 @@ class MonitorSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Any:
         source, entry = response.meta["source"], response.meta["entry"]
         if not isinstance(response, TextResponse):
-            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
             return UrlRecord(url=response.url, source=source, status=Status.SKIPPED, reason=Reason.NOT_HTML,
                              found_via=self.found_via, detail=content_type or "no Content-Type")
         decoded = decode_response(response)  # Scrapy's decoding, or a better one when the charset is wrong

@@ -46,7 +46,8 @@ class SitemapsSpider(MonitorSpider):
         discover = False
         if not sitemaps:
             known = self.ledger.discovered(source.name)
-            if known["sitemaps"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
+            rediscover_days = self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)
+            if known["sitemaps"] is not None and fresh(known["at"], rediscover_days):
                 sitemaps = known["sitemaps"]
             else:
                 parts = urlsplit([*source.sections, *source.feeds][0])
