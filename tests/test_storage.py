@@ -13,6 +13,9 @@ def test_open_db_sets_wal_and_migrates(tmp_path):
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 10000
+    # Checkpoints every 16 MiB of WAL, and a WAL grown by a big transaction cut back (issue 21).
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 4000
+    assert db.execute("PRAGMA journal_size_limit").fetchone()[0] == 64 << 20
     assert {"stories", "sources", "articles", "urls", "crawl_runs", "articles_fts"} <= set(db.table_names())
     assert not migrations.pending(db)
     db.close()
