@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from core.context import MonitorContext
 from core.dates import parse_date
 from core.items import ArticleItem
 from pipelines import textsig
@@ -243,8 +244,6 @@ class RelevancePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        from core.context import MonitorContext
-
         profiles = list(MonitorContext.of(self.crawler).profiles.values())
         too_old = older_than_window(item.published, profiles)
         if too_old:
