@@ -36,13 +36,14 @@ demo: $(STAMP)
 
 ## monitor the real sources of sources.toml, in the foreground, into data/coverage.db
 run: $(STAMP)
-	MONITOR_DB=$(DB) $(BIN)/python scheduler.py
+	$(BIN)/monitor run --db "$(DB)"
 
 # Datasette reads a file given as a plain argument with read-only connections (mode=ro), so
 # browsing is safe while crawls write. Never -i/--immutable on a live store: immutable
 # mode assumes the file never changes and would serve torn or stale pages. The desk (its
 # queries, feeds, chart, table descriptions, templates) comes from the installed plugin,
 # whatever the store's file name; metadata.json only titles the instance.
+# `monitor browse --db FILE` runs the same server.
 DATASETTE_OPTS = --metadata desk/metadata.json \
 	--host 127.0.0.1 --port $(PORT)
 

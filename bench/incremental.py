@@ -31,7 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from jobs.runner import CrawlSettings, run_crawl  # noqa: E402 - after the path
 
 SPIDERS = ("feeds", "sitemaps", "sections")
-START = datetime(2025, 1, 21, 6, 0, tzinfo=timezone.utc)
+START = datetime(2025, 1, 21, 6, 0, tzinfo=UTC)
 WORDS = ("market investors model company chips cloud training data regulators analysts energy price "
          "startup government research network users software court budget election weather city "
          "football council hospital school factory export shares growth bank inflation results "

@@ -52,14 +52,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
 
 from bench.procstat import CpuMeter  # noqa: E402
+from bench.simulate import add_simulate_arguments, simulate  # noqa: E402
 from core.sources import load_config  # noqa: E402
 from distributed.enqueue import enqueue_discovery  # noqa: E402
 from distributed.frontier import ITEMS_KEY, PROCESSING_KEY, connect  # noqa: E402
 from localweb.config import sources_toml  # noqa: E402
 from localweb.server import start as start_localweb  # noqa: E402
 from localweb.site import PAGES  # noqa: E402
-
-from bench.simulate import add_simulate_arguments, simulate  # noqa: E402
 
 
 def free_port() -> int:

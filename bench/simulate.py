@@ -34,16 +34,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 from bench.cgroup import CpuBox, available
 from bench.procstat import CpuMeter, machine_cpu
+from core.sources import load_config
 from distributed.enqueue import enqueue_discovery
 from distributed.frontier import ITEMS_KEY, connect
-from core.sources import load_config
 
 # Messages of the items list that stand for one fetched article each.
 _ITEM_KINDS = ("article", "dropped", "error", "url")
@@ -113,7 +114,7 @@ def run_boxed(workers: int, *, sources: Path, redis_url: str, redis_pid: int, to
          "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={leases}", "-s", f"MONITOR_REDIS_MAX_LEASES={leases}",
          "-s", "LOG_LEVEL=WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, preexec_fn=box.enter)
-        for box, log in zip(boxes, logs)]
+        for box, log in zip(boxes, logs, strict=False)]
     try:
         while server.llen(ITEMS_KEY) < workers:  # each worker says "config" once its profiles are loaded
             time.sleep(0.1)

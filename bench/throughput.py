@@ -42,7 +42,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -74,7 +74,7 @@ class Outlet(ThreadingHTTPServer):
         self.host, self.pages = host, pages
         self.served = 0
         self.base = f"http://{host}:{self.server_address[1]}"
-        stamp = format_datetime(datetime(2025, 2, 5, 12, 0, tzinfo=timezone.utc))
+        stamp = format_datetime(datetime(2025, 2, 5, 12, 0, tzinfo=UTC))
         items = "".join(
             f"<item><title>Article {escape(path)}</title><link>{self.base}{path}</link>"
             f"<guid>{self.base}{path}</guid><pubDate>{stamp}</pubDate></item>"

@@ -100,13 +100,16 @@ def load_config(path: str | Path) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
+    lines = _LineFinder(path.read_text(encoding="utf-8"))
     unknown = set(raw) - {"story", "source"}
     if unknown:
-        raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; expected [[story]] and [[source]]")
-    stories = tuple(_story(path, i, e) for i, e in enumerate(_tables(path, raw, "story"), 1))
-    sources = tuple(_source(path, i, e) for i, e in enumerate(_tables(path, raw, "source"), 1))
+        raise ConfigError(f"{path}: unknown top-level key(s) {', '.join(sorted(unknown))}; "
+                          "expected [[story]] and [[source]]")
+    stories = tuple(_story(path, i, e, lines) for i, e in enumerate(_tables(path, raw, "story"), 1))
+    sources = tuple(_source(path, i, e, lines) for i, e in enumerate(_tables(path, raw, "source"), 1))
     if not stories:
-        raise ConfigError(f"{path}: no [[story]] entry: the monitor needs a story to follow")
+        raise ConfigError(f"{path}: no [[story]] entry: the monitor needs a story to follow "
+                          "(draft one from the source article with `monitor init ARTICLE`)")
     _unique(path, "story", [s.name for s in stories])
     _unique(path, "source", [s.name for s in sources])
     return Config(path=path, stories=stories, sources=sources)
@@ -127,20 +130,46 @@ def _unique(path: Path, kind: str, names: list[str]) -> None:
         seen.add(name)
 
 
+class _LineFinder:
+    """Line numbers of tables and keys, so a message can say where to fix (tomllib gives none)."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def line(self, kind: str, index: int, key: str | None) -> int | None:
+        header = re.compile(rf"^\s*\[\[\s*{kind}\s*\]\]")
+        starts = [n for n, line in enumerate(self.lines) if header.match(line)]
+        if index > len(starts):
+            return None
+        start = starts[index - 1]
+        if key is not None:
+            key_re = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            for n in range(start + 1, len(self.lines)):
+                if self.lines[n].lstrip().startswith("["):
+                    break
+                if key_re.match(self.lines[n]):
+                    return n + 1
+        return start + 1
+
+
 class _Entry:
     """Typed access to one table, with errors that say where."""
 
-    def __init__(self, path: Path, kind: str, index: int, raw: dict[str, Any], keys: set[str]):
+    def __init__(self, path: Path, kind: str, index: int, raw: dict[str, Any], keys: set[str],
+                 lines: _LineFinder | None = None):
         self.raw = raw
+        self.kind, self.index, self.lines = kind, index, lines
         name = raw.get("name")
         label = f"#{index} {name!r}" if isinstance(name, str) else f"#{index}"
         self.where = f"{path}: [[{kind}]] {label}"
         unknown = set(raw) - keys
         if unknown:
-            raise self.error(f"unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(keys))})")
+            raise self.error(f"unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(keys))})",
+                             key=sorted(unknown)[0])
 
-    def error(self, problem: str) -> ConfigError:
-        return ConfigError(f"{self.where}: {problem}")
+    def error(self, problem: str, *, key: str | None = None) -> ConfigError:
+        line = self.lines.line(self.kind, self.index, key) if self.lines else None
+        return ConfigError(f"{self.where}: {problem}" + (f" (line {line})" if line else ""))
 
     def text(self, key: str, *, required: bool = True, default: str = "") -> str:
         value = self.raw.get(key)
@@ -149,13 +178,13 @@ class _Entry:
                 raise self.error(f"'{key}' is missing")
             return default
         if not isinstance(value, str) or not value.strip():
-            raise self.error(f"'{key}' must be a non-empty string, got {value!r}")
+            raise self.error(f"'{key}' must be a non-empty string, got {value!r}", key=key)
         return value.strip()
 
     def name(self) -> str:
         value = self.text("name")
         if not NAME_RE.match(value):
-            raise self.error(f"'name' {value!r} may only use a-z, 0-9, '-' and '_'")
+            raise self.error(f"'name' {value!r} may only use a-z, 0-9, '-' and '_'", key="name")
         return value
 
     def url(self, key: str, value: Any = None) -> str:
@@ -163,10 +192,10 @@ class _Entry:
         if value is None:
             raise self.error(f"'{key}' is missing")
         if not isinstance(value, str):
-            raise self.error(f"'{key}' must be a URL string, got {value!r}")
+            raise self.error(f"'{key}' must be a URL string, got {value!r}", key=key)
         parts = urlsplit(value.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise self.error(f"'{key}': {value!r} is not an http(s) URL")
+            raise self.error(f"'{key}': {value!r} is not an http(s) URL", key=key)
         return value.strip()
 
     def urls(self, key: str) -> tuple[str, ...]:
@@ -174,7 +203,7 @@ class _Entry:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            raise self.error(f"'{key}' must be a list of URLs")
+            raise self.error(f"'{key}' must be a list of URLs", key=key)
         return tuple(self.url(key, v) for v in value)
 
     def date(self, key: str, *, required: bool) -> dt.date | None:
@@ -192,36 +221,46 @@ class _Entry:
                 return dt.date.fromisoformat(value.strip()[:10])
             except ValueError:
                 pass
-        raise self.error(f"'{key}' must be a date such as 2025-01-20, got {value!r}")
+        raise self.error(f"'{key}' must be a date such as 2025-01-20, got {value!r}", key=key)
 
     def language(self) -> str:
         value = self.text("language").lower()
         if not re.match(r"^[a-z]{2,3}(-[a-z0-9]+)?$", value):
-            raise self.error(f"'language' {value!r} is not an ISO 639-1 code such as 'fr'")
+            raise self.error(f"'language' {value!r} is not an ISO 639-1 code such as 'fr'", key="language")
         return value
 
 
-def _story(path: Path, index: int, raw: dict[str, Any]) -> Story:
-    entry = _Entry(path, "story", index, raw, STORY_KEYS)
+def _story(path: Path, index: int, raw: dict[str, Any], lines: _LineFinder | None = None) -> Story:
+    entry = _Entry(path, "story", index, raw, STORY_KEYS, lines)
     name, url, title, language = entry.name(), entry.url("url"), entry.text("title"), entry.language()
     published = entry.date("published", required=False)
     since = entry.date("since", required=True)
     assert since is not None
-    terms = raw.get("terms", [])
+    terms = raw.get("terms")
+    if terms is None or terms == []:
+        # Without terms every follow-up scores as off_topic: the crawl would silently find nothing.
+        raise entry.error("no 'terms': list the words that identify the story (names, in every script "
+                          "to watch), or draft them from the source article with `monitor init ARTICLE`",
+                          key="terms")
     if not isinstance(terms, list) or not all(isinstance(t, str) and t.strip() for t in terms):
-        raise entry.error("'terms' must be a list of non-empty strings")
+        raise entry.error("'terms' must be a list of non-empty strings", key="terms")
     file_value = entry.text("file", required=False)
+    file = (path.parent / file_value) if file_value else None
+    if file is not None and not file.is_file():
+        # Falling back to the url would count the source's own copies as follow-ups when that fetch fails too.
+        raise entry.error(f"'file' {file_value!r}: no such file ({file}); the path is relative to "
+                          f"{path.name}: fix it, or remove the line to fetch 'url' instead", key="file")
     return Story(name=name, url=url, title=title, language=language, published=published, since=since,
-                 file=(path.parent / file_value) if file_value else None, terms=tuple(t.strip() for t in terms))
+                 file=file, terms=tuple(t.strip() for t in terms))
 
 
-def _source(path: Path, index: int, raw: dict[str, Any]) -> Source:
-    entry = _Entry(path, "source", index, raw, SOURCE_KEYS)
+def _source(path: Path, index: int, raw: dict[str, Any], lines: _LineFinder | None = None) -> Source:
+    entry = _Entry(path, "source", index, raw, SOURCE_KEYS, lines)
     every = entry.text("every", required=False, default="1h")
     try:
         parse_every(every)
     except ValueError as exc:
-        raise entry.error(f"'every': {exc}") from None
+        raise entry.error(f"'every': {exc}", key="every") from None
     source = Source(
         name=entry.name(),
         language=entry.language(),

@@ -14,6 +14,8 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 
+from storage.vocabulary import Reason
+
 if TYPE_CHECKING:
 
     from scrapy.settings import BaseSettings
@@ -25,7 +27,7 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class BlockedAddress(IgnoreRequest):
-    reason = "blocked_address"
+    reason = Reason.BLOCKED_ADDRESS
 
 
 def parse_ip(host: str) -> IPAddress | None:

@@ -9,6 +9,9 @@ lxml for discovery (the spiders call these, tests target them directly).
   same site, and a dated URL, a headline-like link text or a long slug;
   each with the date of its teaser (``<time datetime>``) when there is one,
   so an old entry is gated before it is fetched.
+* :func:`transient` — whether a failed discovery fetch said something about
+  the site (remembered for ``MONITOR_REDISCOVER_DAYS``) or only about this
+  moment (not remembered: the next run looks again).
 * :func:`page_kind` — ``article`` (``og:type=article``, JSON-LD
   ``NewsArticle``/``Article``…), ``listing`` (declares itself a website,
   or is mostly links to articles) or ``unknown`` (the pipelines decide).
@@ -34,6 +37,7 @@ from lxml import etree
 from core.boundedjson import loads as load_json
 from crawler.entries import Entry
 from crawler.urls import clean_url, join_url
+from storage.vocabulary import Reason, http_reason
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,19 @@ MAX_ANCHORS = 10_000
 MAX_FEED_LINKS = 20
 # JSON-LD characters read per page: a real block is a few kB.
 MAX_JSONLD_CHARS = 2_000_000
-TOO_MANY_LINKS = "too_many_links"
+TOO_MANY_LINKS = Reason.TOO_MANY_LINKS
+
+
+# Failures that say nothing about a site's feeds or sitemaps, only about this moment:
+# a discovery that ended on one is not remembered, so a Sitemap: line or a feed the
+# site had all along is found at the next run instead of a week later.
+TRANSIENT_REASONS = frozenset({Reason.TIMEOUT, Reason.CONNECTION_REFUSED, Reason.DNS_ERROR, Reason.HOST_PAUSED,
+                               Reason.RATE_LIMITED, Reason.DATA_LOSS, Reason.FETCH_ERROR, http_reason(429)})
+
+
+def transient(reason: str) -> bool:
+    """True for a failure worth retrying at the next run (server errors included)."""
+    return reason in TRANSIENT_REASONS or reason.startswith("http_5")
 
 
 @dataclass(frozen=True)

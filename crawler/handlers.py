@@ -40,6 +40,7 @@ from crawler.scrapy_compat import (
     bounded_header_factory,
     set_connection_factory,
 )
+from storage.vocabulary import Reason
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +49,13 @@ logger = logging.getLogger(__name__)
 class HeadersTooLarge(IgnoreRequest):
     """A response whose headers passed the limits: refused, its connection dropped."""
 
-    reason = "headers_too_large"
+    reason = Reason.HEADERS_TOO_LARGE
 
 
 class BadRedirectScheme(IgnoreRequest):
     """A redirect to a scheme we never fetch; the target itself is not kept (a data: URL carries content)."""
 
-    reason = "bad_redirect_scheme"
+    reason = Reason.BAD_REDIRECT_SCHEME
 
 
 _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):")

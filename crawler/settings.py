@@ -173,7 +173,7 @@ MONITOR_PARALLEL_CRAWLS = int(os.environ.get("MONITOR_PARALLEL_CRAWLS", "2"))
 # its interval, if shorter), so that many new sources do not all start at once.
 MONITOR_FIRST_RUN_SPREAD = int(os.environ.get("MONITOR_FIRST_RUN_SPREAD", "60"))
 
-# --- Reliability and security (see "Surviving the hostile web" in README.md) ---
+# --- Reliability and security (see docs/reliability.md) ---
 
 # Fixed DNS answers, for tests only (the resolver checks them like real ones):
 # "name=address[|address...]" entries, comma separated; "*.domain" matches a

@@ -11,14 +11,15 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 
 from lxml import etree
 from scrapy.utils.gz import gunzip as scrapy_gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.entries import Entry
+from storage.vocabulary import Reason
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit, uncompressed
 MAX_URLS = 50_000  # the sitemaps.org limit per file (MONITOR_SITEMAP_MAX_URLS)
@@ -27,13 +28,13 @@ _FIELDS = ("loc", "title", "publication_date", "lastmod", "language")
 
 
 class NotASitemap(ValueError):
-    reason = "not_a_sitemap"
+    reason = Reason.NOT_A_SITEMAP
 
 
 class SitemapBomb(NotASitemap):
     """A gzipped sitemap that inflates past the limit (a decompression bomb)."""
 
-    reason = "decompression_bomb"
+    reason = Reason.DECOMPRESSION_BOMB
 
 
 @dataclass

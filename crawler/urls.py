@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from storage.vocabulary import Reason
+
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "ga_", "hsa_")
 TRACKING_NAMES = {
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid",
@@ -49,26 +51,26 @@ def url_problem(url: str) -> tuple[str, str] | None:
     ``/a/b/a/b/a/b/``, or an endless depth of segments).
     """
     if len(url) > MAX_URL_LENGTH:
-        return "url_too_long", f"{len(url)} characters (limit {MAX_URL_LENGTH})"
+        return Reason.URL_TOO_LONG, f"{len(url)} characters (limit {MAX_URL_LENGTH})"
     try:
         parts = urlsplit(url)
         host = parts.hostname
         if parts.port is not None and not 0 < parts.port < 65536:  # urlsplit raises for most bad ports
-            return "invalid_url", f"port {parts.port}"
+            return Reason.INVALID_URL, f"port {parts.port}"
     except ValueError as exc:
-        return "invalid_url", str(exc)
+        return Reason.INVALID_URL, str(exc)
     if parts.scheme not in ("http", "https"):
-        return "blocked_scheme", f"scheme {parts.scheme!r} is not http(s)"
+        return Reason.BLOCKED_SCHEME, f"scheme {parts.scheme!r} is not http(s)"
     if not host:
-        return "invalid_url", "no host"
+        return Reason.INVALID_URL, "no host"
     if "@" in parts.netloc:
-        return "url_userinfo", "user name or password in the URL"
+        return Reason.URL_USERINFO, "user name or password in the URL"
     segments = [s for s in parts.path.split("/") if s]
     if len(segments) > MAX_PATH_SEGMENTS:
-        return "spider_trap", f"{len(segments)} path segments"
+        return Reason.SPIDER_TRAP, f"{len(segments)} path segments"
     counts: dict[str, int] = {}
     for segment in segments:
         counts[segment] = counts.get(segment, 0) + 1
         if counts[segment] >= MAX_SEGMENT_REPEATS and not segment.isdigit():
-            return "spider_trap", f"path segment {segment[:40]!r} repeated {counts[segment]} times"
+            return Reason.SPIDER_TRAP, f"path segment {segment[:40]!r} repeated {counts[segment]} times"
     return None

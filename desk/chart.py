@@ -67,7 +67,8 @@ def chart_svg(counts: dict[str, dict[str, int]], series: list[str], colours: dic
         if i % label_every == 0:
             cx = left + i * slot + slot / 2
             parts.append(f'<text x="{cx:.1f}" y="{top + plot_h + 14}" font-size="11" text-anchor="end" '
-                         f'transform="rotate(-45 {cx:.1f} {top + plot_h + 14})">{day[5:] if len(day) == 10 else escape(day)}</text>')
+                         f'transform="rotate(-45 {cx:.1f} {top + plot_h + 14})">'
+                         f'{day[5:] if len(day) == 10 else escape(day)}</text>')
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#333"/>')
     parts.append("</svg>")
     return Markup("".join(parts))

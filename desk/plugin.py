@@ -108,7 +108,7 @@ def render_atom(datasette: Any, request: Any, columns: list[str], rows: list[Any
         html_path += "?" + request.query_string
     feed = atom.atom_feed(title=f"{title} ({database})", feed_id=datasette.absolute_url(request, request.path),
                           self_url=self_url, html_url=datasette.absolute_url(request, html_path),
-                          rows=[dict(zip(columns, row)) for row in rows])
+                          rows=[dict(zip(columns, row, strict=False)) for row in rows])
     return Response(feed.decode("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 

@@ -39,6 +39,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jobs import chat
+from storage import alerts as store
+from storage import open_db, queries
 
 logger = logging.getLogger(__name__)
 
@@ -116,9 +118,6 @@ def _describe(exc: BaseException) -> str:
 
 def deliver_pending(db_path: str | Path, config: AlertConfig) -> int:
     """Send every pending alert of the store; returns how many were delivered."""
-    from storage import alerts as store
-    from storage import open_db
-
     delivered = 0
     with _delivery_lock:
         db = open_db(db_path)
@@ -147,9 +146,6 @@ def notify(db_path: str | Path, runs: Iterable[Mapping[str, Any]], config: Alert
         config = config or AlertConfig.from_settings()
         if not config.webhooks:
             return None
-        from storage import alerts as store
-        from storage import open_db, queries
-
         run_ids = [int(r["id"]) for r in runs]
         db = open_db(db_path)
         try:

@@ -40,7 +40,8 @@ def plural(n: int, noun: str) -> str:
 
 def render(heading: str, groups: Iterable[tuple[str, list[Mapping[str, Any]]]]) -> Message:
     """A heading, then per story its title and one line per follow-up: date, title (linked), outlet, language."""
-    plain, slack, markup = [heading, ""], [f"*{_slack_escape(heading)}*"], [f"<p><strong>{html.escape(heading)}</strong></p>"]
+    plain, slack = [heading, ""], [f"*{_slack_escape(heading)}*"]
+    markup = [f"<p><strong>{html.escape(heading)}</strong></p>"]
     for title, articles in groups:
         head = f"{title}: {plural(len(articles), 'new follow-up')}"
         plain.append(head)

@@ -29,21 +29,16 @@ machine fetch them and ``python -m distributed.ingest`` stores the results.
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
+import contextlib
 import datetime as dt
-import fcntl
 import logging
-import logging.handlers
-import os
 import random
 import signal
-import sys
+import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED
@@ -54,12 +49,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core.errors import ConfigError
 from core.processes import pid_alive
-from core.sources import Config, Source, load_config
+from core.sources import Config, Source
 from crawler import settings as defaults
 from distributed import enqueue, frontier
 from jobs import alerts, digest, runner
 from jobs.apscheduler_compat import RunningOnlyScheduler
+from jobs.lock import job_store_path
 from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
+from jobs.status import job_id
 from storage import StorageError, open_db, queries, writes
 
 if TYPE_CHECKING:
@@ -70,19 +67,6 @@ logger = logging.getLogger("scheduler")
 JITTER_SHARE = 0.1  # jitter: up to 10% of the interval...
 MAX_JITTER = 300  # ...and at most 5 minutes
 JOB_FUNC = "jobs.daemon:run_job"  # what the job store keeps: a name, found again after a restart
-
-
-def job_store_path(db: str) -> Path:
-    path = Path(db)
-    return path.with_name(f"{path.stem}-jobs.sqlite")
-
-
-def lock_path(db: str) -> Path:
-    return Path(db).with_name(Path(db).name + ".scheduler.lock")
-
-
-def job_id(source: str) -> str:
-    return f"source:{source}"
 
 
 def spiders_for(source: Source) -> list[str]:
@@ -102,7 +86,7 @@ def jitter_for(every: int) -> float:
 
 
 def after_crawl(db: str, run_ids: list[int]) -> None:
-    """The hook point: called once after every job (its spiders' runs), daemon or ``--once``, with the ``crawl_runs`` ids.
+    """The hook point: called once after every job (its spiders' runs), daemon or ``--once``, with their run ids.
 
     Whatever must happen after a crawl (pushing its new follow-ups to
     webhooks, say) starts here. Runs in the crawl's job thread; an exception
@@ -113,28 +97,44 @@ def after_crawl(db: str, run_ids: list[int]) -> None:
 
 def crawl(spiders: Sequence[str], source: str | None,
           settings: CrawlSettings) -> tuple[CrawlResult, list[dict[str, Any]]]:
-    """Run one job (``spiders`` in one process), record how each spider ended in ``crawl_runs``, log one line per run."""
-    store = open_db(settings.db)
-    try:
-        before = queries.last_run_id(store)
-    finally:
-        store.close()
+    """Run one job (``spiders`` in one process), record how each spider ended in ``crawl_runs``, log each run."""
+    with store_errors(settings.db):
+        store = open_db(settings.db)
+        try:
+            before = queries.last_run_id(store)
+        finally:
+            store.close()
     result = run_crawl(spiders, source, settings)
-    store = open_db(settings.db)
-    try:
-        run_ids = writes.settle_crawl(store, spiders=list(spiders), source=source, after_id=before,
-                                      returncode=result.returncode, stopped=result.stopped,
-                                      log_tail=result.log_tail, pid=result.pid, started=result.started,
-                                      started_spiders=result.started_spiders, drained=result.drained)
-        runs = queries.runs_by_id(store, run_ids)
-    finally:
-        store.close()
+    with store_errors(settings.db):
+        run_ids, runs = _settle(spiders, source, settings, result, before)
     log_runs(result, runs)
     try:
         after_crawl(settings.db, run_ids)
     except Exception:
         logger.exception("after_crawl hook failed for run(s) %s", run_ids)
     return result, runs
+
+
+@contextlib.contextmanager
+def store_errors(db: str) -> Iterator[None]:
+    """A store that cannot be written (read-only file or folder, disk full) is one StorageError, not a traceback."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StorageError(f"{db}: cannot write to the store: {exc} (is the file or its folder read-only?)") from None
+
+
+def _settle(spiders: Sequence[str], source: str | None, settings: CrawlSettings, result: CrawlResult,
+            before: int) -> tuple[list[int], list[dict[str, Any]]]:
+    store = open_db(settings.db)
+    try:
+        run_ids = writes.settle_crawl(store, spiders=list(spiders), source=source, after_id=before,
+                                      returncode=result.returncode, stopped=result.stopped,
+                                      log_tail=result.log_tail, pid=result.pid, started=result.started,
+                                      started_spiders=result.started_spiders, drained=result.drained)
+        return run_ids, queries.runs_by_id(store, run_ids)
+    finally:
+        store.close()
 
 
 def log_runs(result: CrawlResult, runs: list[dict[str, Any]]) -> None:
@@ -364,209 +364,3 @@ def serve(config: Config, settings: CrawlSettings, *, parallel: int, shutdown_gr
     _context = None
     logger.info("scheduler stopped")
     return 0
-
-
-# --- --once ----------------------------------------------------------------------------
-
-
-def run_once(config: Config, settings: CrawlSettings, out: TextIO) -> int:
-    """Every spider once over every source; a summary table; 0 if every crawl finished."""
-    if frontier.redis_url():
-        return 0 if queue_discovery(list(SPIDERS), config.select(None), settings, out) else 1
-    logger.info("running %s over %d source(s), in one process", ", ".join(SPIDERS), len(config.select(None)))
-    # One job: a warm launcher (MONITOR_CRAWL_PRELOAD) would only add its own start-up.
-    result, runs = crawl(SPIDERS, None, dataclasses.replace(settings, preload=False))
-    rows = [(run, result.spider_seconds.get(run["spider"], 0.0)) for run in runs]
-    failed = not (result.ok and runs and all(r["status"] == "finished" for r in runs))
-    print_run_table(rows, out)
-    print_summary(settings.db, out)
-    return 1 if failed else 0
-
-
-def print_run_table(rows: list[tuple[dict[str, Any], float]], out: TextIO) -> None:
-    print(f"\n{'run':>5} {'spider':10} {'source':14} {'status':12} {'new':>4} {'copies':>6} {'dup':>4} "
-          f"{'skip':>5} {'err':>4} {'known':>6} {'time':>7}", file=out)
-    for run, seconds in rows:
-        print(f"{run['id']:>5} {run['spider']:10} {run['source']:14} {run['status']:12} {run['followups'] or 0:>4} "
-              f"{run['source_copies'] or 0:>6} {run['duplicates'] or 0:>4} {run['skipped'] or 0:>5} "
-              f"{run['errors'] or 0:>4} {run['already_known'] or 0:>6} {seconds:>6.1f}s", file=out)
-
-
-def print_summary(db: str, out: TextIO) -> None:
-    store = open_db(db)
-    try:
-        s = queries.summary(store)
-    finally:
-        store.close()
-
-    def line(label: str, counts: dict[str, int]) -> str:
-        return f"  {label}: {sum(counts.values())}" + (
-            f" ({', '.join(f'{k} {v}' for k, v in counts.items())})" if counts else "")
-
-    print(f"\nStore: {db}", file=out)
-    print(line("follow-ups", s["followups_by_language"]), file=out)
-    print(line("mentions (not counted)", s["mentions"]), file=out)
-    print(line("copies of the source", s["source_copies"]), file=out)
-    print(f"  duplicates: {s['duplicates']} in {s['duplicate_groups']} group(s)", file=out)
-    print(line("skipped", s["skipped_by_reason"]), file=out)
-    print(line("errors", s["errors_by_reason"]), file=out)
-
-
-# --- --status --------------------------------------------------------------------------
-
-
-def _next_runs(db: str) -> dict[str, dt.datetime | None]:
-    path = job_store_path(db)
-    if not path.exists():
-        return {}
-    jobstore = SQLAlchemyJobStore(url=f"sqlite:///{path}")
-    try:
-        return {job.id: job.next_run_time for job in jobstore.get_all_jobs()}
-    except Exception as exc:  # an unreadable job store shows as "not scheduled"
-        logger.warning("cannot read the job store %s: %s", path, exc)
-        return {}
-    finally:
-        jobstore.shutdown()
-
-
-def print_status(config: Config, db: str, out: TextIO) -> None:
-    next_runs = _next_runs(db)
-    store = open_db(db)
-    try:
-        last = queries.last_runs(store)
-        stats = queries.source_run_stats(store)
-        events = queries.job_event_counts(store)
-    finally:
-        store.close()
-    print(f"{'job':24} {'every':>6} {'next run (UTC)':19} {'last run (UTC)':19} {'outcome':11} {'new':>4} "
-          f"{'dup':>4} {'skip':>5} {'err':>4} {'runs':>5} {'bad':>4} {'overlap':>7}", file=out)
-    rows: list[tuple[str, str, str, str]] = [
-        (job_id(s.name), s.name, s.every, _when(next_runs.get(job_id(s.name)))) for s in config.sources]
-    if any(source == "*" for _, source in last):
-        rows.append(("all sources (--once)", "*", "-", "-"))
-    for jid, source, every, nxt in rows:
-        latest = [run for (spider, src), run in sorted(last.items()) if src == source]
-        started = max((run["started"] or "" for run in latest), default="")
-        outcome = next((run["status"] for run in latest if run["status"] != "finished"),
-                       "finished" if latest else "-")
-        total = stats.get(source, {"runs": 0, "bad": 0})
-
-        def count(key: str, runs: list[dict[str, Any]] = latest) -> int:
-            return sum(run[key] or 0 for run in runs)
-
-        print(f"{jid:24} {every:>6} {nxt:19} {started[:19].replace('T', ' ') or '-':19} {outcome:11} "
-              f"{count('followups'):>4} {count('duplicates'):>4} {count('skipped'):>5} {count('errors'):>4} "
-              f"{total['runs']:>5} {total['bad']:>4} {events.get((jid, 'overlap_skipped'), 0):>7}", file=out)
-    holder = lock_holder(db)
-    print(f"\nscheduler: {'running, pid ' + holder if holder else 'not running'} (database {db})", file=out)
-
-
-def _when(moment: dt.datetime | None) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
-
-
-# --- One scheduler per database --------------------------------------------------------
-
-
-def acquire_lock(db: str) -> TextIO:
-    """One scheduler per database: an exclusive lock the kernel frees even after a crash."""
-    path = lock_path(db)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")  # noqa: SIM115 (held for the process's life)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        pid = handle.read().strip()
-        handle.close()
-        raise SystemExit(f"scheduler.py: another scheduler is already running on {db}"
-                         f"{f' (pid {pid})' if pid else ''}; lock {path}") from None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(str(os.getpid()))
-    handle.flush()
-    return handle
-
-
-def lock_holder(db: str) -> str | None:
-    """The pid of the scheduler running on ``db``, or None."""
-    path = lock_path(db)
-    if not path.exists():
-        return None
-    with open(path) as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return handle.read().strip() or "?"
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    return None
-
-
-# --- Command line ----------------------------------------------------------------------
-
-
-def setup_logging(db: str, *, to_file: bool) -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if to_file:
-        log_path = Path(db).with_name(f"{Path(db).stem}-scheduler.log")
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.handlers.RotatingFileHandler(log_path, maxBytes=5_000_000, backupCount=5,
-                                                             encoding="utf-8"))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        handlers=handlers, force=True)
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # we log skips and misfires ourselves
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="scheduler.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Settings (environment variables, see README.md): MONITOR_SOURCES, MONITOR_DB, "
-               "MONITOR_ALLOWED_HOSTS, MONITOR_CRAWL_TIMEOUT, MONITOR_KILL_GRACE, MONITOR_SHUTDOWN_GRACE, "
-               "MONITOR_PARALLEL_CRAWLS, MONITOR_FIRST_RUN_SPREAD, MONITOR_CRAWL_COMMAND, MONITOR_CRAWL_PRELOAD.")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help="run every spider once over every source, then exit "
-                      "(exit status 1 if a crawl did not finish)")
-    mode.add_argument("--status", action="store_true", help="show every job's next and last run, then exit")
-    parser.add_argument("--sources", default=defaults.MONITOR_SOURCES,
-                        help="sources config (default: $MONITOR_SOURCES or sources.toml)")
-    parser.add_argument("--db", default=defaults.MONITOR_DB,
-                        help="SQLite store (default: $MONITOR_DB or data/coverage.db)")
-    parser.add_argument("--timeout", type=int, default=defaults.CLOSESPIDER_TIMEOUT,
-                        help="seconds a crawl may run before it is stopped (default: $MONITOR_CRAWL_TIMEOUT or 3600)")
-    args = parser.parse_args(argv)
-
-    setup_logging(args.db, to_file=not (args.once or args.status))
-    if args.once:  # SIGTERM stops --once like Ctrl-C does: its crawls are stopped too
-        signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        config = load_config(args.sources)
-        settings = CrawlSettings(sources=str(Path(args.sources).resolve()), db=str(Path(args.db).resolve()),
-                                 allowed_hosts=defaults.MONITOR_ALLOWED_HOSTS, timeout=args.timeout,
-                                 grace=defaults.MONITOR_KILL_GRACE, command=defaults.MONITOR_CRAWL_COMMAND,
-                                 preload=defaults.MONITOR_CRAWL_PRELOAD)
-        if args.status:
-            print_status(config, settings.db, sys.stdout)
-            return 0
-        lock = acquire_lock(settings.db)
-        try:
-            if args.once:
-                return run_once(config, settings, sys.stdout)
-            return serve(config, settings, parallel=defaults.MONITOR_PARALLEL_CRAWLS,
-                         shutdown_grace=defaults.MONITOR_SHUTDOWN_GRACE)
-        finally:
-            lock.close()
-    except ConfigError as exc:
-        print(f"scheduler.py: {exc}", file=sys.stderr)
-        return 2
-    except StorageError as exc:
-        print(f"scheduler.py: {exc}", file=sys.stderr)
-        return 3
-    except KeyboardInterrupt:
-        stopped = runner.stop_all(defaults.MONITOR_KILL_GRACE)
-        logger.info("stopped%s", f"; stopped crawl(s): {', '.join(stopped)}" if stopped else "")
-        return 130
-
-
-def _interrupt(signum: int, _frame: Any) -> None:
-    raise KeyboardInterrupt
-

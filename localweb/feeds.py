@@ -7,7 +7,7 @@ Every function is pure: it takes data and the outlet's base URL and returns byte
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -38,7 +38,7 @@ def _x(text: str) -> str:
 
 def http_date(when: datetime) -> str:
     """An RFC 7231 date for Last-Modified headers."""
-    return format_datetime(when.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(when.astimezone(UTC), usegmt=True)
 
 
 def render_robots(outlet: Outlet, base_url: str) -> bytes:
@@ -49,7 +49,7 @@ def render_robots(outlet: Outlet, base_url: str) -> bytes:
         "Allow: /\n"
         "\n"
         f"Sitemap: {base_url}/sitemap_index.xml\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def render_sitemap_index(base_url: str, lastmod: datetime) -> bytes:
@@ -62,7 +62,7 @@ def render_sitemap_index(base_url: str, lastmod: datetime) -> bytes:
         f"    <lastmod>{iso(lastmod)}</lastmod>\n"
         "  </sitemap>\n"
         "</sitemapindex>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def _news_language(language: str) -> str:
@@ -111,7 +111,7 @@ def render_feed(outlet: Outlet, base_url: str, pages: list[Page]) -> bytes:
 
 def _newest(pages: list[Page]) -> datetime:
     if not pages:
-        return datetime(2025, 1, 1, tzinfo=timezone.utc)
+        return datetime(2025, 1, 1, tzinfo=UTC)
     return max(published_at(page) for page in pages)
 
 

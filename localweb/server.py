@@ -11,7 +11,7 @@ import hashlib
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -128,8 +128,8 @@ def build_resources(outlet: Outlet, base_url: str) -> dict[str, Resource]:
 
 def _newest(pages: list[Page]) -> datetime:
     if not pages:
-        return datetime(2025, 1, 1, tzinfo=timezone.utc)
-    return max(published_at(page) for page in pages).astimezone(timezone.utc)
+        return datetime(2025, 1, 1, tzinfo=UTC)
+    return max(published_at(page) for page in pages).astimezone(UTC)
 
 
 def _page_resource(
@@ -159,9 +159,9 @@ def _page_resource(
 
 def _not_found() -> Resource:
     body = (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404 Not Found</title>"
-        "</head><body><h1>404 Not Found</h1></body></html>\n"
-    ).encode("utf-8")
+        b"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>404 Not Found</title>"
+        b"</head><body><h1>404 Not Found</h1></body></html>\n"
+    )
     return Resource(404, HTML, body)
 
 
@@ -227,7 +227,7 @@ class _Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError, IndexError):
                 return False
             if since.tzinfo is None:
-                since = since.replace(tzinfo=timezone.utc)
+                since = since.replace(tzinfo=UTC)
             return resource.last_modified.replace(microsecond=0) <= since
         return False
 

@@ -31,6 +31,7 @@ from pipelines.language import detect_language
 from pipelines.profile import StoryProfile, story_profile, text_of_file
 from pipelines.relevance import assess, older_than_window
 from storage import open_db, queries
+from storage.vocabulary import Label, Reason
 
 # The crawl's thresholds, read from the project's settings module by its name, as Scrapy reads it.
 DEFAULTS = Settings()
@@ -78,7 +79,7 @@ class Classifier:
                                "language": language, "matched": found.matched, "signals": found.signals}
         too_old = older_than_window(published, [self.profile])
         if too_old:  # the crawl skips these before or right after fetching
-            out.update(label="off_topic", reason="too_old", detail=too_old)
+            out.update(label=Label.OFF_TOPIC, reason=Reason.TOO_OLD, detail=too_old)
             return out
         shingles = textsig.shingle_hashes(text)
         sig = textsig.signature(text, hashes=shingles)

@@ -32,6 +32,7 @@ from pipelines.dupindex import (
 )
 from pipelines.profile import StoryProfile
 from storage import StorageError, open_crawl_store
+from storage.vocabulary import Label
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -108,7 +109,7 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
         evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,
                                language=item.language, same_text=same_text, translation=translation)
         if evidence:
-            item.label = "source_copy"
+            item.label = Label.SOURCE_COPY
             item.signals = {**item.signals, **evidence}
             return item
     if item.label not in ("followup", "mention"):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
+from storage.vocabulary import Reason, Status
+
 
 class Skipped(DropItem):
     """A page that is not stored as an article, for a normal reason."""
 
-    reason = "skipped"
-    status = "skipped"
+    reason = Reason.SKIPPED
+    status = Status.SKIPPED
 
     def __init__(self, message: str, *, detail: str | None = None):
         super().__init__(message, log_level="INFO")
@@ -22,35 +24,35 @@ class Skipped(DropItem):
 
 
 class EmptyBody(Skipped):
-    reason = "empty_body"
+    reason = Reason.EMPTY_BODY
 
 
 class NoText(Skipped):
-    reason = "no_text"
+    reason = Reason.NO_TEXT
 
 
 class NotArticle(Skipped):
-    reason = "not_article"
+    reason = Reason.NOT_ARTICLE
 
 
 class StorySource(Skipped):
-    reason = "story_source"
+    reason = Reason.STORY_SOURCE
 
 
 class TooOld(Skipped):
     """Published before the story's coverage window (date read from the page)."""
 
-    reason = "too_old"
+    reason = Reason.TOO_OLD
 
 
 class OffTopic(Skipped):
-    reason = "off_topic"
+    reason = Reason.OFF_TOPIC
 
 
 class KnownArticle(Skipped):
     """The page's canonical URL is an article already stored."""
 
-    reason = "duplicate_url"
+    reason = Reason.DUPLICATE_URL
 
 
 class StorageUnavailable(DropItem):
@@ -69,12 +71,12 @@ class ExtractCrash(Skipped):
     An error, not a settled skip: the page is tried again by the next run.
     """
 
-    reason = "extract_crash"
-    status = "error"
+    reason = Reason.EXTRACT_CRASH
+    status = Status.ERROR
 
 
 class ExtractTimeout(Skipped):
     """Reading the page took longer than ``MONITOR_WORKER_TIMEOUT``; its worker was killed."""
 
-    reason = "extract_timeout"
-    status = "error"
+    reason = Reason.EXTRACT_TIMEOUT
+    status = Status.ERROR

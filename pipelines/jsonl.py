@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 
-def read_lines(stream: IO[str], *, required: tuple[str, ...], err: IO[str] = sys.stderr) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_lines(stream: IO[str], *, required: tuple[str, ...],
+               err: IO[str] = sys.stderr) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield ``(line number, object)``; report bad lines on ``err`` and go on."""
     for number, line in enumerate(stream, 1):
         if not line.strip():

@@ -48,6 +48,7 @@ from pipelines.drops import TooOld
 from pipelines.names import capitalises_nouns, name_shaped, names
 from pipelines.profile import StoryProfile
 from pipelines.terms import UNSPACED, TermMatcher, fold
+from storage.vocabulary import Label
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -109,7 +110,7 @@ def _story_word(word: str, profile: StoryProfile) -> bool:
         len(t) >= 4 and word.startswith(t) and len(word) - len(t) <= 3 for t in profile.term_words)
 
 
-def _cognate(word: str, anchors: set[str]) -> bool:
+def _cognate(word: str, anchors: set[str] | frozenset[str]) -> bool:
     """The word is one of the source's anchors, or the same name spelt by another language (China, Chine)."""
     if word in anchors:
         return True
@@ -205,11 +206,11 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
     matched = sorted(set(title_terms + text_terms), key=str.lower)
     if score >= threshold:
-        label = "followup"
+        label = Label.FOLLOWUP
     elif mention_terms > 0 and count >= mention_terms:
-        label = "mention"
+        label = Label.MENTION
     else:
-        label = "off_topic"
+        label = Label.OFF_TOPIC
     return Relevance(story=profile.name, score=score, label=label, matched=matched, signals=signals)
 
 
@@ -255,5 +256,5 @@ class RelevancePipeline:
             item.story, item.score, item.label = found.story, found.score, found.label
             item.matched, item.signals = found.matched, found.signals
         else:
-            item.label = "off_topic"
+            item.label = Label.OFF_TOPIC
         return item

@@ -36,6 +36,7 @@ from pipelines.batch import WriteBatch
 from pipelines.canonical import canonical_claim
 from pipelines.drops import Skipped, StorageUnavailable
 from storage import StorageError, limit_size, open_crawl_store, queries, writes
+from storage.vocabulary import Reason, Status
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -107,9 +108,9 @@ class ArticleStore:
         if not isinstance(item, ArticleItem) or self.failure is not None:
             return
         if isinstance(exception, Skipped):
-            status, reason, detail = exception.status, exception.reason, exception.detail
+            status, reason, detail = str(exception.status), str(exception.reason), exception.detail
         else:
-            status, reason, detail = "skipped", "dropped", str(exception)
+            status, reason, detail = Status.SKIPPED, "dropped", str(exception)
         for url in dict.fromkeys([item.url, item.discovered_url or item.url]):
             self._ledger(url, status=status, reason=reason, source=item.source, found_via=item.found_via,
                          detail=detail)
@@ -118,7 +119,7 @@ class ArticleStore:
         """The ledger row of a page a pipeline failed on; ``detail`` is ``Type: message`` (:func:`describe`)."""
         if not isinstance(item, ArticleItem) or self.failure is not None:
             return
-        self._ledger(item.url, status="error", reason="pipeline_error", source=item.source,
+        self._ledger(item.url, status=Status.ERROR, reason=Reason.PIPELINE_ERROR, source=item.source,
                      found_via=item.found_via, detail=detail[:500])
 
     def fail(self, exc: BaseException) -> None:
@@ -130,10 +131,8 @@ class ArticleStore:
             self.on_failure(self.failure)
 
     def finish(self, reason: str, *, more: Mapping[str, int] | None = None) -> None:
-        """Write what is queued (unless the store failed) and close the run's row with its counts.
-
-        ``more`` adds counts kept elsewhere (pages already known, not modified...).
-        """
+        """Write what is queued (unless the store failed); close the run's row with its counts and ``more``
+        (counted elsewhere: pages already known, not modified...)."""
         self.counts.update(more or {})
         try:
             if self.failure is None:
@@ -153,7 +152,7 @@ class ArticleStore:
             return
         if known is not None:
             for url in dict.fromkeys(ledger):
-                self._ledger(url, status="skipped", reason="duplicate_url", source=item.source,
+                self._ledger(url, status=Status.SKIPPED, reason=Reason.DUPLICATE_URL, source=item.source,
                              found_via=item.found_via, detail=f"same page as article {known['id']}",
                              article_id=known["id"])
             return
@@ -200,7 +199,7 @@ class ArticleStore:
                                                         "sitename", "score", "text_hash")}
         writes.refresh_article(self.db, known["id"], {k: v for k, v in fields.items() if v is not None})
         if item.discovered_url and item.discovered_url != item.url:
-            self._ledger(item.discovered_url, status="stored", reason=str(known["label"]), source=item.source,
+            self._ledger(item.discovered_url, status=Status.STORED, reason=str(known["label"]), source=item.source,
                          found_via=item.found_via, article_id=known["id"])
         self.counts["refreshed"] += 1
         logger.info("refreshed article %s %s", known["id"], item.url)
@@ -383,10 +382,16 @@ def failure_message(exc: BaseException, *, path: str, busy_timeout: float) -> st
     message = str(exc)
     if path not in message:
         message = f"{path}: {message}"
-    if "locked" in message:
+    if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or _locked(exc):
         message += (f" (another process held the write lock longer than MONITOR_BUSY_TIMEOUT={busy_timeout:g}s;"
                     " the unwritten pages are fetched again by the next run)")
     return message[:500]
+
+
+def _locked(exc: BaseException) -> bool:
+    """A StorageError raised for a lock carries the sqlite3 error that caused it."""
+    cause = exc.__cause__
+    return getattr(cause, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _url_of(item: Any) -> str:

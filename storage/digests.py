@@ -15,6 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.writes import now
+from storage.db import inserted_id
 
 
 def queue(db: Database, *, channels: Sequence[tuple[str, str, Any]], since: str, until: str,
@@ -22,7 +23,7 @@ def queue(db: Database, *, channels: Sequence[tuple[str, str, Any]], since: str,
     """One pending digest per ``(channel, target, payload)``, in one transaction. Returns their ids."""
     ids = []
     with db.atomic():
-        table = db["digests"]
+        table = db.table("digests")
         for channel, target, payload in channels:
             table.insert({
                 "channel": channel, "target": target, "since": since, "until": until,
@@ -30,7 +31,7 @@ def queue(db: Database, *, channels: Sequence[tuple[str, str, Any]], since: str,
                 "payload": payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False),
                 "status": "pending", "attempts": 0, "created": now(),
             })
-            ids.append(int(table.last_pk))  # type: ignore[arg-type]
+            ids.append(inserted_id(table))
     return ids
 
 
@@ -40,7 +41,7 @@ def pending(db: Database) -> list[dict[str, Any]]:
 
 def finish(db: Database, digest_id: int, *, delivered: bool, attempts: int, error: str | None) -> None:
     with db.atomic():
-        db["digests"].update(digest_id, {"status": "delivered" if delivered else "failed", "attempts": attempts,
+        db.table("digests").update(digest_id, {"status": "delivered" if delivered else "failed", "attempts": attempts,
                                          "error": error, "finished": now()})
 
 

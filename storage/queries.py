@@ -120,7 +120,7 @@ def decode(value: str | None) -> Any:
     return json.loads(value) if value else None
 
 
-# --- Discovery state (issue 3) -------------------------------------------------
+# --- Discovery state -------------------------------------------------
 
 
 def listing_validators(db: Database, url: str) -> tuple[str | None, str | None]:
@@ -216,3 +216,88 @@ def ingested(db: Database, ids: Iterable[str]) -> set[str]:
 
 def stories(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM stories ORDER BY name"))
+
+
+# --- What one crawl did, and the outlet report (the `monitor` command) ----------
+
+
+def listing_outcomes(db: Database, since: str) -> dict[str, dict[str, Any]]:
+    """Per source, its listings fetched at or after ``since``: how many answered, and why the others failed.
+
+    A listing answered when its last fetch succeeded with an HTTP status (a
+    robots.txt that could not be read while looking for sitemaps leaves a
+    note, not a success). The cause of a failure is its reason code, the
+    first word of ``last_error``.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for row in db.query(
+            "SELECT source, last_status, last_success, last_error, last_error_at FROM listings "
+            "WHERE last_fetched >= ?", [since]):
+        entry = out.setdefault(row["source"], {"fetched": 0, "failed": {}})
+        if row["last_success"] and row["last_success"] >= since and row["last_status"] is not None:
+            entry["fetched"] += 1
+        elif row["last_error_at"] and row["last_error_at"] >= since:
+            cause = (row["last_error"] or "fetch_error").split(":")[0].split()[0]
+            entry["failed"][cause] = entry["failed"].get(cause, 0) + 1
+    return out
+
+
+def source_counts(db: Database, run_ids: Iterable[int]) -> dict[str, dict[str, int]]:
+    """Per source, what the runs ``run_ids`` left in the ledger: follow-ups, duplicates, skipped, errors."""
+    ids = [int(i) for i in run_ids]
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    out: dict[str, dict[str, int]] = {}
+    for row in db.query(
+            "SELECT source, sum(status = 'stored' AND reason = 'followup') AS followups, "
+            "sum(status = 'stored' AND reason = 'duplicate') AS duplicates, "
+            "sum(status = 'skipped') AS skipped, sum(status = 'error') AS errors "
+            f"FROM urls WHERE run_id IN ({marks}) GROUP BY source", ids):
+        out[row["source"]] = {k: int(row[k] or 0) for k in ("followups", "duplicates", "skipped", "errors")}
+    return out
+
+
+def articles_of_runs(db: Database, run_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The articles the runs ``run_ids`` stored, by story, oldest publication first."""
+    ids = [int(i) for i in run_ids]
+    if not ids:
+        return []
+    marks = ", ".join("?" for _ in ids)
+    return list(db.query(
+        "SELECT id, story, source, published, language, label, duplicate_of, title, url FROM articles "
+        f"WHERE run_id IN ({marks}) ORDER BY story, published IS NULL, datetime(published), id", ids))
+
+
+# One row per outlet: when it first followed the story up, how often, in which languages, with
+# which links. Copies of the source and near-duplicates (wire copies) are counted apart: they
+# are not coverage of their own. `:since` (a date, or '' for all) bounds the publication date.
+OUTLET_REPORT_SQL = """
+WITH kept AS (
+    SELECT * FROM articles
+    WHERE (:since = '' OR coalesce(published, first_seen) >= :since)
+      AND (:story = '' OR story = :story)
+    ORDER BY published IS NULL, datetime(published), id  -- links come out oldest first
+)
+SELECT
+    source AS outlet,
+    (SELECT k.published FROM kept k WHERE k.source = kept.source AND k.label = 'followup'
+        AND k.duplicate_of IS NULL ORDER BY k.published IS NULL, datetime(k.published) LIMIT 1) AS first_followup,
+    sum(label = 'followup' AND duplicate_of IS NULL) AS followups,
+    group_concat(DISTINCT CASE WHEN label = 'followup' AND duplicate_of IS NULL THEN language END)
+        AS languages,
+    sum(label = 'source_copy') AS source_copies,
+    sum(duplicate_of IS NOT NULL) AS duplicates,
+    count(DISTINCT duplicate_of) AS duplicate_groups,
+    group_concat(DISTINCT duplicate_of) AS group_ids,
+    group_concat(CASE WHEN label = 'followup' AND duplicate_of IS NULL THEN url END, ' ') AS links
+FROM kept
+GROUP BY source
+HAVING followups > 0 OR source_copies > 0 OR duplicates > 0
+ORDER BY first_followup IS NULL, first_followup, outlet
+"""
+
+
+def outlet_report(db: Database, *, since: str | None = None, story: str | None = None) -> list[dict[str, Any]]:
+    """One row per outlet (see :data:`OUTLET_REPORT_SQL`)."""
+    return list(db.query(OUTLET_REPORT_SQL, {"since": since or "", "story": story or ""}))

@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import inserted_id
+from storage.vocabulary import Reason, Status
 
 # A URL with one of these statuses is settled: it is not fetched again...
 FINAL_STATUSES = ("stored", "skipped")
@@ -125,9 +126,9 @@ def _insert_article(db: Database, row: dict[str, Any], *, run_id: int | None, le
     table = db.table("articles")
     table.insert(article)
     article_id = inserted_id(table)
-    reason = "duplicate" if row.get("duplicate_of") else str(row.get("label"))
+    reason = Reason.DUPLICATE if row.get("duplicate_of") else str(row.get("label"))
     for url in dict.fromkeys(ledger_urls):
-        _ledger(db, url=url, status="stored", reason=reason, source=str(row.get("source")),
+        _ledger(db, url=url, status=Status.STORED, reason=reason, source=str(row.get("source")),
                 run_id=run_id, found_via=str(row.get("found_via") or ""), detail=None,
                 article_id=article_id)
     if signature is not None:
@@ -168,7 +169,7 @@ def close_stale_runs(db: Database, *, pid_alive: Any) -> int:
     return len(stale)
 
 
-# --- Discovery state (issue 3) -------------------------------------------------
+# --- Discovery state -------------------------------------------------
 
 
 def record_discovery(db: Database, source: str, *, feeds: list[str] | None = None,
@@ -223,6 +224,9 @@ def record_listing(
             if entries is not None:
                 row["entries"] = entries
         db.table("listings").upsert(row, pk="url")
+        if error is None:
+            # The listing answers now: an error row a failed fetch left for it in the ledger is stale.
+            db.execute("DELETE FROM urls WHERE url = ? AND status = 'error'", [url])
         _source_health(db, source, unhealthy_after)
 
 
@@ -231,7 +235,9 @@ def _source_health(db: Database, source: str, unhealthy_after: int) -> None:
     if not listings:
         return
     successes = [r["last_success"] for r in listings if r["last_success"]]
-    errors = sorted((r for r in listings if r["last_error_at"]), key=lambda r: r["last_error_at"])
+    # Only listings failing now: an error a later good fetch answered is history, not the source's state.
+    errors = sorted((r for r in listings if r["last_error_at"] and int(r["consecutive_failures"] or 0) > 0),
+                    key=lambda r: r["last_error_at"])
     worst = max(listings, key=lambda r: int(r["consecutive_failures"] or 0))
     failures = int(worst["consecutive_failures"] or 0)
     unhealthy = failures >= unhealthy_after

@@ -90,7 +90,7 @@ SLOW_MODULES = {
     "test_scaleout", "test_scheduler", "test_scheduler_storage", "test_launcher", "test_job", "test_browse",
     "test_e2e", "test_discovery_crawl", "test_incremental", "test_alerts", "test_digest", "test_docs",
     "test_faults_crash", "test_faults_storage", "test_faults_catalogue", "test_faults_politeness",
-    "test_faults_readers", "test_sections",
+    "test_faults_readers", "test_sections", "test_cli",
 }
 
 

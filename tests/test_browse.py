@@ -108,8 +108,8 @@ def canned_urls(database: str, fmt: str = "json") -> dict[str, str]:
 def test_every_canned_query_runs_on_the_demo_store_named_mystory(desk_store):
     urls = canned_urls("mystory")
     responses = fetch(desk_store["path"], *urls.values())
-    assert all(r.status_code == 200 for r in responses), [(n, r.text[:300]) for n, r in zip(urls, responses)]
-    results = {name: r.json() for name, r in zip(urls, responses)}
+    assert all(r.status_code == 200 for r in responses), [(n, r.text[:300]) for n, r in zip(urls, responses, strict=False)]
+    results = {name: r.json() for name, r in zip(urls, responses, strict=False)}
     assert len(results["followups"]) == 29 and len(results["found_since"]) == 29
     assert sum(r["followups"] for r in results["coverage_by_outlet"]) == 29 and len(results["coverage_by_outlet"]) == 8
     assert all(r["published"] >= "2025-02-01" for r in results["new_since"]) and results["new_since"]
@@ -133,7 +133,7 @@ def test_every_canned_query_and_the_chart_answer_on_a_freshly_migrated_store(tmp
     open_db(path).close()
     urls = canned_urls("fresh")
     *answers, chart, feed = fetch(path, *urls.values(), "/fresh/-/coverage", "/fresh/followups_feed.atom")
-    for name, response in zip(urls, answers):
+    for name, response in zip(urls, answers, strict=False):
         assert response.status_code == 200 and response.json() == [], name
     assert chart.status_code == 200 and "No follow-up yet" in chart.text
     assert feed.status_code == 200 and feed.headers["content-type"].startswith("application/atom+xml")

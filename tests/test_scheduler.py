@@ -27,7 +27,7 @@ from tests.conftest import ROOT, crawl_env
 
 FAKE = f"{sys.executable} -m tests.fake_crawl"
 STORY = ('[[story]]\nname = "x"\nurl = "http://127.0.0.1:9/source"\ntitle = "t"\nlanguage = "fr"\n'
-         'since = 2025-01-01\n')
+         'since = 2025-01-01\nterms = ["x"]\n')
 
 
 def scheduler(*args: str, env: dict[str, str] | None = None,
@@ -175,12 +175,12 @@ def test_once_exits_1_and_shows_the_failed_crawl(session):
 def test_bad_config_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[story]]\nname = "x"\nurl = "https://ex.com/"\ntitle = "t"\nlanguage = "fr"\n'
-                   'since = 2025-01-01\n[[source]]\nname = "p"\nlanguage = "fr"\nfeeds = ["https://ex.com/f"]\n'
-                   'every = "often"\n', encoding="utf-8")
+                   'since = 2025-01-01\nterms = ["x"]\n[[source]]\nname = "p"\nlanguage = "fr"\n'
+                   'feeds = ["https://ex.com/f"]\nevery = "often"\n', encoding="utf-8")
     result = scheduler("--once", "--sources", str(bad), "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2
     assert result.stderr.strip() == (f"scheduler.py: {bad}: [[source]] #1 'p': 'every': 'often' is not a "
-                                     "duration like '15m', '2h' or '1d'")
+                                     "duration like '15m', '2h' or '1d' (line 12)")
 
 
 def test_help_names_every_mode_and_setting():

@@ -32,6 +32,7 @@ every = "30m"
 
 
 def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "source.txt").write_text("Title\nText of the source article.", encoding="utf-8")
     path = tmp_path / "sources.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -98,3 +99,21 @@ def test_parse_every():
     assert parse_every("15m") == 900 and parse_every("2h") == 7200 and parse_every("1d") == 86400
     with pytest.raises(ValueError):
         parse_every("0m")
+
+
+@pytest.mark.parametrize("change", [('terms = ["DeepSeek", "深度求索"]', ""),
+                                    ('terms = ["DeepSeek", "深度求索"]', "terms = []")])
+def test_story_without_terms_is_refused_with_the_line_and_the_fix(tmp_path, change):
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: [[story]] #1 's': no 'terms'")
+    assert "monitor init" in message and message.endswith(")") and "(line " in message
+
+
+def test_story_file_that_does_not_exist_is_refused(tmp_path):
+    path = write(tmp_path, GOOD.replace('file = "source.txt"', 'file = "missing.txt"'))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "'file' 'missing.txt': no such file" in str(info.value) and str(info.value).endswith("(line 5)")

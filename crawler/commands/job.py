@@ -32,6 +32,8 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from crawler.spiders.base import argument_problem
+
 if TYPE_CHECKING:
     import argparse
 
@@ -72,6 +74,13 @@ class Command(BaseRunSpiderCommand):
         return ("Run the named spiders one after the other in this process, each as its own crawl "
                 "(its own crawl_runs row, stats and CLOSESPIDER_TIMEOUT), with the same -a arguments "
                 "and -s settings; what scheduler.py runs for a source's job.")
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        problem = argument_problem(opts.spargs)  # before Scrapy's crawler process and its banner
+        if problem:
+            print(f"scrapy job: {problem}", file=sys.stderr)
+            raise SystemExit(2)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -125,7 +134,7 @@ class Command(BaseRunSpiderCommand):
         from twisted.internet import reactor
 
         with contextlib.suppress(RuntimeError):  # already stopping (a signal)
-            reactor.stop()  # type: ignore[attr-defined]
+            reactor.stop()  # type: ignore[misc]
 
 
 def _exit_now(code: int) -> None:

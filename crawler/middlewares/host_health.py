@@ -22,9 +22,13 @@ from twisted.internet import task
 from twisted.internet.error import (
     ConnectError,
     ConnectionLost,
+    ConnectionRefusedError,
     DNSLookupError,
+    TCPTimedOutError,
     TimeoutError,
 )
+
+from storage.vocabulary import Reason
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -50,6 +54,24 @@ TRANSPORT_FAILURES: tuple[type[BaseException], ...] = (
     CannotResolveHostError, DownloadConnectionRefusedError, DownloadTimeoutError, DownloadFailedError,
     ResponseDataLossError, ConnectError, ConnectionLost, TimeoutError, DNSLookupError,
 )
+
+
+# Causes that belong to the host, not to one page: a host paused after them keeps
+# the cause as the reason of the requests it refuses (a closed port reads
+# connection_refused, not host_paused). Other pauses (5xx storms) say host_paused.
+HOST_CAUSES: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection_refused"),
+    ((CannotResolveHostError, DNSLookupError), "dns_error"),
+    ((DownloadTimeoutError, TimeoutError, TCPTimedOutError), "timeout"),
+)
+BREAKER_REASON = Reason.HOST_PAUSED
+
+
+def host_cause(exception: BaseException) -> str | None:
+    for types, cause in HOST_CAUSES:
+        if isinstance(exception, types):
+            return cause
+    return None
 
 
 def host_key(url: str) -> str:
@@ -90,7 +112,10 @@ class HostHealth:
       (5xx, 429, timeouts, refused or lost connections), the host is paused
       for ``MONITOR_BREAKER_PAUSE`` seconds: its requests fail at once with
       reason ``host_paused`` instead of hammering it (the ledger keeps them
-      as errors, so the next run tries again). After the pause one request
+      as errors, so the next run tries again). When the last failure was
+      the host's own (connection refused, DNS, timeout) the requests keep
+      that cause as their reason: ``connection_refused``, ``dns_error``,
+      ``timeout``. After the pause one request
       is let through; one more failure pauses the host again.
     * A 429 or 503 with ``Retry-After`` pauses the host until then. A wait
       up to ``MONITOR_RETRY_AFTER_MAX`` seconds is waited out (the request
@@ -144,7 +169,7 @@ class HostHealth:
         left = until - self.clock()
         if left <= 0:
             del self.paused[key]
-            if reason == "host_paused":  # half-open: one more failure pauses it again
+            if reason != Reason.RATE_LIMITED:  # half-open: one more failure pauses it again
                 self.failures[key] = max(0, self.threshold - 1)
             return None
         return left, reason, why
@@ -167,11 +192,11 @@ class HostHealth:
         await self.before_download(request)
 
     def _short_wait(self, pause: tuple[float, str, str]) -> bool:
-        return pause[1] == "rate_limited" and pause[0] <= self.retry_after_max
+        return pause[1] == Reason.RATE_LIMITED and pause[0] <= self.retry_after_max
 
     def _refuse(self, request: Request, pause: tuple[float, str, str]) -> None:
         left, reason, why = pause
-        self._inc(f"monitor/{reason}")
+        self._inc(f"monitor/{reason if reason == 'rate_limited' else BREAKER_REASON}")
         raise HostPaused(f"{host_key(request.url)} paused for {left:.0f} s more ({why}): {request.url}",
                          reason=reason)
 
@@ -185,26 +210,27 @@ class HostHealth:
                     why += f", capped at {self.retry_after_cap:.0f} s (MONITOR_RETRY_AFTER_CAP)"
                     wait = self.retry_after_cap
                     self._inc("monitor/retry_after/capped")
-                self.paused[key] = (self.clock() + wait, "rate_limited", why)
+                self.paused[key] = (self.clock() + wait, Reason.RATE_LIMITED, why)
                 self._inc("monitor/retry_after/received")
                 logger.info("%s asks us to wait %.0f s (HTTP %s)", key, wait, response.status)
         if response.status >= 500 or response.status == 429:
-            self._failed(key, f"HTTP {response.status}")
+            self._failed(key, f"HTTP {response.status}", BREAKER_REASON)
         else:
             self.failures.pop(key, None)
         return response
 
     def observe_exception(self, request: Request, exception: BaseException) -> None:
         if isinstance(exception, TRANSPORT_FAILURES):
-            self._failed(host_key(request.url), type(exception).__name__)
+            cause = host_cause(exception)
+            self._failed(host_key(request.url), cause or type(exception).__name__, cause or BREAKER_REASON)
         return None
 
-    def _failed(self, key: str, what: str) -> None:
+    def _failed(self, key: str, what: str, reason: str) -> None:
         if self.threshold <= 0 or not key:
             return
         count = self.failures[key] = self.failures.get(key, 0) + 1
         if count >= self.threshold and key not in self.paused:
-            self.paused[key] = (self.clock() + self.pause, "host_paused",
+            self.paused[key] = (self.clock() + self.pause, reason,
                                 f"{count} consecutive failures, last {what}")
             self._inc("monitor/breaker_opened")
             logger.warning("%s failed %d times in a row (last: %s): paused for %.0f s", key, count, what,

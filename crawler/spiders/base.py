@@ -59,6 +59,7 @@ from crawler.entries import Entry
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
 from storage.ledger import Ledger, as_ledger
+from storage.vocabulary import Reason, Status, http_reason
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -66,8 +67,31 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+# The ``-a NAME=value`` arguments every monitor spider takes; anything else is a typo
+# that would otherwise be set as an attribute and ignored (crawling every source).
+ARGUMENTS = {"source": "the name of one [[source]] of the sources config (default: every enabled source)"}
+
+
+def argument_problem(kwargs: dict[str, Any]) -> str | None:
+    """A one-line refusal of unknown spider arguments, or None."""
+    unknown = sorted(set(kwargs) - set(ARGUMENTS))
+    if not unknown:
+        return None
+    known = ", ".join(f"-a {name}=... ({what})" for name, what in ARGUMENTS.items())
+    return f"unknown spider argument(s) {', '.join(f'-a {u}=' for u in unknown)}; known: {known}"
+
+
 def failure_reason(failure: Failure) -> tuple[str, str]:
     """A short reason code and a readable detail for a failed request."""
+    reason, detail = _failure_reason(failure)
+    if reason == "blocked_address" and ("public address" in detail or "local name" in detail):
+        # Tests, the demo and intranet feeds need it; say how, once, where the refusal is read.
+        detail = (f"{detail} (private, loopback and link-local addresses are refused; "
+                  f"MONITOR_ALLOWED_HOSTS=<host, address or network> allows them)")[:800]
+    return reason, detail
+
+
+def _failure_reason(failure: Failure) -> tuple[str, str]:
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
@@ -76,33 +100,35 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
             target = location.decode("latin-1")
             scheme = target.partition(":")[0].lower() if ":" in target.split("/", 1)[0] else ""
             if scheme and scheme not in ("http", "https"):  # the target itself is not kept: data: URLs carry content
-                return "bad_redirect_scheme", f"HTTP {status} to a {scheme}: URL, not followed"
-        return f"http_{status}", f"HTTP {status}"
+                return Reason.BAD_REDIRECT_SCHEME, f"HTTP {status} to a {scheme}: URL, not followed"
+        return http_reason(status), f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)[:500]
+        if getattr(exc, "reason", None):  # ours say why themselves (a paused host, a blocked address)
+            return str(exc.reason), text  # type: ignore[attr-defined]
         if "robots.txt" in text:
-            return "robots_txt", text
+            return Reason.ROBOTS_TXT, text
         if "max redirections reached" in text:
-            return "redirect_loop", text
+            return Reason.REDIRECT_LOOP, text
         if "during decompression" in text:
-            return "decompression_bomb", text
-        return getattr(exc, "reason", "ignored"), text
+            return Reason.DECOMPRESSION_BOMB, text
+        return getattr(exc, "reason", Reason.IGNORED), text
     if isinstance(exc, (CannotResolveHostError, DNSLookupError)):
-        return "dns_error", str(exc)[:500]
+        return Reason.DNS_ERROR, str(exc)[:500]
     if isinstance(exc, (DownloadTimeoutError, TimeoutError, TCPTimedOutError)):
-        return "timeout", str(exc)[:500]
+        return Reason.TIMEOUT, str(exc)[:500]
     if isinstance(exc, (DownloadConnectionRefusedError, ConnectionRefusedError)):
-        return "connection_refused", str(exc)[:500]
+        return Reason.CONNECTION_REFUSED, str(exc)[:500]
     if isinstance(exc, ResponseDataLossError):
-        return "data_loss", "the connection closed before the whole body arrived"
+        return Reason.DATA_LOSS, "the connection closed before the whole body arrived"
     if isinstance(exc, DownloadCancelledError):
         # Scrapy cancels a download whose size passes DOWNLOAD_MAXSIZE, announced
         # (with a message) or while streaming (without one).
         text = str(exc) or "body larger than DOWNLOAD_MAXSIZE"
-        return "too_large", text[:500]
+        return Reason.TOO_LARGE, text[:500]
     if isinstance(exc, DownloadFailedError):
-        return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
-    return "fetch_error", f"{type(exc).__name__}: {exc}"[:500]
+        return Reason.FETCH_ERROR, f"{type(exc).__name__}: {exc}"[:500]
+    return Reason.FETCH_ERROR, f"{type(exc).__name__}: {exc}"[:500]
 
 
 class MonitorSpider(scrapy.Spider):
@@ -110,6 +136,13 @@ class MonitorSpider(scrapy.Spider):
 
     source: str | None = None  # -a source=NAME
     found_via = ""
+
+    def __init__(self, name: str | None = None, **kwargs: Any):
+        problem = argument_problem(kwargs)
+        if problem:
+            raise ValueError(problem)
+        super().__init__(name, **kwargs)
+
     refetch_changed = False  # MONITOR_REFETCH_CHANGED, read in start()
     unhealthy_after = 3  # MONITOR_UNHEALTHY_AFTER, read in start()
 
@@ -195,8 +228,8 @@ class MonitorSpider(scrapy.Spider):
         """Record one listing fetch (validators on success) and update the source's health."""
         etag = modified = None
         if response is not None and error is None:
-            etag = response.headers.get("ETag", b"").decode("latin-1") or None
-            modified = response.headers.get("Last-Modified", b"").decode("latin-1") or None
+            etag = (response.headers.get("ETag") or b"").decode("latin-1") or None
+            modified = (response.headers.get("Last-Modified") or b"").decode("latin-1") or None
         self.ledger.record_listing(url=url, source=source, kind=kind, status=status, error=error,
                               entries=entries, etag=etag, last_modified=modified, note=note,
                               unhealthy_after=self.unhealthy_after)
@@ -210,7 +243,7 @@ class MonitorSpider(scrapy.Spider):
             status = failure.value.response.status if isinstance(failure.value, HttpError) else None
             self.listing_result(request.url, request.meta["source"], request.meta["listing_kind"],
                                 status=status, error=reason)
-        return UrlRecord(url=request.url, source=request.meta["source"], status="error", reason=reason,
+        return UrlRecord(url=request.url, source=request.meta["source"], status=Status.ERROR, reason=reason,
                          found_via="config", detail=detail)
 
     def bad_listing(self, response: Response, source: str, problem: str, reason: str) -> UrlRecord:
@@ -218,7 +251,7 @@ class MonitorSpider(scrapy.Spider):
         if "listing_kind" in response.meta:
             self.listing_result(response.url, source, response.meta["listing_kind"], status=response.status,
                                 error=f"{reason}: {problem}"[:500])
-        return UrlRecord(url=response.url, source=source, status="error", reason=reason, found_via="config",
+        return UrlRecord(url=response.url, source=source, status=Status.ERROR, reason=reason, found_via="config",
                          detail=problem[:500])
 
     def article_requests(self, source: str, entries: list[Entry], base_url: str, *,
@@ -227,10 +260,11 @@ class MonitorSpider(scrapy.Spider):
         cleaned: dict[str, Entry] = {}
         for entry in entries:
             raw = entry.url.strip()
+            problem: tuple[str, str] | None
             try:
                 url = clean_url(urljoin(base_url, raw))
             except ValueError as exc:  # e.g. http://[::1
-                url, problem = raw, ("invalid_url", str(exc))
+                url, problem = raw, (Reason.INVALID_URL, str(exc))
             else:
                 problem = url_problem(url)
             if problem is not None:
@@ -238,7 +272,7 @@ class MonitorSpider(scrapy.Spider):
                 if reason == "blocked_scheme":
                     self.crawler.stats.inc_value("ssrf/blocked/scheme")
                 self.crawler.stats.inc_value(f"monitor/url_refused/{reason}")
-                yield UrlRecord(url=url[:4096], source=source, status="skipped", reason=reason,
+                yield UrlRecord(url=url[:4096], source=source, status=Status.SKIPPED, reason=reason,
                                 found_via=self.found_via, detail=detail)
                 continue
             cleaned.setdefault(url, entry)
@@ -258,7 +292,7 @@ class MonitorSpider(scrapy.Spider):
                 continue
             published = entry.published_date()
             if published and self.since and published < self.since:
-                yield UrlRecord(url=url, source=source, status="skipped", reason="too_old",
+                yield UrlRecord(url=url, source=source, status=Status.SKIPPED, reason=Reason.TOO_OLD,
                                 found_via=self.found_via,
                                 detail=f"published {published.isoformat()}, before {self.since.isoformat()}")
                 continue
@@ -268,8 +302,8 @@ class MonitorSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Any:
         source, entry = response.meta["source"], response.meta["entry"]
         if not isinstance(response, TextResponse):
-            content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-            return UrlRecord(url=response.url, source=source, status="skipped", reason="not_html",
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            return UrlRecord(url=response.url, source=source, status=Status.SKIPPED, reason=Reason.NOT_HTML,
                              found_via=self.found_via, detail=content_type or "no Content-Type")
         decoded = decode_response(response)  # Scrapy's decoding, or a better one when the charset is wrong
         if decoded.suspect:
@@ -295,4 +329,4 @@ class MonitorSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
         return UrlRecord(url=request.meta.get("discovered_url", request.url), source=request.meta["source"],
-                         status="error", reason=reason, found_via=self.found_via, detail=detail)
+                         status=Status.ERROR, reason=reason, found_via=self.found_via, detail=detail)

@@ -25,10 +25,11 @@ from twisted.python.failure import Failure
 
 from core.items import UrlRecord
 from core.sources import Source
-from crawler.discovery import USUAL_FEED_PATHS, feed_links
+from crawler.discovery import USUAL_FEED_PATHS, feed_links, transient
 from crawler.feeds import MAX_ENTRIES, Feed, NotAFeed, read_feed
-from crawler.spiders.base import MonitorSpider
+from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.guard import guarded, in_slices
+from storage.vocabulary import Reason, Status
 
 
 def home_url(source: Source) -> str:
@@ -84,7 +85,7 @@ class FeedsSpider(MonitorSpider):
             note = f"feed_limit: {feed.total} entries, the first {len(entries)} read (MONITOR_FEED_MAX_ENTRIES)"
             self.logger.warning("%s: %s: %s", source, response.url, note)
             # Noted, not held against the source's health: a long feed is not a broken one.
-            yield UrlRecord(url=response.url, source=source, status="error", reason="feed_limit",
+            yield UrlRecord(url=response.url, source=source, status=Status.ERROR, reason=Reason.FEED_LIMIT,
                             found_via="config", detail=note)
         self.listing_result(response.url, source, "feed", status=response.status, entries=len(entries),
                             error=None if entries else "empty: no entries", response=response, note=note)
@@ -119,9 +120,10 @@ class FeedsSpider(MonitorSpider):
         probes = [urljoin(response.url, path) for path in USUAL_FEED_PATHS]
         yield self._probe(source, response.url, probes)
 
-    def _probe(self, source: str, home: str, probes: list[str]) -> scrapy.Request:
+    def _probe(self, source: str, home: str, probes: list[str], failed: str | None = None) -> scrapy.Request:
         return scrapy.Request(probes[0], callback=self.parse_probe, errback=self.probe_failed, dont_filter=True,
-                              meta={"source": source, "home": home, "probes": probes[1:]})
+                              meta={"source": source, "home": home, "probes": probes[1:],
+                                    **({"transient": failed} if failed else {})})
 
     @guarded
     def parse_probe(self, response: Response) -> Iterator[Any]:
@@ -136,11 +138,19 @@ class FeedsSpider(MonitorSpider):
         yield from self._feed_read(response, source, feed)
 
     def probe_failed(self, failure: Failure) -> Iterator[Any]:
-        yield from self._next_probe(failure.request.meta)  # type: ignore[attr-defined]
+        meta = failure.request.meta  # type: ignore[attr-defined]
+        reason, _ = failure_reason(failure)
+        if transient(reason):
+            meta["transient"] = reason
+        yield from self._next_probe(meta)
 
     def _next_probe(self, meta: dict[str, Any]) -> Iterator[Any]:
         if meta["probes"]:
-            yield self._probe(meta["source"], meta["home"], meta["probes"])
+            yield self._probe(meta["source"], meta["home"], meta["probes"], meta.get("transient"))
+            return
+        if meta.get("transient"):  # a probe failed for the moment only: look again next run
+            self.logger.warning("%s: no feed found on %s, but a probe failed (%s); looked for again next run",
+                                meta["source"], meta["home"], meta["transient"])
             return
         self.ledger.record_discovery(meta["source"], feeds=[])
         self.logger.warning("%s: no feed on %s (no link rel=alternate, none of %d usual paths)",

@@ -21,6 +21,7 @@ from scrapy.exceptions import CloseSpider
 
 from core.items import UrlRecord
 from storage import StorageError
+from storage.vocabulary import Reason, Status
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PARSER_ERROR = "parser_error"
+PARSER_ERROR = Reason.PARSER_ERROR
 # Entries handed to the discovery gates at once. Scrapy takes a callback's
 # output one object at a time and gives the reactor turns in between, but
 # the gates read all the entries they are given before the first object
@@ -71,5 +72,5 @@ def failed_record(spider: MonitorSpider, response: Response, problem: str) -> Ur
     if "listing_kind" in response.meta:
         return spider.bad_listing(response, source, problem, PARSER_ERROR)
     url = response.meta.get("discovered_url", response.url)
-    return UrlRecord(url=url, source=source, status="error", reason=PARSER_ERROR, found_via=spider.found_via,
+    return UrlRecord(url=url, source=source, status=Status.ERROR, reason=PARSER_ERROR, found_via=spider.found_via,
                      detail=problem[:500])

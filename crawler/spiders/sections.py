@@ -33,6 +33,7 @@ from crawler.discovery import MAX_ANCHORS, TOO_MANY_LINKS, read_page, scan_links
 from crawler.spiders.base import MonitorSpider
 from crawler.spiders.guard import guarded
 from crawler.urls import clean_url
+from storage.vocabulary import Reason, Status
 
 
 class SectionsSpider(MonitorSpider):
@@ -125,5 +126,5 @@ class SectionsSpider(MonitorSpider):
             detail += f"; page budget of {self.max_pages} spent (MONITOR_SECTIONS_MAX_PAGES)"
         if final_url and clean_url(final_url) != url:
             detail += f"; redirected to {final_url}"
-        return UrlRecord(url=clean_url(url), source=source, status="skipped", reason="not_article",
+        return UrlRecord(url=clean_url(url), source=source, status=Status.SKIPPED, reason=Reason.NOT_ARTICLE,
                          found_via=self.found_via, detail=detail[:500])

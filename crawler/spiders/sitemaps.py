@@ -26,11 +26,13 @@ from twisted.python.failure import Failure
 
 from core.items import UrlRecord
 from core.sources import Source
+from crawler.discovery import transient
 from crawler.sitemaps import MAX_ROBOTS_BYTES, MAX_URLS, NotASitemap, parse_sitemap, robots_sitemaps
 from crawler.spiders.base import MonitorSpider, failure_reason
 from crawler.spiders.feeds import fresh
 from crawler.spiders.guard import guarded, in_slices
 from crawler.urls import clean_url, join_url
+from storage.vocabulary import Reason, Status
 
 MAX_DEPTH = 3
 
@@ -44,7 +46,8 @@ class SitemapsSpider(MonitorSpider):
         discover = False
         if not sitemaps:
             known = self.ledger.discovered(source.name)
-            if known["sitemaps"] is not None and fresh(known["at"], self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)):
+            rediscover_days = self.settings.getfloat("MONITOR_REDISCOVER_DAYS", 7)
+            if known["sitemaps"] is not None and fresh(known["at"], rediscover_days):
                 sitemaps = known["sitemaps"]
             else:
                 parts = urlsplit([*source.sections, *source.feeds][0])
@@ -94,6 +97,10 @@ class SitemapsSpider(MonitorSpider):
         request = failure.request  # type: ignore[attr-defined]
         reason, detail = failure_reason(failure)
         source = request.meta["source"]
+        if transient(reason):  # the site is down, not without sitemaps: not remembered, tried next run
+            self.logger.warning("%s: %s (%s); sitemaps looked for again next run", source, request.url, detail)
+            self.listing_result(request.url, source, "robots", status=None, error=reason)
+            return
         self.ledger.record_discovery(source, sitemaps=[])
         self.logger.info("%s: no sitemap found, %s: %s", source, request.url, detail)
         self.listing_result(request.url, source, "robots", status=None, entries=0,
@@ -119,7 +126,7 @@ class SitemapsSpider(MonitorSpider):
             joined = [(loc, join_url(response.url, loc)) for loc in sitemap.sitemaps]
             for loc, url in joined:
                 if url is None:  # one bad child (http://[::1) costs nothing to its siblings
-                    yield UrlRecord(url=loc[:4096], source=source, status="skipped", reason="invalid_url",
+                    yield UrlRecord(url=loc[:4096], source=source, status=Status.SKIPPED, reason=Reason.INVALID_URL,
                                     found_via="sitemap", detail=f"child sitemap of {response.url[:300]}")
             children = [url for _, url in joined if url is not None]
             loops = [url for url in children if clean_url(url) in chain or clean_url(url) == clean_url(response.url)]
@@ -140,7 +147,7 @@ class SitemapsSpider(MonitorSpider):
         if sitemap.truncated:
             # A huge sitemap is not a broken one: noted in the ledger, not held against the source's health.
             self.logger.warning("%s: %s: more than %d URLs, only the first %d read", source, response.url, cap, cap)
-            yield UrlRecord(url=response.url, source=source, status="error", reason="sitemap_limit",
+            yield UrlRecord(url=response.url, source=source, status=Status.ERROR, reason=Reason.SITEMAP_LIMIT,
                             found_via="config", detail=f"more than {cap} URLs, only the first {cap} read")
         for entries in in_slices(sitemap.entries):
             yield from self.article_requests(source, list(entries), response.url)

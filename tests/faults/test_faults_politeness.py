@@ -13,7 +13,7 @@ def test_breaker_parks_a_failing_host_while_the_others_are_crawled(faultweb, tmp
     site.good = [faultweb.good_url(f"polite{i}") for i in range(20)]
     failing = [faultweb.fault_url("plain-500", f"p{i}") for i in range(30)]
     patient = [faultweb.fault_url("retry-after-once", f"p{i}") for i in range(2)]
-    mixed = [u for pair in zip(failing, site.good) for u in pair] + failing[len(site.good):] + patient
+    mixed = [u for pair in zip(failing, site.good, strict=False) for u in pair] + failing[len(site.good):] + patient
     feed = faultweb.publish("/feeds/polite.xml", rss(mixed))
     write_config(tmp_path, [{"name": "polite", "language": "en", "feeds": [feed], "sitemaps": [], "every": "1h"}])
     storm = faultweb.servers["storm"].hits
