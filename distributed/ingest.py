@@ -86,7 +86,7 @@ class Ingest:
         self.run_counts: Counter[str] = Counter()
         # The store queues its writes here; the ingest alone flushes them, once
         # per popped batch (never on size or age).
-        self.writes = WriteBatch(max_items=sys.maxsize, max_seconds=float("inf"))
+        self.write_batch = WriteBatch(max_items=sys.maxsize, max_seconds=float("inf"))
         self.same_text = settings.getfloat("MONITOR_DEDUP_SIMILARITY")
         self.translation = settings.getfloat("MONITOR_TRANSLATION_ANCHORS")
 
@@ -108,9 +108,9 @@ class Ingest:
             raise
         # One connection for dedup and store, so a batch is one transaction and
         # dedup sees the articles stored earlier in the same batch.
-        self.store = ArticleStore(self.db, self.writes, run_id=run_id, path=str(self.settings.get("MONITOR_DB")),
+        self.store = ArticleStore(self.db, self.write_batch, run_id=run_id, path=str(self.settings.get("MONITOR_DB")),
                                   busy_timeout=self.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
-        self.index = PendingAwareIndex(StoreIndex(self.db), self.writes)
+        self.index = PendingAwareIndex(StoreIndex(self.db), self.write_batch)
         self._load_profiles()
         self._publish_ledger()
 
@@ -205,7 +205,7 @@ class Ingest:
                     raise StorageError(f"cannot write to the store: {self.store.failure}")
                 writes.mark_ingested(self.db, [m["id"] for m in messages])
         except BaseException:
-            self.writes.take()  # rolled back: the messages stay in Redis, and are read again
+            self.write_batch.take()  # rolled back: the messages stay in Redis, and are read again
             raise
         self.committed += len(messages) - len(done)
         self._share_ledger(touched)
