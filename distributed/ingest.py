@@ -5,16 +5,17 @@
 Workers (``scrapy crawl`` with ``MONITOR_REDIS_URL``) push finished items on
 ``monitor:items`` (distributed/push.py). This process takes them in batches with
 the reliable-queue pattern: ``BLMOVE``/``LMOVE`` moves each message to
-``monitor:items:processing``; the batch runs through the crawl's own
-``DedupPipeline`` and ``StorePipeline`` on one SQLite connection; the store
-pipeline queues its writes in a :class:`~pipelines.batch.WriteBatch` that only
-the ingest flushes, once per popped batch, in one transaction that also
-records the message ids (``ingested_messages``) and applies what the workers'
-ledgers sent (listing results and health, discoveries, entry dates:
-distributed/ledger.py); only after the commit are the messages removed from the
-processing list. A crash at any
-point loses nothing: at start, messages left in the processing list are
-processed first, and those already committed are recognised by their id
+``monitor:items:processing``; the batch runs through the same dedup and store
+code as a crawl (:func:`~pipelines.dedup.deduplicate` and
+:class:`~pipelines.store.ArticleStore`, which the crawl's pipelines wrap) on
+one SQLite connection; the store queues its writes in a
+:class:`~pipelines.batch.WriteBatch` that only the ingest flushes, once per
+popped batch, in one transaction that also records the message ids
+(``ingested_messages``) and applies what the workers' ledgers sent (listing
+results and health, discoveries, entry dates: distributed/ledger.py); only
+after the commit are the messages removed from the processing list. A crash
+at any point loses nothing: at start, messages left in the processing list
+are processed first, and those already committed are recognised by their id
 and skipped, so nothing is stored twice either.
 
 After each commit the ingest adds the URLs now settled to ``monitor:settled``
@@ -35,26 +36,25 @@ import socket
 import sqlite3
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 from scrapy.exceptions import DropItem
 from scrapy.settings import Settings
-from scrapy.signalmanager import SignalManager
-from twisted.python.failure import Failure
 
-from core.context import MonitorContext
 from core.items import ArticleItem, UrlRecord
 from core.processes import pid_alive
 from distributed import codec, frontier
 from distributed.ledger import apply_message
 from distributed.scheduler import article_fingerprint
 from pipelines.batch import WriteBatch
-from pipelines.dedup import DedupPipeline
+from pipelines.dedup import deduplicate
 from pipelines.drops import Skipped
+from pipelines.dupindex import PendingAwareIndex, StoreIndex
 from pipelines.profile import StoryProfile
-from pipelines.store import StorePipeline
-from storage import StorageError, queries, writes
+from pipelines.store import ArticleStore, begin_run, describe
+from storage import StorageError, open_crawl_store, queries, writes
 
 logger = logging.getLogger(__name__)
 
@@ -62,54 +62,10 @@ LOCK_KEY = "monitor:ingest:lock"
 LOCK_SECONDS = 30
 
 
-class _Stats:
-    """The part of Scrapy's stats collector the store pipeline reads."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def get_value(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        self.values[key] = self.values.get(key, start) + count
-
-
-class _Spider:
-    name = "ingest"
-    source = None
-
-
-class IngestCrawler:
-    """What ``from_crawler`` of the dedup and store pipelines use from a Scrapy crawler.
-
-    The ingest runs those pipelines outside a crawl (no engine, no reactor),
-    so it gives them settings, signals, stats, a named spider and the
-    story profiles (MonitorContext) through this small stand-in.
-    """
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.signals = SignalManager(self)
-        self.stats = _Stats()
-        self.spider = _Spider()
-        self.engine = None
-        self.context = MonitorContext(self)  # type: ignore[arg-type]
-        # The store pipeline queues its writes here; the ingest alone flushes
-        # them, once per popped batch (never on size or age).
-        self.batch = WriteBatch(max_items=sys.maxsize, max_seconds=float("inf"))
-
-    def get_extension(self, cls: type) -> Any:
-        if cls is MonitorContext:
-            return self.context
-        return self.batch if cls is WriteBatch else None
-
-
-def _remote_failure(detail: str) -> Failure:
-    """A Failure whose text is the worker's own ``Type: message``."""
+def _remote_error(detail: str) -> str:
+    """A worker's ``Type: message`` as the ledger records it (``PipelineError`` when the type is unreadable)."""
     name, _, message = detail.partition(": ")
-    cls = type(name if name.isidentifier() else "PipelineError", (Exception,), {})
-    return Failure(cls(message))
+    return f"{name if name.isidentifier() else 'PipelineError'}: {message}"
 
 
 class Ingest:
@@ -117,7 +73,7 @@ class Ingest:
         settings = Settings()
         settings.setmodule("crawler.settings", priority="project")
         settings.set("MONITOR_DB", db_path, priority="cmdline")
-        self.crawler = IngestCrawler(settings)
+        self.settings = settings
         self.url = url
         self.batch = batch
         self.server = frontier.connect(url, settings)
@@ -125,29 +81,46 @@ class Ingest:
         self.stopping = False
         self.committed = 0
         self.pending: set[str] = set()  # article URLs handled in the batch being committed
+        self.profiles: dict[str, StoryProfile] = {}
+        # What the workers' runs counted before their items reached us (added to this run's row at the end).
+        self.run_counts: Counter[str] = Counter()
+        # The store queues its writes here; the ingest alone flushes them, once
+        # per popped batch (never on size or age).
+        self.write_batch = WriteBatch(max_items=sys.maxsize, max_seconds=float("inf"))
+        self.same_text = settings.getfloat("MONITOR_DEDUP_SIMILARITY")
+        self.translation = settings.getfloat("MONITOR_TRANSLATION_ANCHORS")
 
     # --- lifecycle -------------------------------------------------------------
 
     def open(self) -> None:
+        """Take the lock, open the store and this run's row, load the stories, share the ledger."""
         self._lock()
-        self.dedup = DedupPipeline.from_crawler(self.crawler)  # type: ignore[arg-type]
-        self.store = StorePipeline.from_crawler(self.crawler)  # type: ignore[arg-type]
-        self.dedup.open_spider()
-        self.store.open_spider()
-        assert self.store.db is not None and self.dedup.db is not None
-        # One connection for both, so a batch is one transaction and dedup
-        # sees the articles stored earlier in the same batch.
-        self.db = self.store.db
-        self.dedup.db.close()
-        self.dedup.db = self.db
+        try:
+            self.db = open_crawl_store(self.settings)
+            try:
+                run_id = begin_run(self.db, spider="ingest", source=None,
+                                   max_pages=self.settings.getint("MONITOR_DB_MAX_PAGES"))
+            except sqlite3.Error as exc:
+                self.db.close()
+                raise StorageError(f"{self.settings.get('MONITOR_DB')}: {exc}") from exc
+        except BaseException:
+            self._unlock()
+            raise
+        # One connection for dedup and store, so a batch is one transaction and
+        # dedup sees the articles stored earlier in the same batch.
+        self.store = ArticleStore(self.db, self.write_batch, run_id=run_id, path=str(self.settings.get("MONITOR_DB")),
+                                  busy_timeout=self.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
+        self.index = PendingAwareIndex(StoreIndex(self.db), self.write_batch)
         self._load_profiles()
         self._publish_ledger()
 
     def close(self, reason: str = "finished") -> None:
-        self.store.spider_closed(self.crawler.spider, reason)  # type: ignore[arg-type]
-        if self.server.get(LOCK_KEY) == self.owner.encode():
-            self.server.delete(LOCK_KEY)
-        self.server.close()
+        try:
+            self.store.finish(reason, more=self.run_counts)
+        finally:
+            self.db.close()
+            self._unlock()
+            self.server.close()
 
     def _lock(self) -> None:
         if self.server.set(LOCK_KEY, self.owner, nx=True, ex=LOCK_SECONDS):
@@ -160,11 +133,14 @@ class Ingest:
             return
         raise StorageError(f"another ingest ({holder}) is consuming {self.url}; only one may write")
 
+    def _unlock(self) -> None:
+        if self.server.get(LOCK_KEY) == self.owner.encode():
+            self.server.delete(LOCK_KEY)
+
     def _load_profiles(self) -> None:
-        profiles = self.crawler.context.profiles
-        profiles.clear()
+        self.profiles.clear()
         for row in queries.stories(self.db):
-            profiles[row["name"]] = StoryProfile.build(
+            self.profiles[row["name"]] = StoryProfile.build(
                 name=row["name"], url=row["url"], language=row["language"],
                 terms=tuple(json.loads(row["terms"] or "[]")), since=row["since"], text=row["text"])
 
@@ -223,13 +199,13 @@ class Ingest:
                     if message["id"] in done:
                         continue
                     touched += self.handle(message)
-                # The store pipeline's queued writes (pipelines/batch.py), in this same transaction.
+                # The store's queued writes (pipelines/batch.py), in this same transaction.
                 self.store.flush()
-                if self.store.storage_failure is not None:
-                    raise StorageError(f"cannot write to the store: {self.store.storage_failure}")
+                if self.store.failure is not None:
+                    raise StorageError(f"cannot write to the store: {self.store.failure}")
                 writes.mark_ingested(self.db, [m["id"] for m in messages])
         except BaseException:
-            self.crawler.batch.take()  # rolled back: the messages stay in Redis, and are read again
+            self.write_batch.take()  # rolled back: the messages stay in Redis, and are read again
             raise
         self.committed += len(messages) - len(done)
         self._share_ledger(touched)
@@ -241,7 +217,6 @@ class Ingest:
     def handle(self, message: dict[str, Any]) -> list[tuple[str, str]]:
         """One message through dedup and store; the URLs whose ledger rows it wrote."""
         kind = message["kind"]
-        spider = self.crawler.spider
         if kind == "config":
             writes.upsert_sources(self.db, message["sources"])
             for row in message["stories"]:
@@ -252,13 +227,13 @@ class Ingest:
             return []
         if kind == "run":
             for key in ("already_known", "not_modified", "feeds_discovered"):
-                self.crawler.stats.inc_value(f"monitor/{key}", int(message.get(key) or 0))
+                self.run_counts[key] += int(message.get(key) or 0)
             logger.info("worker %s: %s %s closed (%s)", message.get("worker"), message.get("spider"),
                         message.get("source") or "*", message.get("finish_reason"))
             return []
         if kind == "url":
             record = UrlRecord(**message["item"])
-            self.store.process_item(record)
+            self.store.write(record)
             return [(record.url, record.found_via)]
         item = ArticleItem(**message["item"])
         urls = [(u, item.found_via) for u in dict.fromkeys([item.url, item.discovered_url or item.url])]
@@ -266,9 +241,9 @@ class Ingest:
             drop = message["drop"]
             exc = Skipped(drop.get("message") or drop["reason"], detail=drop.get("detail"))
             exc.status, exc.reason = drop["status"], drop["reason"]
-            self.store.item_dropped(item, None, exc, spider)  # type: ignore[arg-type]
+            self.store.dropped(item, exc)
         elif kind == "error":
-            self.store.item_error(item, None, spider, _remote_failure(message.get("detail") or ""))  # type: ignore[arg-type]
+            self.store.error(item, _remote_error(message.get("detail") or ""))
         elif kind == "article":
             first = item.discovered_url or item.url
             if first in self.pending or queries.settled_urls(self.db, [first]):
@@ -278,17 +253,18 @@ class Ingest:
                 return []
             self.pending.add(first)
             try:
-                self.store.process_item(self.dedup.process_item(item))
+                self.store.write(deduplicate(item, profiles=self.profiles, index=self.index,
+                                             same_text=self.same_text, translation=self.translation))
             except DropItem as exc:
-                self.store.item_dropped(item, None, exc, spider)  # type: ignore[arg-type]
+                self.store.dropped(item, exc)
             except StorageError as exc:
                 if isinstance(exc.__cause__, sqlite3.OperationalError):
                     raise  # locked, full, read-only: stop; the batch stays in Redis
                 logger.error("%s", exc)
-                self.store.item_error(item, None, spider, Failure(exc))  # type: ignore[arg-type]
+                self.store.error(item, describe(exc))
             except Exception as exc:  # as Scrapy does: the item's error is recorded, the rest goes on
                 logger.exception("pipeline error on %s", item.url)
-                self.store.item_error(item, None, spider, Failure(exc))  # type: ignore[arg-type]
+                self.store.error(item, describe(exc))
         else:
             logger.error("unknown message kind %r: ignored", kind)
         return urls

@@ -6,6 +6,9 @@
     400  pipelines.dedup.DedupPipeline          source copies, off-topic drop, near-duplicates
     500  pipelines.store.StorePipeline          article + ledger rows, crawl_runs counts
 
-Pipelines never make HTTP requests. A page that is not stored is dropped
-with a :mod:`pipelines.drops` exception whose ``reason`` lands in ``urls``.
+Each class is a thin Scrapy adapter over plain code that needs no crawler
+(``best_story``, ``deduplicate``, ``ArticleStore``); the distributed ingest
+runs the last two itself. Pipelines never make HTTP requests. A page that is
+not stored is dropped with a :mod:`pipelines.drops` exception whose
+``reason`` lands in ``urls``.
 """

@@ -17,8 +17,10 @@ Two questions, in this order:
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from core.context import MonitorContext
 from core.items import ArticleItem
 from pipelines import containment, textsig
 from pipelines.batch import WriteBatch
@@ -29,11 +31,14 @@ from pipelines.dupindex import (
     StoreIndex,
 )
 from pipelines.profile import StoryProfile
+from storage import StorageError, open_crawl_store
 from storage.vocabulary import Label
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from sqlite_utils import Database
+
+logger = logging.getLogger(__name__)
 
 
 def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_text: float,
@@ -81,12 +86,51 @@ def find_duplicate(index: Index, *, text_hash: str, signature: tuple[int, ...], 
     return best
 
 
+def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], index: Index, same_text: float,
+                translation: float) -> ArticleItem:
+    """``item`` labelled ``source_copy``, or marked ``duplicate_of`` a stored group, or as it was.
+
+    ``profiles`` are the stories by name; ``index`` is where earlier copies
+    are looked up (for a crawl, the store and its queued writes:
+    :class:`~pipelines.dupindex.PendingAwareIndex`); the thresholds are
+    ``MONITOR_DEDUP_SIMILARITY`` and ``MONITOR_TRANSLATION_ANCHORS``. Raises
+    :class:`~pipelines.drops.StorySource` for a story's own source page and
+    :class:`~pipelines.drops.OffTopic` for a page relevance did not keep.
+    """
+    profile = profiles.get(item.story or "")
+    text = item.text or ""
+    for story in profiles.values():
+        if containment.is_source_address(story.url, item.url, item.canonical_url):
+            raise StorySource(f"the source article of story {story.name!r}: {item.url}")
+    item.text_hash = textsig.text_hash(text)
+    shingles = textsig.shingle_hashes(text)
+    item.signature = textsig.signature(text, hashes=shingles)
+    if profile is not None:
+        evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,
+                               language=item.language, same_text=same_text, translation=translation)
+        if evidence:
+            item.label = Label.SOURCE_COPY
+            item.signals = {**item.signals, **evidence}
+            return item
+    if item.label not in ("followup", "mention"):
+        raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
+                       detail=f"score={item.score or 0:.2f}")
+    found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,
+                           language=item.language, threshold=same_text)
+    if found is not None:
+        item.duplicate_of, item.duplicate_similarity = found[0], round(found[1], 3)
+    return item
+
+
 class DedupPipeline:
+    """:func:`deduplicate` in a crawl: the crawl's story profiles, and its store with the queued writes."""
+
     def __init__(self, crawler: Crawler, *, same_text: float, translation: float):
         self.crawler = crawler
         self.same_text = same_text
         self.translation = translation
         self.db: Database | None = None
+        self.index: Index | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -94,12 +138,13 @@ class DedupPipeline:
                    translation=crawler.settings.getfloat("MONITOR_TRANSLATION_ANCHORS"))
 
     def open_spider(self) -> None:
-        from storage import StorageError, open_crawl_store
-
         try:
             self.db = open_crawl_store(self.crawler.settings)
         except StorageError as exc:  # the store pipeline closes the crawl with storage_error
-            logging.getLogger(__name__).error("%s", exc)
+            logger.error("%s", exc)
+            return
+        # The store and the articles still queued for its next transaction (pipelines/batch).
+        self.index = PendingAwareIndex(StoreIndex(self.db), WriteBatch.of(self.crawler))
 
     def close_spider(self) -> None:
         if self.db is not None:
@@ -108,32 +153,6 @@ class DedupPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        from core.context import MonitorContext
-
-        assert self.db is not None
-        profiles = MonitorContext.of(self.crawler).profiles
-        profile = profiles.get(item.story or "")
-        text = item.text or ""
-        for story in profiles.values():
-            if containment.is_source_address(story.url, item.url, item.canonical_url):
-                raise StorySource(f"the source article of story {story.name!r}: {item.url}")
-        item.text_hash = textsig.text_hash(text)
-        shingles = textsig.shingle_hashes(text)
-        item.signature = textsig.signature(text, hashes=shingles)
-        if profile is not None:
-            evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,
-                                   language=item.language, same_text=self.same_text, translation=self.translation)
-            if evidence:
-                item.label = Label.SOURCE_COPY
-                item.signals = {**item.signals, **evidence}
-                return item
-        if item.label not in ("followup", "mention"):
-            raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
-                           detail=f"score={item.score or 0:.2f}")
-        # The store and the articles still queued for its next transaction (pipelines/batch).
-        index = PendingAwareIndex(StoreIndex(self.db), WriteBatch.of(self.crawler))
-        found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,
-                               language=item.language, threshold=self.same_text)
-        if found is not None:
-            item.duplicate_of, item.duplicate_similarity = found[0], round(found[1], 3)
-        return item
+        assert self.index is not None
+        return deduplicate(item, profiles=MonitorContext.of(self.crawler).profiles, index=self.index,
+                           same_text=self.same_text, translation=self.translation)

@@ -20,8 +20,8 @@ import logging
 import os
 import sqlite3
 from collections import Counter, deque
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
@@ -33,6 +33,7 @@ from core.items import ArticleItem, UrlRecord
 from core.processes import pid_alive
 from pipelines import textsig
 from pipelines.batch import WriteBatch
+from pipelines.canonical import canonical_claim
 from pipelines.drops import Skipped, StorageUnavailable
 from storage import StorageError, limit_size, open_crawl_store, queries, writes
 from storage.vocabulary import Reason, Status
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
     from sqlite_utils import Database
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -52,87 +54,44 @@ ARTICLE_COLUMNS = (
 )
 
 
-def trusted_canonical(url: str, canonical: str | None) -> str:
-    """The URL an article is stored under: its canonical only when believed (see :func:`canonical_claim`)."""
-    return canonical_claim(url, canonical)[0]
+def describe(exc: BaseException) -> str:
+    """An exception as the ledger records a pipeline error: ``Type: message``."""
+    return f"{type(exc).__name__}: {exc}"
 
 
-def _family(path: str) -> str:
-    """A path without what only spells the same page differently: case, trailing slash, AMP, index page."""
-    path = path.lower().rstrip("/")
-    for suffix in ("/amp", ".amp", "/index.html", "/index.htm", "/index.php"):
-        path = path.removesuffix(suffix)
-    return path.replace("/amp/", "/", 1).replace(".amp.", ".", 1)
+def begin_run(db: Database, *, spider: str, source: str | None, max_pages: int) -> int:
+    """Cap the store's size, mark the runs of dead crawls crashed, and open this run's ``crawl_runs`` row."""
+    limit_size(db, max_pages)
+    writes.close_stale_runs(db, pid_alive=pid_alive)
+    return writes.start_run(db, spider=spider, source=source, pid=os.getpid())
 
 
-def canonical_claim(url: str, canonical: str | None) -> tuple[str, str | None]:
-    """The URL to store ``url`` under, and why its ``canonical`` was not believed (None: believed or none).
+class ArticleStore:
+    """Articles, ledger rows and one run's counts, queued in ``batch`` and written to ``db`` through storage/.
 
-    A page's canonical link is the page's own word. It is believed only
-    when it names the page's own URL family: same host (``www.`` aside) and
-    the same path up to spelling (case, trailing slash, AMP, ``index.html``),
-    with no query parameter the page does not have. Anything else (another
-    article of the outlet, the home page, another domain) would let one page
-    take another's place in the store (the other then skipped as a
-    ``duplicate_url``), so it stays a claim, kept in ``signals``.
+    Plain Python, so the crawl (:class:`StorePipeline`) and the distributed
+    ingest drive the same code. The first write failure is kept in
+    ``failure`` (naming ``path``, and for a lock the busy timeout) and
+    handed once to ``on_failure``; from then on nothing more is written and
+    items are refused with :class:`~pipelines.drops.StorageUnavailable`.
     """
-    if not canonical or canonical == url:
-        return url, None
-    try:
-        page, claim = urlsplit(url), urlsplit(canonical)
-        page_host, claim_host = page.hostname, claim.hostname
-    except ValueError:
-        return url, "unparsable"
-    if claim.scheme.lower() not in ("http", "https") or not claim_host:
-        return url, "not an http(s) URL"
-    if (page_host or "").removeprefix("www.") != claim_host.removeprefix("www."):
-        return url, "another host"
-    if _family(page.path) != _family(claim.path):
-        return url, "another page of the site"
-    if not set(parse_qsl(claim.query)) <= set(parse_qsl(page.query)):
-        return url, "a query the page does not have"
-    return canonical, None
 
-
-class StorePipeline:
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-        self.db: Database | None = None
-        self.run_id: int | None = None
+    def __init__(self, db: Database, batch: WriteBatch, *, run_id: int, path: str, busy_timeout: float,
+                 on_failure: Callable[[str], None] | None = None):
+        self.db = db
+        self.batch = batch
+        self.run_id = run_id
+        self.path = path
+        self.busy_timeout = busy_timeout
+        self.on_failure = on_failure
         self.counts: Counter[str] = Counter()
         self.errors: deque[str] = deque(maxlen=50)
-        self.batch: WriteBatch = WriteBatch.of(crawler)
-        self.timer: task.LoopingCall | None = None
-        self.storage_failure: str | None = None
+        self.failure: str | None = None
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        pipeline = cls(crawler)
-        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
-        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
-        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
-        return pipeline
-
-    def open_spider(self) -> None:
-        path = self.crawler.settings.get("MONITOR_DB")
-        try:
-            self.db = open_crawl_store(self.crawler.settings)
-            limit_size(self.db, self.crawler.settings.getint("MONITOR_DB_MAX_PAGES"))
-            spider = self.crawler.spider
-            writes.close_stale_runs(self.db, pid_alive=pid_alive)
-            self.run_id = writes.start_run(self.db, spider=spider.name if spider else "?",
-                                           source=getattr(spider, "source", None), pid=os.getpid())
-        except (StorageError, sqlite3.Error) as exc:
-            self._storage_failed(exc)
-            return
-        logger.info("run %s: storing into %s", self.run_id, path)
-        self.timer = task.LoopingCall(self._flush_if_due)
-        self.timer.start(max(0.05, self.batch.max_seconds / 2), now=False)
-
-    def process_item(self, item: Any) -> Any:
-        if self.storage_failure is not None:
-            raise StorageUnavailable(f"not stored, the store failed ({self.storage_failure}): {_url_of(item)}")
+    def write(self, item: Any) -> Any:
+        """Queue an article (or a :class:`~core.items.UrlRecord`'s ledger row); other items pass through."""
+        if self.failure is not None:
+            raise StorageUnavailable(f"not stored, the store failed ({self.failure}): {_url_of(item)}")
         try:
             if isinstance(item, UrlRecord):
                 self._ledger(item.url, status=item.status, reason=item.reason, source=item.source,
@@ -140,27 +99,51 @@ class StorePipeline:
             elif isinstance(item, ArticleItem):
                 self._store(item)
         except (StorageError, sqlite3.Error) as exc:
-            self._storage_failed(exc)
-            raise StorageUnavailable(f"not stored ({self.storage_failure}): {_url_of(item)}") from None
+            self.fail(exc)
+            raise StorageUnavailable(f"not stored ({self.failure}): {_url_of(item)}") from None
         return item
 
-    def _storage_failed(self, exc: BaseException) -> None:
-        """The first write failure closes the crawl with ``storage_error``; later items are left for the next run."""
-        if self.storage_failure is not None:
+    def dropped(self, item: Any, exception: BaseException) -> None:
+        """The ledger rows of a page that is not stored, with the drop's reason."""
+        if not isinstance(item, ArticleItem) or self.failure is not None:
             return
-        self.storage_failure = _failure_message(exc, path=str(self.crawler.settings.get("MONITOR_DB")),
-                                                busy_timeout=self.crawler.settings.getfloat("MONITOR_BUSY_TIMEOUT"))
-        logger.error("the store cannot be written, closing the crawl: %s", self.storage_failure)
-        stats = self.crawler.stats
-        if stats is not None:
-            stats.set_value("monitor/storage_error", self.storage_failure)
-        engine = self.crawler.engine
-        if engine is not None:
-            closing = deferred_from_coro(engine.close_spider_async(reason="storage_error"))
-            closing.addErrback(lambda failure: logger.error("cannot close the crawl: %s", failure.value))
+        if isinstance(exception, Skipped):
+            status, reason, detail = str(exception.status), str(exception.reason), exception.detail
+        else:
+            status, reason, detail = Status.SKIPPED, "dropped", str(exception)
+        for url in dict.fromkeys([item.url, item.discovered_url or item.url]):
+            self._ledger(url, status=status, reason=reason, source=item.source, found_via=item.found_via,
+                         detail=detail)
+
+    def error(self, item: Any, detail: str) -> None:
+        """The ledger row of a page a pipeline failed on; ``detail`` is ``Type: message`` (:func:`describe`)."""
+        if not isinstance(item, ArticleItem) or self.failure is not None:
+            return
+        self._ledger(item.url, status=Status.ERROR, reason=Reason.PIPELINE_ERROR, source=item.source,
+                     found_via=item.found_via, detail=detail[:500])
+
+    def fail(self, exc: BaseException) -> None:
+        """Record the first write failure; later items are left for the next run."""
+        if self.failure is not None:
+            return
+        self.failure = failure_message(exc, path=self.path, busy_timeout=self.busy_timeout)
+        if self.on_failure is not None:
+            self.on_failure(self.failure)
+
+    def finish(self, reason: str, *, more: Mapping[str, int] | None = None) -> None:
+        """Write what is queued (unless the store failed); close the run's row with its counts and ``more``
+        (counted elsewhere: pages already known, not modified...)."""
+        self.counts.update(more or {})
+        try:
+            if self.failure is None:
+                self.flush()
+            writes.finish_run(self.db, self.run_id, finish_reason=reason, counts=+self.counts,
+                              error_messages=list(self.errors))
+            logger.info("run %s finished (%s): %s", self.run_id, reason, dict(sorted(self.counts.items())))
+        except (StorageError, sqlite3.Error) as exc:
+            logger.error("run %s (%s): cannot record the end of the run: %s", self.run_id, reason, exc)
 
     def _store(self, item: ArticleItem) -> None:
-        assert self.db is not None
         canonical, refused = canonical_claim(item.url, item.canonical_url)
         known = self._article_by_url(canonical) or self._article_by_url(item.url)
         ledger = [item.url, item.discovered_url or item.url]
@@ -192,12 +175,12 @@ class StorePipeline:
         kind = "duplicate" if item.duplicate_of else (item.label or "unknown")
         self.counts[f"stored/{kind}"] += 1
         logger.info("stored %s %s [%s, %.2f]", kind, item.url, item.language, item.score or 0)
-        self._flush_if_due()
+        self.flush_if_due()
 
     def _store_older_copy(self, item: ArticleItem, row: dict[str, Any], ledger: list[str], packed: bytes | None,
                           bands: list[tuple[int, int]]) -> None:
         """A copy older than its group's original becomes the original: rare, so written at once."""
-        assert self.db is not None and item.duplicate_of is not None
+        assert item.duplicate_of is not None
         group_root = self.flush().get(item.duplicate_of, item.duplicate_of)
         try:
             article_id = writes.store_article(self.db, row, run_id=self.run_id, ledger_urls=ledger,
@@ -212,7 +195,6 @@ class StorePipeline:
 
     def _refresh(self, item: ArticleItem, known: dict[str, Any]) -> None:
         """The same page fetched again (its feed or sitemap date changed): update it in place."""
-        assert self.db is not None
         fields = {key: getattr(item, key) for key in ("title", "author", "text", "published", "published_from",
                                                         "sitename", "score", "text_hash")}
         writes.refresh_article(self.db, known["id"], {k: v for k, v in fields.items() if v is not None})
@@ -223,14 +205,12 @@ class StorePipeline:
         logger.info("refreshed article %s %s", known["id"], item.url)
 
     def _article_by_url(self, url: str) -> dict[str, Any] | None:
-        assert self.db is not None
         return queries.article_by_url(self.db, url) or self.batch.article_by_url(url)
 
     def _is_older_than_its_original(self, item: ArticleItem) -> bool:
         """A copy published before the article it was matched to is the group's real original."""
         if not item.duplicate_of or not item.published:
             return False
-        assert self.db is not None
         if item.duplicate_of < 0:  # still queued in the batch
             original = self.batch.published_of(item.duplicate_of)
         else:
@@ -246,20 +226,27 @@ class StorePipeline:
         self.counts[f"{status}/{reason}"] += 1
         if status == "error":
             self.errors.append(f"{reason}: {url}" + (f" ({detail})" if detail else ""))
-        self._flush_if_due()
+        self.flush_if_due()
 
     # -- batched writes ------------------------------------------------------------------
 
-    def _flush_if_due(self) -> None:
-        if self.batch.due() and self.storage_failure is None:
+    def flush_if_due(self) -> None:
+        """Write the queue when it is full or old enough (``MONITOR_STORE_BATCH``, ``_SECONDS``)."""
+        if self.batch.due():
+            self.try_flush()
+
+    def try_flush(self) -> None:
+        """Write the queue unless the store already failed; a failure is recorded, never raised
+        (this also runs from the crawl's timer, where nothing may escape)."""
+        if self.failure is None:
             try:
                 self.flush()
-            except StorageError as exc:  # also called from the timer: never let it escape there
-                self._storage_failed(exc)
+            except StorageError as exc:
+                self.fail(exc)
 
     def flush(self) -> dict[int, int]:
         """Write every queued operation in one transaction; provisional → real article ids."""
-        if self.db is None or not len(self.batch):
+        if not len(self.batch):
             return {}
         operations = self.batch.take()
         try:
@@ -272,7 +259,6 @@ class StorePipeline:
             raise StorageError(f"cannot write to the store: {exc}") from exc
 
     def _write_one_by_one(self, operations: list[tuple[str, dict[str, Any]]]) -> dict[int, int]:
-        assert self.db is not None
         ids: dict[int, int] = {}
         for kind, op in operations:
             if kind == "article":
@@ -294,58 +280,104 @@ class StorePipeline:
                     "article_id": None}) for url in op["ledger_urls"]], run_id=self.run_id)
         return ids
 
-    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
-        if not isinstance(item, ArticleItem) or self.db is None or self.storage_failure is not None:
-            return
-        if isinstance(exception, Skipped):
-            status, reason, detail = exception.status, exception.reason, exception.detail
-        else:
-            status, reason, detail = "skipped", "dropped", str(exception)
-        for url in dict.fromkeys([item.url, item.discovered_url or item.url]):
-            self._ledger(url, status=status, reason=reason, source=item.source, found_via=item.found_via,
-                         detail=detail)
 
-    def item_error(self, item: Any, response: Any, spider: Spider, failure: Any) -> None:
-        if not isinstance(item, ArticleItem) or self.db is None or self.storage_failure is not None:
+
+class StorePipeline:
+    """The Scrapy side of :class:`ArticleStore`.
+
+    Opens it when the spider opens, flushes it on a timer and when the crawl
+    is idle, records dropped and failed items from their signals, and closes
+    the crawl with ``storage_error`` at the first write failure.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.batch: WriteBatch = WriteBatch.of(crawler)
+        self.store: ArticleStore | None = None
+        self.timer: task.LoopingCall | None = None
+        self.storage_failure: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_error, signal=signals.item_error)
+        crawler.signals.connect(pipeline.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        settings = self.crawler.settings
+        path, busy_timeout = str(settings.get("MONITOR_DB")), settings.getfloat("MONITOR_BUSY_TIMEOUT")
+        spider = self.crawler.spider
+        db: Database | None = None
+        try:
+            db = open_crawl_store(settings)
+            run_id = begin_run(db, spider=spider.name if spider else "?", source=getattr(spider, "source", None),
+                               max_pages=settings.getint("MONITOR_DB_MAX_PAGES"))
+        except (StorageError, sqlite3.Error) as exc:
+            if db is not None:
+                db.close()
+            self._storage_failed(failure_message(exc, path=path, busy_timeout=busy_timeout))
             return
-        message = f"{type(failure.value).__name__}: {failure.value}"
-        self._ledger(item.url, status=Status.ERROR, reason=Reason.PIPELINE_ERROR, source=item.source,
-                     found_via=item.found_via, detail=message[:500])
+        self.store = ArticleStore(db, self.batch, run_id=run_id, path=path, busy_timeout=busy_timeout,
+                                  on_failure=self._storage_failed)
+        logger.info("run %s: storing into %s", run_id, path)
+        self.timer = task.LoopingCall(self._flush_if_due)
+        self.timer.start(max(0.05, self.batch.max_seconds / 2), now=False)
+
+    def process_item(self, item: Any) -> Any:
+        if self.store is None:
+            raise StorageUnavailable(f"not stored, the store failed ({self.storage_failure}): {_url_of(item)}")
+        return self.store.write(item)
+
+    def _storage_failed(self, message: str) -> None:
+        """The first write failure closes the crawl with ``storage_error``; later items are left for the next run."""
+        self.storage_failure = message
+        logger.error("the store cannot be written, closing the crawl: %s", message)
+        stats = self.crawler.stats
+        if stats is not None:
+            stats.set_value("monitor/storage_error", message)
+        engine = self.crawler.engine
+        if engine is not None:
+            closing = deferred_from_coro(engine.close_spider_async(reason="storage_error"))
+            closing.addErrback(lambda failure: logger.error("cannot close the crawl: %s", failure.value))
+
+    def _flush_if_due(self) -> None:
+        if self.store is not None:
+            self.store.flush_if_due()
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Spider) -> None:
+        if self.store is not None:
+            self.store.dropped(item, exception)
+
+    def item_error(self, item: Any, response: Any, spider: Spider, failure: Failure) -> None:
+        if self.store is not None:
+            self.store.error(item, describe(failure.value))
 
     def spider_idle(self, spider: Spider) -> None:
         """Write what is queued before the crawl closes, so a failing store still closes it as ``storage_error``."""
-        if self.storage_failure is None and self.db is not None:
-            try:
-                self.flush()
-            except StorageError as exc:
-                self._storage_failed(exc)
+        if self.store is not None:
+            self.store.try_flush()
         if self.storage_failure is not None:
             raise CloseSpider("storage_error")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.db is None or self.run_id is None:
+        if self.store is None:
             return
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         stats = self.crawler.stats
-        if stats is not None:
-            self.counts["already_known"] += int(stats.get_value("monitor/already_known", 0))
-            for key in ("not_modified", "refetch_changed", "feeds_discovered"):
-                self.counts[key] += int(stats.get_value(f"monitor/{key}", 0))
+        more = {key: int(stats.get_value(f"monitor/{key}", 0))
+                for key in ("already_known", "not_modified", "refetch_changed", "feeds_discovered")} if stats else {}
         try:
-            if self.storage_failure is None:
-                self.flush()
-            writes.finish_run(self.db, self.run_id, finish_reason=reason, counts=+self.counts,
-                              error_messages=list(self.errors))
-            logger.info("run %s finished (%s): %s", self.run_id, reason, dict(sorted(self.counts.items())))
-        except (StorageError, sqlite3.Error) as exc:
-            logger.error("run %s (%s): cannot record the end of the run: %s", self.run_id, reason, exc)
+            self.store.finish(reason, more=more)
         finally:
-            self.db.close()
-            self.db = None
+            self.store.db.close()
+            self.store = None
 
 
-def _failure_message(exc: BaseException, *, path: str, busy_timeout: float) -> str:
+def failure_message(exc: BaseException, *, path: str, busy_timeout: float) -> str:
     """What went wrong, naming the store, and for a lock the setting that bounds the wait."""
     message = str(exc)
     if path not in message:

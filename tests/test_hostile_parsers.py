@@ -27,7 +27,7 @@ from crawler.spiders.feeds import FeedsSpider
 from crawler.spiders.sections import SectionsSpider
 from crawler.spiders.sitemaps import SitemapsSpider
 from crawler.urls import join_url, url_problem
-from pipelines.store import canonical_claim
+from pipelines.canonical import canonical_claim
 from storage import open_db
 
 HOSTILE = settings(derandomize=True, max_examples=60, deadline=dt.timedelta(seconds=3),

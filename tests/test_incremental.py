@@ -10,11 +10,14 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from core.dates import utc_key
+from core.items import ArticleItem
 from core.sources import Source
 from crawler.discovery import article_links, feed_links, headline_like, is_dated_url, page_kind
 from crawler.feeds import parse_feed
 from crawler.sitemaps import parse_sitemap
 from crawler.spiders.feeds import FeedsSpider, home_url
+from pipelines.batch import WriteBatch
+from pipelines.store import ArticleStore, begin_run
 from storage import open_db, queries, writes
 from tests.conftest import DATA, need
 
@@ -206,32 +209,25 @@ def test_real_inputs_keep_their_text():
 
 
 def test_refetched_article_is_updated_in_place(tmp_path):
-    from scrapy.extension import ExtensionManager
-
-    from core.items import ArticleItem
-    from crawler.spiders.feeds import FeedsSpider as Spider
-    from pipelines.store import StorePipeline
-
-    crawler = get_crawler(Spider, {"MONITOR_DB": str(tmp_path / "u.db"), "MONITOR_STORE_BATCH": 200,
-                                   "EXTENSIONS": {"pipelines.batch.WriteBatch": 30}})
-    crawler.spider = Spider.from_crawler(crawler)
-    crawler.extensions = ExtensionManager.from_crawler(crawler)  # the write batch the store queues into
-    store = StorePipeline.from_crawler(crawler)
-    store.open_spider()
+    db = open_db(tmp_path / "u.db")
+    store = ArticleStore(db, WriteBatch(max_items=200), run_id=begin_run(db, spider="feeds", source=None, max_pages=0),
+                         path=str(tmp_path / "u.db"), busy_timeout=5)
 
     def item(text: str, published: str) -> ArticleItem:
         return ArticleItem(url="https://ex.com/2025/02/05/a.html", discovered_url="https://ex.com/2025/02/05/a.html",
                            source="ex", found_via="feed", title="A", text=text, published=published,
                            published_from="feed", label="followup", language="en", score=0.9)
 
-    store.process_item(item("First version about DeepSeek.", "2025-02-05"))
+    store.write(item("First version about DeepSeek.", "2025-02-05"))
     store.flush()  # a later run re-fetches it: by then the first version is written
-    store.process_item(item("Second, corrected version about DeepSeek.", "2025-02-06"))
+    store.write(item("Second, corrected version about DeepSeek.", "2025-02-06"))
     store.flush()
-    db = store.db
     [row] = db.query("select text, published from articles")
     assert row == {"text": "Second, corrected version about DeepSeek.", "published": "2025-02-06"}
     [entry] = db.query("select status, reason from urls")
     assert entry == {"status": "stored", "reason": "followup"}
     assert store.counts["refreshed"] == 1
-    store.spider_closed(crawler.spider, "finished")
+    store.finish("finished")
+    [run] = db.query("select status, finish_reason from crawl_runs")
+    assert run == {"status": "finished", "finish_reason": "finished"}
+    db.close()

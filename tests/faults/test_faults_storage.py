@@ -6,6 +6,12 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
+from core.items import ArticleItem
+from pipelines.batch import WriteBatch
+from pipelines.drops import OffTopic, StorageUnavailable
+from pipelines.store import ArticleStore, begin_run
 from storage import open_db
 from tests.faults.site import crawl_settings, run_crawl, simple_site
 
@@ -124,4 +130,34 @@ def test_a_database_locked_when_the_crawl_starts_closes_it_at_once(faultweb, tmp
     assert f"{path}: database is locked" in log
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM urls").fetchone()[0] == 0  # nothing fetched, nothing settled
+    conn.close()
+
+
+def test_the_plain_store_records_the_first_failure_once_and_refuses_later_items(tmp_path):
+    """ArticleStore, outside any crawl (as the distributed ingest drives it): a full disk fails the
+    flush, the failure is handed over once, and later items are refused instead of queued."""
+    path = tmp_path / "small.db"
+    db = open_db(path)
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    failures: list[str] = []
+    store = ArticleStore(db, WriteBatch(max_items=1000), run_id=begin_run(db, spider="t", source=None,
+                                                                          max_pages=pages + 4),
+                         path=str(path), busy_timeout=1, on_failure=failures.append)
+
+    def article(n: int) -> ArticleItem:
+        return ArticleItem(url=f"https://ex.com/2025/02/05/{n}.html", source="ex", found_via="feed", title=f"A{n}",
+                           text=f"Article {n} about DeepSeek. " * 400, label="followup", language="en", score=0.9)
+
+    for n in range(20):
+        store.write(article(n))
+    store.try_flush()
+    assert len(failures) == 1 and str(path) in failures[0] and "full" in failures[0]
+    with pytest.raises(StorageUnavailable):
+        store.write(article(99))
+    store.dropped(article(98), OffTopic("off topic", detail="score=0.00"))
+    assert len(store.batch) == 0 and len(failures) == 1
+    store.finish("storage_error")
+    db.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT finish_reason FROM crawl_runs").fetchone()[0] == "storage_error"
     conn.close()
