@@ -47,7 +47,7 @@ class ArticleItem:
     label: str | None = None  # followup | source_copy | off_topic
     # Filled by pipelines/dedup.
     text_hash: str | None = None
-    signature: list[int] | None = None  # MinHash; not stored in articles
+    signature: tuple[int, ...] | None = None  # MinHash; not stored in articles
     duplicate_of: int | None = None
     duplicate_similarity: float | None = None
 
