@@ -52,7 +52,7 @@ from core.processes import pid_alive
 from core.sources import Config, Source
 from crawler import settings as defaults
 from distributed import enqueue, frontier
-from jobs import alerts, digest, runner
+from jobs import alerts, digest, runner, settle
 from jobs.apscheduler_compat import RunningOnlyScheduler
 from jobs.lock import job_store_path
 from jobs.runner import SPIDERS, CrawlResult, CrawlSettings, run_crawl
@@ -128,7 +128,7 @@ def _settle(spiders: Sequence[str], source: str | None, settings: CrawlSettings,
             before: int) -> tuple[list[int], list[dict[str, Any]]]:
     store = open_db(settings.db)
     try:
-        run_ids = writes.settle_crawl(store, spiders=list(spiders), source=source, after_id=before,
+        run_ids = settle.settle_crawl(store, spiders=list(spiders), source=source, after_id=before,
                                       returncode=result.returncode, stopped=result.stopped,
                                       log_tail=result.log_tail, pid=result.pid, started=result.started,
                                       started_spiders=result.started_spiders, drained=result.drained)

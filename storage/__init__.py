@@ -8,6 +8,6 @@ index. Nothing outside this package writes SQL.
 
 from __future__ import annotations
 
-from storage.db import StorageError, limit_size, open_crawl_store, open_db
+from storage.db import StorageError, limit_size, open_crawl_store, open_db, transaction
 
-__all__ = ["StorageError", "limit_size", "open_crawl_store", "open_db"]
+__all__ = ["StorageError", "limit_size", "open_crawl_store", "open_db", "transaction"]

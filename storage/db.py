@@ -115,3 +115,8 @@ def inserted_id(table: Table) -> int:
     if not isinstance(table.last_pk, int):
         raise StorageError(f"{table.name}: the insert gave no integer id ({table.last_pk!r})")
     return table.last_pk
+
+
+def transaction(db: Database) -> contextlib.AbstractContextManager[Database]:
+    """One write transaction (``BEGIN IMMEDIATE``): what is read in it cannot change under the writer."""
+    return db.atomic()

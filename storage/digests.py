@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.writes import now
 from storage.db import inserted_id
+from storage.writes import now
 
 
 def queue(db: Database, *, channels: Sequence[tuple[str, str, Any]], since: str, until: str,

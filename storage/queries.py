@@ -301,3 +301,10 @@ ORDER BY first_followup IS NULL, first_followup, outlet
 def outlet_report(db: Database, *, since: str | None = None, story: str | None = None) -> list[dict[str, Any]]:
     """One row per outlet (see :data:`OUTLET_REPORT_SQL`)."""
     return list(db.query(OUTLET_REPORT_SQL, {"since": since or "", "story": story or ""}))
+
+
+def job_runs(db: Database, *, after_id: int, source: str, spiders: list[str] | tuple[str, ...]) -> list[dict[str, Any]]:
+    """The ``crawl_runs`` rows a job's spiders wrote (id above ``after_id``), oldest first."""
+    marks = ", ".join("?" for _ in spiders)
+    return list(db.query(f"SELECT id, spider, status, finish_reason FROM crawl_runs WHERE id > ? AND source = ? "
+                         f"AND spider IN ({marks}) ORDER BY id", [after_id, source, *spiders]))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from jobs.settle import settle_crawl
 from storage import queries, writes
 
 
 def settle(db, **kwargs):
     args = {"spiders": ["feeds"], "source": "paper", "after_id": 0, "returncode": 0, "stopped": None,
             "log_tail": "last lines", "pid": 42, "started": "2025-02-03T10:00:00+00:00"}
-    return writes.settle_crawl(db, **(args | kwargs))
+    return settle_crawl(db, **(args | kwargs))
 
 
 def statuses(db, ids):
