@@ -1,59 +1,65 @@
-"""CPU work off the reactor: pebble's process pool, one worker per core, started once per crawl.
+"""CPU work off the reactor: a pool of worker processes, one per core, started once per crawl.
 
 Extraction (trafilatura) and language detection cost tens of milliseconds of
 CPU per page. Run in the reactor thread, they would stall downloads and use
 one core; here they run in ``MONITOR_WORKERS`` processes (default: one per
-usable core) of a :class:`pebble.ProcessPool`, and the pipelines ``await``
-the answer, so the crawl keeps downloading while pages are parsed.
+usable core), and the pipelines ``await`` the answer, so the crawl keeps
+downloading while pages are parsed.
 
-What pebble gives: a worker that dies (segfault, out of memory,
-``os._exit``) fails exactly the task it held (``ProcessExpired``, here
-:class:`WorkerCrashed`), one that takes longer than
-``MONITOR_WORKER_TIMEOUT`` seconds is stopped and fails its task
-(``TimeoutError``, here :class:`WorkerTimeout`), and either is replaced by a
-fresh worker; no other page is affected. A worker is also replaced after
-``MONITOR_WORKER_MAX_TASKS`` tasks (pebble's ``max_tasks``): what it has
-copied from the forkserver and what its allocator keeps go with it, so the
-pool's memory does not grow with the length of the crawl.
+How it works: every worker process has its own pipe and its own feeder
+thread in the crawl process. A feeder takes the next task from a shared
+queue, sends it down its pipe and waits for the answer, then completes the
+task's :class:`concurrent.futures.Future` (which the pipeline awaits through
+:func:`asyncio.wrap_future`). Because a feeder knows which task its worker
+holds, a worker that dies (segfault, out of memory, ``os._exit``) fails
+exactly that task with :class:`WorkerCrashed`, and one that takes longer
+than ``MONITOR_WORKER_TIMEOUT`` seconds is killed and fails it with
+:class:`WorkerTimeout`; the feeder then starts a fresh worker and goes on.
+No other page is affected. A worker is also replaced, between two tasks,
+after ``MONITOR_WORKER_MAX_TASKS`` tasks: what it has copied from the
+forkserver and what its allocator keeps go with it, so the pool's memory does
+not grow with the length of the crawl.
 
-What this module adds:
+Workers are forked from a ``forkserver`` that has already imported the
+worker modules (trafilatura, langdetect, datasketch), so a replacement
+starts in milliseconds and the crawl process, which runs threads, is never
+forked itself. Workers ignore SIGINT and SIGTERM (the crawl decides when to
+stop: Ctrl-C and the scheduler's timeout close it gracefully) and exit when
+their pipe closes, so they never outlive the crawl.
 
-- workers are forked from a ``forkserver`` that has already imported and
-  warmed up the worker modules (:mod:`pipelines.warmup`), so a replacement
-  starts in milliseconds and the crawl process, which runs threads, is never
-  forked itself;
-- the pool starts in a thread of its own with the crawl's first page, so
-  that neither a crawl that finds nothing new nor the reactor pays for the
-  forkserver's warm-up;
-- workers leave the crawl's process group (the runner's SIGTERM to the
-  group asks the crawl to finish its pages, which the workers must go on
-  reading) and die with the forkserver, which lives exactly as long as the
-  crawl (Linux: ``PR_SET_PDEATHSIG``), so they never outlive a crawl killed
-  with SIGKILL;
-- pebble's outcomes become our exceptions, and the pipelines' API:
-  ``await CpuPool.of(crawler).run(function, *args)``.
+Why ours and not ``pebble.ProcessPool`` (which does timeouts, crash isolation and
+renewal too, and was tried): in a crawl of 1,000 articles (bench/incremental.py)
+the crawl stopped making progress: pebble's manager threads had ended and its
+scheduler thread sat in ``Channel.send`` with no worker left to read (py-spy
+dump of the crawl process), so the crawl waited for its timeout; and it was no
+cheaper (30.5-31.8 ms of CPU per page against 29.8-31.1 with this pool,
+bench/throughput.py, same runs).
+
+The pool is a Scrapy extension (``EXTENSIONS``) so that every pipeline shares
+the same workers: ``await CpuPool.of(crawler).run(function, *args)``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import ctypes
 import logging
 import multiprocessing
 import os
+import queue
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import pebble
 from scrapy import signals
 
 from core.components import extension_of
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
+
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
@@ -62,7 +68,6 @@ logger = logging.getLogger(__name__)
 # (trafilatura and langdetect, warmed up on one page; not Scrapy, not datasketch:
 # workers need neither).
 PRELOAD = ["pipelines.warmup"]
-_PR_SET_PDEATHSIG = 1
 
 
 class WorkerCrashed(Exception):
@@ -70,7 +75,7 @@ class WorkerCrashed(Exception):
 
 
 class WorkerTimeout(Exception):
-    """The task took longer than the pool's timeout; its worker was stopped."""
+    """The task took longer than the pool's timeout; its worker was killed."""
 
 
 class TaskError(Exception):
@@ -84,122 +89,185 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _worker_init() -> None:
-    """Run by pebble in every worker before its first task."""
-    # SIGINT/SIGTERM to the crawl's group are the crawl's to handle: it finishes the pages in
-    # flight, so their workers must live on. pebble stops a worker by its pid, which still works.
-    os.setpgid(0, 0)
-    if sys.platform == "linux":  # out of the group, a SIGKILL to it no longer reaches us: follow the forkserver
-        parent = os.getppid()
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # it died before prctl took effect
-            os._exit(1)
+def _worker_main(conn: Connection) -> None:
+    """Body of a worker process: answer tasks until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
         logging.getLogger().addHandler(handler)
         logging.getLogger().setLevel(logging.WARNING)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        function, args, kwargs = task
+        try:
+            answer: tuple[bool, Any] = (True, function(*args, **kwargs))
+        except Exception as exc:  # report, never die on a task's exception
+            answer = (False, f"{type(exc).__name__}: {exc}"[:1000])
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+class _Task:
+    __slots__ = ("future", "function", "args", "kwargs")
+
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]):
+        self.future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self.function, self.args, self.kwargs = function, args, kwargs
 
 
 class ProcessPool:
-    """``size`` pebble workers forked from a warm forkserver; futures that fail with our exceptions."""
+    """``size`` worker processes, each driven by one feeder thread of this process."""
 
     def __init__(self, size: int, *, timeout: float, preload: list[str] | None = None, max_tasks: int = 0):
         self.size = max(1, size)
         self.timeout = timeout
         self.max_tasks = max_tasks  # a worker is replaced after this many tasks (0: never)
+        self.recycled = 0
         self.preload = PRELOAD if preload is None else preload
         self.crashes = 0
         self.timeouts = 0
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._feeders: list[threading.Thread] = []
+        self._processes: dict[int, BaseProcess] = {}
         self._lock = threading.Lock()
-        self._pool: pebble.ProcessPool | None = None  # set once it has started
-        self._starter: threading.Thread | None = None
-        self._waiting: list[tuple[concurrent.futures.Future[Any], Callable[..., Any], tuple[Any, ...],
-                                  dict[str, Any]]] = []
         self._closed = False
+        self._context = multiprocessing.get_context("forkserver")
 
     def start(self) -> None:
-        """Start the workers, in a thread of their own (tasks submitted meanwhile wait for them)."""
-        with self._lock:
-            if self._starter is None and not self._closed:
-                self._starter = threading.Thread(target=self._start, name="cpu-pool-start", daemon=True)
-                self._starter.start()
-
-    def _start(self) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(self.preload)  # only before the process's forkserver starts
-        pool = pebble.ProcessPool(max_workers=self.size, max_tasks=self.max_tasks, initializer=_worker_init,
-                                  context=context)
+        if self._feeders:
+            return
+        self._context.set_forkserver_preload(self.preload)
+        for number in range(self.size):
+            thread = threading.Thread(target=self._feed, args=(number,), name=f"cpu-pool-{number}", daemon=True)
+            thread.start()
+            self._feeders.append(thread)
         logger.info("cpu pool: %d worker process(es), %.0f s per task at most", self.size, self.timeout)
-        while True:  # the first submission starts pebble's workers, here rather than in the reactor
-            with self._lock:
-                waiting, self._waiting = self._waiting, []
-                if not waiting:
-                    self._pool = pool
-                    return
-            for future, function, args, kwargs in waiting:
-                self._hand_over(pool, future, function, args, kwargs)
 
     def submit(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> concurrent.futures.Future[Any]:
         if self._closed:
             raise RuntimeError("the cpu pool is closed")
-        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        with self._lock:
-            pool = self._pool
-            if pool is None:
-                self._waiting.append((future, function, args, kwargs))
-        if pool is None:
-            self.start()
-        else:
-            self._hand_over(pool, future, function, args, kwargs)
-        return future
+        self.start()
+        task = _Task(function, args, kwargs)
+        self._tasks.put(task)
+        return task.future
 
     async def run(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run ``function(*args, **kwargs)`` in a worker; raise WorkerCrashed/WorkerTimeout/TaskError."""
         return await asyncio.wrap_future(self.submit(function, *args, **kwargs))
 
-    def _hand_over(self, pool: pebble.ProcessPool, future: concurrent.futures.Future[Any],
-                   function: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        try:
-            task = pool.submit(function, self.timeout, *args, **kwargs)
-        except Exception as exc:  # the pool is broken or closed
-            future.set_exception(TaskError(f"{type(exc).__name__}: {exc}"))
-            return
-        task.add_done_callback(lambda done: self._settle(done, future))
-        # Cancelled by its awaiter (the crawl stops): pebble drops it, or stops the worker running it.
-        future.add_done_callback(lambda mine: task.cancel() if mine.cancelled() else None)
-
-    def _settle(self, task: concurrent.futures.Future[Any], future: concurrent.futures.Future[Any]) -> None:
-        if future.done():
-            return
-        if task.cancelled():
-            future.cancel()
-            return
-        error = task.exception()
-        if error is None:
-            future.set_result(task.result())
-        elif isinstance(error, pebble.ProcessExpired):
-            self.crashes += 1
-            future.set_exception(WorkerCrashed(f"worker process exited with code {error.exitcode}"))
-        elif isinstance(error, concurrent.futures.TimeoutError):
-            self.timeouts += 1
-            future.set_exception(WorkerTimeout(f"no answer within {self.timeout:g} s"))
-        else:
-            future.set_exception(TaskError(f"{type(error).__name__}: {error}"[:1000]))
-
     def close(self) -> None:
         """Finish the queued tasks, then stop every worker."""
+        if self._closed:
+            return
+        self._closed = True
+        for _ in self._feeders:
+            self._tasks.put(None)
+        for thread in self._feeders:
+            thread.join(timeout=self.timeout + 5)
         with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            starter = self._starter
-        if starter is not None:
-            starter.join()
-        if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
-        logger.info("cpu pool closed (%d crash(es), %d timeout(s))", self.crashes, self.timeouts)
+            leftover = list(self._processes.values())
+        for process in leftover:  # a feeder that did not finish in time
+            process.kill()
+            process.join(timeout=5)
+        logger.info("cpu pool closed (%d crash(es), %d timeout(s), %d worker(s) renewed)", self.crashes, self.timeouts,
+                    self.recycled)
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [p.pid for p in self._processes.values() if p.pid is not None]
+
+    # -- one feeder thread per worker --------------------------------------------------
+
+    def _spawn(self, number: int) -> tuple[BaseProcess, Connection]:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_worker_main, args=(child,), name=f"monitor-worker-{number}",
+                                        daemon=True)
+        process.start()
+        child.close()
+        with self._lock:
+            self._processes[number] = process
+        return process, parent
+
+    def _replace(self, number: int) -> tuple[BaseProcess, Connection] | None:
+        """A fresh worker, or None (tried again with the next task) when it cannot start."""
+        try:
+            return self._spawn(number)
+        except Exception as exc:
+            logger.error("cpu pool: cannot start worker %d: %s", number, exc)
+            return None
+
+    def _retire(self, number: int, process: BaseProcess, conn: Connection, *, kill: bool) -> int | None:
+        if kill:
+            process.kill()
+        try:
+            conn.close()
+        except OSError:
+            pass
+        process.join(timeout=5)
+        with self._lock:
+            self._processes.pop(number, None)
+        return process.exitcode
+
+    def _feed(self, number: int) -> None:
+        worker = self._replace(number)  # started with the crawl, not with its first page
+        done = 0  # tasks answered by this worker
+        while True:
+            task = self._tasks.get()
+            if task is None:
+                break
+            if not task.future.set_running_or_notify_cancel():
+                continue
+            try:
+                if worker is None:
+                    worker = self._spawn(number)
+                process, conn = worker
+                conn.send((task.function, task.args, task.kwargs))
+                task.args, task.kwargs = (), {}  # the page's HTML is in the worker now
+                if not conn.poll(self.timeout):
+                    self._retire(number, process, conn, kill=True)
+                    self.timeouts += 1
+                    task.future.set_exception(WorkerTimeout(f"no answer within {self.timeout:g} s"))
+                    worker, done = self._replace(number), 0
+                    continue
+                ok, value = conn.recv()
+            except (EOFError, OSError, BrokenPipeError):
+                code = self._retire(number, *worker, kill=False) if worker else None
+                self.crashes += 1
+                task.future.set_exception(WorkerCrashed(f"worker process exited with code {code}"))
+                worker, done = self._replace(number), 0
+                continue
+            except Exception as exc:  # a worker that cannot start, or a task that cannot be pickled
+                task.future.set_exception(TaskError(f"{type(exc).__name__}: {exc}"))
+                continue
+            if ok:
+                task.future.set_result(value)
+            else:
+                task.future.set_exception(TaskError(value))
+            done += 1
+            if self.max_tasks and done >= self.max_tasks:  # what it copied from the forkserver goes with it
+                self._stop_worker(number, *worker)
+                self.recycled += 1
+                worker, done = self._replace(number), 0
+        if worker is not None:
+            self._stop_worker(number, *worker)
+
+    def _stop_worker(self, number: int, process: BaseProcess, conn: Connection) -> None:
+        """Ask an idle worker to exit (it does when its pipe says so), kill it if it does not."""
+        try:
+            conn.send(None)
+        except OSError:
+            pass
+        process.join(timeout=5)
+        self._retire(number, process, conn, kill=process.is_alive())
 
 
 class CpuPool:

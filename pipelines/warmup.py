@@ -11,7 +11,6 @@ forkserver imports it (``pipelines.pool.PRELOAD``).
 from __future__ import annotations
 
 import gc
-import signal
 import sys
 from types import TracebackType
 
@@ -43,10 +42,6 @@ def warm_up() -> None:
         detect_language(text)
 
 
-# The forkserver is in the crawl's process group, and its workers die with it
-# (pipelines/pool.py): a SIGTERM to the group asks the crawl to finish its pages,
-# which needs them alive. It still ends with the crawl (its pipe to it closes).
-signal.signal(signal.SIGTERM, signal.SIG_IGN)
 # The forkserver hands a failure of a child it just forked to sys.excepthook.
 sys.excepthook = _one_line
 warm_up()
