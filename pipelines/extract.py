@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from core.items import ArticleItem
+from pipelines.bylines import agency_in_dateline
 from pipelines.boilerplate import Boilerplate, drop_prompts
 from pipelines.dates import date_from_url
 from pipelines.jsonl import read_lines, write_line
@@ -110,7 +111,10 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     text = drop_prompts(text).strip()
     if not text:
         return None
-    return Extracted(text=text, html_lang=declared_language(html), **asdict(meta))  # and the page's metadata
+    fields = asdict(meta)
+    if not fields["author"]:
+        fields["author"] = agency_in_dateline(text)  # a wire story signs in its dateline: "Hamburg (dpa) - ..."
+    return Extracted(text=text, html_lang=declared_language(html), **fields)
 
 
 def _main_text(tree: Any, *, url: str, fast: bool, favor_precision: bool) -> str:

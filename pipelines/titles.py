@@ -24,6 +24,7 @@ be cut from the next titles; it is plain counts, serialisable to JSON.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -59,6 +60,8 @@ MAX_HEADINGS = 6  # pages with more <h1> than that are listings; the first ones 
 def clean(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
+    if "&" in value and ";" in value:  # entities escaped twice by the CMS: "Redacci&oacute;n"
+        value = html.unescape(value)
     value = _SPACE.sub(" ", _INVISIBLE.sub("", value).replace("\u00a0", " ")).strip()
     return value or None
 
