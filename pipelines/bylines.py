@@ -48,7 +48,9 @@ _BEFORE_INNER = re.compile(r"\d|posted|written|published|gespeichert|erstellt|ge
 # Authors that are organisations or outlets: kept only when the page names no person.
 _ORGANISATION = re.compile(r"\b(?:e\.\s?V|GmbH|AG|Ltd|Inc|LLC|Verlag|Stiftung)\b|\w\.(?:de|at|ch|com|net|org|it|fr)\b", re.I)
 # Where a byline's name ends: a digit (its date), a dateline word, or a separator before more text.
-_NAME_END = re.compile(r"\s\S*\d|\s(?:am|on|le|el|il|at|um|den|vom)\s(?=.*\d)|\s(?:alle|all|mehr|more|view|zeige)\s|\s(?:stand|updated|aktualisiert|publiziert|published|veröffentlicht|publié|publicado|posted|gepostet)\b|\s(?:illustrations?|fotos?|photos?|bilder?|grafik)\b|\s\(|\s@\w|\s[|•·∙]\s|\s[–—-]\s", re.I)
+_NAME_END = re.compile(r"\s\S*\d|\s(?:am|on|le|el|il|at|um|den|vom)\s(?=.*\d)|\s(?:alle|all|mehr|more|view|zeige)\s"
+                       r"|\s(?:stand|updated|aktualisiert|publiziert|published|veröffentlicht|publié|publicado|posted"
+                       r"|gepostet)\b|\s(?:illustrations?|fotos?|photos?|bilder?|grafik)\b|\s\(|\s@\w|\s[|•·∙]\s|\s[–—-]\s", re.I)
 _DATELINE_WORD = re.compile(r"\s+(?:am|on|le|el|il|at|um|den|the)$", re.I)
 # Texts of author-classed elements that are labels, not names.
 _LABEL = re.compile(r"^(?:posted|published|veröffentlicht|geschrieben|erstellt|updated|aktualisiert)(?:\s+(?:on|am|at)\b|$)"
@@ -57,7 +59,8 @@ _LABEL = re.compile(r"^(?:posted|published|veröffentlicht|geschrieben|erstellt|
 _NAME_XPATH = XPath('.//*[@itemprop="name" or contains(concat(" ", normalize-space(@class), " "), " fn ")'
                     ' or contains(@class, "author-name") or contains(@class, "author__name") or @rel="author"]')
 # Class tokens that name an author element; tokens such as "tag-bylaw" or "category-authors" are a post's labels.
-_AUTHOR_MARK = re.compile(r"author|autor|auteur|byl|writer|contributor|creator|signature|username|submitted|postmetadata", re.I)
+_AUTHOR_MARK = re.compile(r"author|autor|auteur|byl|writer|contributor|creator|signature|username|submitted"
+                          r"|postmetadata", re.I)
 _LABEL_TOKEN = re.compile(r"^(?:tag|category|post|type|format|status)-(?!(?:author|byline)$)", re.I)
 _POST = {"post", "hentry", "type-post", "single-post", "blog-post"}
 _CONTAINERS = {"article", "main", "section", "body", "html", "header"}
@@ -234,8 +237,9 @@ _BYLINE_TAGS = ("p", "span", "div", "small", "em", "strong", "b", "i", "address"
 MAX_BYLINE_LINE = 150  # longer, the lead-in starts a sentence ("Von Berlin aus ...") rather than a byline
 _PARTICLES = {"von", "van", "de", "der", "den", "da", "di", "du", "la", "le", "y", "und", "and", "et", "e", "&", "zu"}
 # Where news agencies sign: "Hamburg (dpa/lno) - ...", "(AFP) -", "BERLIN (Reuters):".
-_AGENCY = re.compile(r"\((?P<agency>(?:dpa|afp|ap|reuters|rtr|kna|epd|efe|apa|sda|ats|ansa|xinhua|tass|kyodo|yonhap|pap"
-                     r"|čtk|ctk|ots|sid|dts|ddp|belga|anp|ntb|lusa|europa press|idea|ips|upi)(?:\s*[/,]\s*[\w.-]+){0,3})\)"
+_AGENCY = re.compile(r"\((?P<agency>(?:dpa|afp|ap|reuters|rtr|kna|epd|efe|apa|sda|ats|ansa|xinhua|tass|kyodo"
+                     r"|yonhap|pap|čtk|ctk|ots|sid|dts|ddp|belga|anp|ntb|lusa|europa press|idea|ips|upi)"
+                     r"(?:\s*[/,]\s*[\w.-]+){0,3})\)"
                      r"\s*[-–—:]", re.I)
 
 

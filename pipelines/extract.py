@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from core.items import ArticleItem
-from pipelines.bylines import agency_in_dateline
 from pipelines.boilerplate import Boilerplate, drop_prompts
+from pipelines.bylines import agency_in_dateline
 from pipelines.dates import date_from_url
 from pipelines.jsonl import read_lines, write_line
 from pipelines.language import detect_language
