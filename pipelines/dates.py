@@ -57,9 +57,10 @@ def parse_stamp(value: str) -> tuple[dt.date, dt.datetime | None, dt.timedelta |
         if not compact:
             return None
         try:
-            return _plausible(dt.date(*(int(g) for g in compact.groups()))), None, None
+            day = _plausible(dt.date(*(int(g) for g in compact.groups())))
         except (ValueError, TypeError):
             return None
+        return (day, None, None) if day else None
     year, month, day, hour, minute, zone = match.groups()
     try:
         date = _plausible(dt.date(int(year), int(month), int(day)))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 import sys
 from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
@@ -28,9 +29,11 @@ from pipelines.dates import date_from_url
 from pipelines.jsonl import read_lines, write_line
 from pipelines.language import detect_language
 from pipelines.pagemeta import read_metadata
+from pipelines.titles import TitleAffixes
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from sqlite_utils import Database
 
 logger = logging.getLogger(__name__)
 logging.getLogger("trafilatura").setLevel(logging.WARNING)
@@ -139,20 +142,90 @@ class ExtractPipeline:
 
     The page is read in a worker process of the crawl's pool
     (:mod:`pipelines.pool`); the reactor goes on downloading meanwhile.
+
+    What recurs across an outlet's pages (boilerplate lines, title affixes) is
+    learned here, in the crawl process, and kept in the store's
+    ``outlet_memory``: an outlet's row is read when its first page of the crawl
+    comes (or at open, for a crawl of one source), and the rows learned from are
+    written back every ``SAVE_EVERY`` pages and when the spider closes.
     """
+
+    SAVE_EVERY = 200  # pages between saves: a killed crawl loses at most that much learning
 
     def __init__(self, crawler: Crawler, min_text_chars: int, fallback: bool):
         self.crawler = crawler
         self.min_text_chars = min_text_chars
         self.fallback = fallback
-        # Learned in this crawl process only (the store does not keep it yet): lines recurring
-        # across an outlet's pages are cut from its next pages.
         self.boilerplate = Boilerplate()
+        self.titles = TitleAffixes()
+        self.db: Database | None = None
+        self.recalled: set[str] = set()
+        self.learned: set[str] = set()  # sources whose memory changed since the last save
+        self.pages = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler, min_text_chars=crawler.settings.getint("MONITOR_MIN_TEXT_CHARS"),
                    fallback=crawler.settings.getbool("MONITOR_EXTRACT_FALLBACK"))
+
+    def open_spider(self) -> None:
+        from storage import StorageError, open_crawl_store
+
+        try:
+            self.db = open_crawl_store(self.crawler.settings)
+        except StorageError as exc:  # learning still works for this crawl; the store pipeline reports the failure
+            logger.warning("outlet memory not loaded: %s", exc)
+            return
+        source = getattr(self.crawler.spider, "source", None)
+        if isinstance(source, str) and source:
+            self.recall(source)
+
+    def close_spider(self) -> None:
+        self.remember()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def recall(self, source: str) -> None:
+        """Take up what earlier crawls learned of ``source`` (once per crawl)."""
+        if source in self.recalled or self.db is None:
+            return
+        self.recalled.add(source)
+        from storage import queries
+
+        try:
+            state = queries.outlet_memory(self.db, source)
+        except sqlite3.Error as exc:
+            logger.warning("outlet memory of %s not read: %s", source, exc)
+            return
+        if state:
+            self.boilerplate.restore(source, state.get("boilerplate"))
+            self.titles.restore(source, state.get("title_affixes"))
+
+    def remember(self) -> None:
+        """Write the memory of the outlets learned from since the last save."""
+        if not self.learned or self.db is None:
+            return
+        from storage import writes
+
+        rows = {source: {"boilerplate": self.boilerplate.source_state(source),
+                         "title_affixes": self.titles.source_state(source)} for source in self.learned}
+        try:
+            writes.save_outlet_memory(self.db, rows)
+        except sqlite3.Error as exc:  # a locked or full store: the memory waits for the next save
+            logger.warning("outlet memory not saved: %s", exc)
+            return
+        self.learned.clear()
+
+    def learn(self, source: str, title: str | None, text: str) -> tuple[str | None, str]:
+        """The page's title and text cleaned with what is known of its outlet; then learned from."""
+        self.recall(source)
+        self.learned.add(source)
+        self.pages += 1
+        cleaned = self.titles.learn_and_clean(source, title), self.boilerplate.learn_and_clean(source, text)
+        if self.pages % self.SAVE_EVERY == 0:
+            self.remember()
+        return cleaned
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
@@ -188,8 +261,8 @@ class ExtractPipeline:
             raise NotArticle(f"og:type={found.page_type}, not an article: {item.url}", detail=f"og:type={found.page_type}")
         if len(found.text) < self.min_text_chars:
             raise NoText(f"text too short ({len(found.text)} chars): {item.url}", detail=f"{len(found.text)} chars")
-        item.title = found.title or item.entry_title
-        item.text = self.boilerplate.learn_and_clean(item.source, found.text)
+        title, item.text = self.learn(item.source, found.title, found.text)
+        item.title = title or item.entry_title
         item.author = found.author
         item.canonical_url = found.canonical_url
         item.sitename = found.sitename

@@ -59,7 +59,7 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
     language = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
     published = pick_date(meta, [ld.get("datePublished"), _time_published(tree), ld.get("dateCreated")],
                           language=language, url_date=date_from_url(url) if url else None,
-                          extra_stamps=[ld.get("dateModified")], shown=_time_shown(tree))
+                          extra_stamps=[v for v in [ld.get("dateModified")] if isinstance(v, str)], shown=_time_shown(tree))
     if published is None and want_date:
         published = find_date(tree, url=url)
     return PageMeta(

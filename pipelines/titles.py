@@ -250,18 +250,21 @@ class TitleAffixes:
     """Per-outlet counts of the first and last parts of its titles; the recurring ones are site affixes.
 
     Bounded: at most ``max_parts`` distinct parts are kept per outlet (the
-    rarest are forgotten first). ``to_json()``/``from_json()`` round-trip.
+    rarest are forgotten first), for at most ``max_sources`` outlets.
+    ``to_json()``/``from_json()`` round-trip; ``source_state()``/``restore()``
+    do the same for one outlet (the store keeps one row per outlet).
     """
 
-    def __init__(self, *, min_pages: int = 3, share: float = 0.3, max_parts: int = 200):
+    def __init__(self, *, min_pages: int = 3, share: float = 0.3, max_parts: int = 200, max_sources: int = 2000):
         self.min_pages = min_pages
         self.share = share
         self.max_parts = max_parts
+        self.max_sources = max_sources
         self.pages: Counter[str] = Counter()
         self.parts: dict[str, Counter[str]] = {}
 
     def learn(self, source: str, title: str | None) -> None:
-        if not (title := clean(title)):
+        if not (title := clean(title)) or (source not in self.pages and len(self.pages) >= self.max_sources):
             return
         pieces = split_title(title)
         if len(pieces) < 3:
@@ -272,14 +275,47 @@ class TitleAffixes:
         for piece in {clean(pieces[0]), clean(pieces[-1])}:
             if piece:
                 counts[piece] += 1
+        self._bound(counts)
+
+    def _bound(self, counts: Counter[str]) -> None:
         if len(counts) > self.max_parts:
             for piece, _ in counts.most_common()[self.max_parts // 2:]:
                 del counts[piece]
 
     def affixes(self, source: str) -> list[str]:
         pages = self.pages.get(source, 0)
-        counts = self.parts.get(source) or {}
+        counts = self.parts.get(source) or Counter()
         return [p for p, n in counts.items() if n >= self.min_pages and n >= self.share * pages]
+
+    def clean(self, source: str, title: str | None) -> str | None:
+        """``title`` without the leading and trailing parts that recur on ``source``'s titles."""
+        learned = set(self.affixes(source)) if title else set()
+        if not learned:
+            return title
+        parts = split_title(title or "")
+        while len(parts) >= 3 and (clean(parts[-1]) in learned or clean(parts[0]) in learned):
+            parts = parts[:-2] if clean(parts[-1]) in learned else parts[2:]
+        return clean("".join(parts)) or title
+
+    def learn_and_clean(self, source: str, title: str | None) -> str | None:
+        """Clean ``title`` with what is known so far, then count it (a title never cuts its own parts)."""
+        cleaned = self.clean(source, title)
+        self.learn(source, title)
+        return cleaned
+
+    def source_state(self, source: str) -> dict[str, Any]:
+        """What is known of one source, as JSON (a row of the store's per-outlet memory)."""
+        return {"pages": self.pages.get(source, 0), "parts": dict(self.parts.get(source) or {})}
+
+    def restore(self, source: str, state: dict[str, Any] | None) -> None:
+        """Take up what an earlier crawl learned of ``source`` (what this one learned so far is added to it)."""
+        if not state or (source not in self.pages and len(self.pages) >= self.max_sources):
+            return
+        counts = Counter({k: int(v) for k, v in (state.get("parts") or {}).items()})
+        counts.update(self.parts.get(source) or {})
+        self.parts[source] = counts
+        self.pages[source] += int(state.get("pages") or 0)
+        self._bound(counts)
 
     def to_json(self) -> dict[str, Any]:
         return {"pages": dict(self.pages), "parts": {s: dict(c) for s, c in self.parts.items()}}

@@ -216,3 +216,11 @@ def ingested(db: Database, ids: Iterable[str]) -> set[str]:
 
 def stories(db: Database) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM stories ORDER BY name"))
+
+
+def outlet_memory(db: Database, source: str) -> dict[str, Any] | None:
+    """What extraction learned about ``source`` in earlier crawls: ``{"boilerplate": ..., "title_affixes": ...}``."""
+    rows = list(db.query("SELECT boilerplate, title_affixes FROM outlet_memory WHERE source = ?", [source]))
+    if not rows:
+        return None
+    return {"boilerplate": decode(rows[0]["boilerplate"]), "title_affixes": decode(rows[0]["title_affixes"])}
