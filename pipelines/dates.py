@@ -57,10 +57,10 @@ def parse_stamp(value: str) -> tuple[dt.date, dt.datetime | None, dt.timedelta |
         if not compact:
             return None
         try:
-            day = _plausible(dt.date(*(int(g) for g in compact.groups())))
+            plain = _plausible(dt.date(*(int(g) for g in compact.groups())))
         except (ValueError, TypeError):
             return None
-        return (day, None, None) if day else None
+        return (plain, None, None) if plain else None
     year, month, day, hour, minute, zone = match.groups()
     try:
         date = _plausible(dt.date(int(year), int(month), int(day)))
