@@ -46,6 +46,11 @@ _JSONLD_ARTICLE_RE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysi
 # (readability, jusText) is asked too: on extraction-trafilatura this recovers most of
 # the fallback's recall for about a tenth of its cost (few pages are that short).
 THIN_TEXT_CHARS = 1000
+# A main pass with this share of the declared articleBody's length has the article: no second pass.
+COMPLETE = 0.8
+KEPT = 0.5  # a longer second pass must keep this share of the main pass's words to replace it
+AGREES = 0.8  # a declared body must have this share of the main pass's words to replace it
+_WORDS = re.compile(r"\w+")
 # og:type values that mean "this page is not one article".
 NOT_ARTICLE_TYPES = {"website", "profile", "video.other", "book", "music.song"}
 
@@ -103,11 +108,11 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
             return None
         meta = read_metadata(tree, url=url, want_date=want_date)
         text = _main_text(tree, url=url, fast=fast, favor_precision=favor_precision)
-        if fast and len(text) < THIN_TEXT_CHARS:
+        if fast and looks_thin(text, meta.article_body):
             # trafilatura prunes the tree it reads: the second pass needs a fresh one (a rare, short page).
             fresh = trafilatura.load_html(html)
-            second = _main_text(fresh, url=url, fast=False, favor_precision=favor_precision) if fresh is not None else ""
-            text = second if len(second) > len(text) else text
+            second = "" if fresh is None else _main_text(fresh, url=url, fast=False, favor_precision=favor_precision)
+            text = pick_text(text, second, meta.article_body)
     except Exception:  # trafilatura can raise on pathological markup
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
@@ -115,9 +120,40 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     if not text:
         return None
     fields = asdict(meta)
+    del fields["article_body"]  # evidence for the choice of text, not a field of its own
     if not fields["author"]:
         fields["author"] = agency_in_dateline(text)  # a wire story signs in its dateline: "Hamburg (dpa) - ..."
     return Extracted(text=text, html_lang=declared_language(html), **fields)
+
+
+def looks_thin(text: str, declared: str | None) -> bool:
+    """Whether the main pass may have missed the article: short, and short of the body the page declares, if any."""
+    if len(text) >= THIN_TEXT_CHARS:
+        return False
+    return declared is None or len(text) < COMPLETE * len(declared)
+
+
+def pick_text(first: str, second: str, declared: str | None) -> str:
+    """The main pass, the second opinion or the declared body: the longer only when it keeps the shorter's words.
+
+    A second pass that is longer but keeps less than ``KEPT`` of the main pass's
+    words read another part of the page (a teaser list, a sidebar): it is not
+    more of the article. The declared ``articleBody`` is taken when it is longer
+    than both and agrees with the main pass.
+    """
+    chosen = second if len(second) > len(first) and _kept(first, second) >= KEPT else first
+    if declared and len(declared) > len(chosen) and _kept(first, declared) >= AGREES:
+        return declared
+    return chosen
+
+
+def _kept(part: str, whole: str) -> float:
+    """The share of ``part``'s words that ``whole`` has too (1 for an empty ``part``)."""
+    words = _WORDS.findall(part.casefold())
+    if not words:
+        return 1.0
+    found = set(_WORDS.findall(whole.casefold()))
+    return sum(w in found for w in words) / len(words)
 
 
 def _main_text(tree: Any, *, url: str, fast: bool, favor_precision: bool) -> str:
