@@ -22,6 +22,8 @@ import sys
 from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
+from lxml import etree
+
 from core.items import ArticleItem
 from pipelines.boilerplate import Boilerplate, drop_prompts
 from pipelines.bylines import agency_in_dateline
@@ -48,6 +50,7 @@ _JSONLD_ARTICLE_RE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysi
 THIN_TEXT_CHARS = 1000
 # A main pass with this share of the declared articleBody's length has the article: no second pass.
 COMPLETE = 0.8
+DENSE = 3.0  # the page's paragraphs hold this many times the text found: the main pass is thin
 KEPT = 0.5  # a longer second pass must keep this share of the main pass's words to replace it
 AGREES = 0.8  # a declared body must have this share of the main pass's words to replace it
 _WORDS = re.compile(r"\w+")
@@ -106,12 +109,13 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
         tree = trafilatura.load_html(html)
         if tree is None:
             return None
+        _drop_code(tree)
         meta = read_metadata(tree, url=url, want_date=want_date)
         text = _main_text(tree, url=url, fast=fast, favor_precision=favor_precision)
-        if fast and looks_thin(text, meta.article_body):
-            # trafilatura prunes the tree it reads: the second pass needs a fresh one (a rare, short page).
-            fresh = trafilatura.load_html(html)
-            second = "" if fresh is None else _main_text(fresh, url=url, fast=False, favor_precision=favor_precision)
+        if fast and len(text) < THIN_TEXT_CHARS and looks_thin(text, meta.article_body,
+                                                               page_chars=_paragraph_chars(tree)):
+            # bare_extraction works on a copy of the tree it is given: the same tree serves again.
+            second = _main_text(tree, url=url, fast=False, favor_precision=favor_precision)
             text = pick_text(text, second, meta.article_body)
     except Exception:  # trafilatura can raise on pathological markup
         logger.warning("trafilatura failed on %s", url, exc_info=True)
@@ -126,11 +130,34 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     return Extracted(text=text, html_lang=declared_language(html), **fields)
 
 
-def looks_thin(text: str, declared: str | None) -> bool:
-    """Whether the main pass may have missed the article: short, and short of the body the page declares, if any."""
+def looks_thin(text: str, declared: str | None, *, page_chars: int | None = None) -> bool:
+    """Whether the main pass may have missed the article.
+
+    It is short (under ``THIN_TEXT_CHARS``), and short of the evidence: of the
+    body the page declares, when it declares one; else of the text the page's
+    paragraphs hold (``page_chars``, under ``DENSE`` times the text found means
+    the page is simply short). A page with no paragraphs at all (forums, pages
+    of ``<div>``) gives no evidence either way: asked.
+    """
     if len(text) >= THIN_TEXT_CHARS:
         return False
-    return declared is None or len(text) < COMPLETE * len(declared)
+    if declared is not None:
+        return len(text) < COMPLETE * len(declared)
+    return not page_chars or page_chars > DENSE * len(text)
+
+
+def _drop_code(tree: Any) -> None:
+    """Remove scripts (but JSON-LD), styles and inline SVG: trafilatura removes them too, after copying
+    the tree twice and walking it several times; removed first, every later pass has less to do."""
+    for script in list(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            script.drop_tree()  # keeps its tail text
+    etree.strip_elements(tree, "style", "svg", with_tail=False)
+
+
+def _paragraph_chars(tree: Any) -> int:
+    """Characters of text in the page's ``<p>`` elements (what is left of them after the main pass)."""
+    return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
 def pick_text(first: str, second: str, declared: str | None) -> str:
