@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from lxml.etree import XPath
@@ -89,7 +90,7 @@ def pick_author(meta: dict[str, str], ld: dict[str, Any], by_id: dict[str, dict[
             outlet = outlet or author
             continue
         return _without_outlet(author, names)
-    found = byline(tree) or lead_in_byline(tree)
+    found = byline(tree) or lead_in_byline(tree) or headline_meta_name(tree) or signature(tree)
     return _without_outlet(found, names) if found else outlet
 
 
@@ -270,3 +271,41 @@ def agency_in_dateline(text: str) -> str | None:
     """The agency a wire story's dateline names in its first lines ("Hamburg (dpa/lno) - ..."), as written."""
     match = _AGENCY.search(text[:300])
     return match.group("agency") if match else None
+
+
+_META_SEPARATOR = re.compile(r"\s+[|•·∙–—-]\s+|\s*\|\s*")
+_DAY_OR_TIME = re.compile(r"\b\d{1,2}[./]\s?\d{1,2}[./]\s?\d{2,4}\b|\b\d{1,2}:\d{2}\b|\b\d{4}-\d{2}-\d{2}\b")
+_EMPHASIS = {"b", "strong", "i", "em"}
+
+
+def headline_meta_name(tree: HtmlElement) -> str | None:
+    """The name in the line of date and name beside the headline ("11.12.2019 - Ana Lima", "13:10 Uhr | Ana Lima")."""
+    heading = next(tree.iter("h1"), None)
+    if heading is None:
+        return None
+    near = [*islice(heading.itersiblings(preceding=True), 2), *islice(heading.itersiblings(), 3)]
+    for element in near:
+        text = clean(element.text_content())
+        if not text or len(text) > 100 or not _DAY_OR_TIME.search(text):
+            continue
+        parts = [p for p in (_strip_lead_in(p) for p in _META_SEPARATOR.split(text)) if p]
+        names = [p for p in parts if _looks_like_name(p) and _proper_name(p)]
+        if len(names) == 1 and len(parts) >= 2:
+            return names[0]
+    return None
+
+
+def signature(tree: HtmlElement) -> str | None:
+    """A name signed under the article: the last paragraph of its block, a name only, set apart (emphasis or
+    right-aligned) from the lines of the story."""
+    for paragraph in tree.iter("p"):
+        text = clean(paragraph.text_content())
+        if not text or len(text) > 60 or not _looks_like_name(text) or not _proper_name(text):
+            continue
+        children = [c for c in paragraph if isinstance(c.tag, str)]
+        set_apart = (paragraph.get("align") or "").lower() == "right" or (
+            not (paragraph.text or "").strip() and len(children) == 1 and children[0].tag in _EMPHASIS)
+        later = [p for p in paragraph.itersiblings("p") if clean(p.text_content())]
+        if set_apart and not later and paragraph.getprevious() is not None and not _in_other_region(paragraph):
+            return text
+    return None

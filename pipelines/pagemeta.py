@@ -112,7 +112,7 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         if not body.strip() or len(body) > MAX_JSONLD_CHARS:
             continue
         try:
-            payload = json.loads(body)
+            payload = json.loads(body, strict=False)  # raw newlines and tabs inside strings are common
         except ValueError:
             continue
         stack = [payload]

@@ -71,3 +71,23 @@ def test_agency_in_the_dateline():
     assert agency_in_dateline("Hamburg (dpa/lno) – Trotz eines Gespräches ...") == "dpa/lno"
     assert agency_in_dateline("PARIS (AFP): Le gouvernement ...") == "AFP"
     assert agency_in_dateline("Die Partei (SPD) – so heißt es ...") is None
+
+
+def test_the_name_in_the_date_line_beside_the_headline():
+    body = '<div><h1>Variables at home</h1><p class="text-muted">11.12.2019 - Ana Lima</p><p>Text.</p></div>'
+    assert author_of("", body) == "Ana Lima"
+    assert author_of("", '<div><small>04.02.2022 | 13:10 Uhr | Jon Park</small><h1>H</h1></div>') == "Jon Park"
+    assert author_of("", '<div><h1>H</h1><p>Berlin Mitte | Politik</p></div>') is None  # no date: not a byline
+
+
+def test_a_name_signed_under_the_article():
+    body = "<div><p>The story, told at length.</p><p>More of it.</p><p><b><i>Ana Lima</i></b></p></div>"
+    assert author_of("", body) == "Ana Lima"
+    plain = "<div><p>The story, told at length.</p><p>Ana Lima</p></div>"  # not set apart: a line of the story
+    assert author_of("", plain) is None
+
+
+def test_json_ld_with_raw_newlines_in_strings_is_read():
+    script = '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "H", "articleBody": "a\nb",' \
+             ' "author": {"@type": "Person", "name": "Ana Lima"}}</script>'
+    assert author_of(script, "") == "Ana Lima"
