@@ -18,10 +18,6 @@ def test_a_longer_second_pass_that_keeps_the_article_replaces_it():
     assert pick_text(STORY, f"{STORY}\n{MORE}", None) == f"{STORY}\n{MORE}"
 
 
-def test_a_longer_second_pass_that_read_something_else_does_not():
-    assert pick_text(STORY, f"{SIDEBAR} {SIDEBAR}", None) == STORY
-
-
 def test_the_declared_body_when_it_agrees_and_is_longer():
     declared = f"{STORY} {MORE}"
     assert pick_text(STORY, STORY, declared) == declared
