@@ -49,10 +49,11 @@ _BEFORE_INNER = re.compile(r"\d|posted|written|published|gespeichert|erstellt|ge
 # Authors that are organisations or outlets: kept only when the page names no person.
 _ORGANISATION = re.compile(r"\b(?:e\.\s?V|GmbH|AG|Ltd|Inc|LLC|Verlag|Stiftung)\b|\w\.(?:de|at|ch|com|net|org|it|fr)\b", re.I)
 # Where a byline's name ends: a digit (its date), a dateline word, or a separator before more text.
-_NAME_END = re.compile(r"\s\S*\d|\s(?:am|on|le|el|il|at|um|den|vom)\s(?=.*\d)|\s(?:alle|all|mehr|more|view|zeige)\s"
+_NAME_END = re.compile(r"\s(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\.?,\s*\d|\s\S*\d"
+                       r"|\s(?:am|on|le|el|il|at|um|den|vom)\s(?=.*\d)|\s(?:alle|all|mehr|more|view|zeige)\s"
                        r"|\s(?:stand|updated|aktualisiert|publiziert|published|veröffentlicht|publié|publicado|posted"
                        r"|gepostet)\b|\s(?:illustrations?|fotos?|photos?|bilder?|grafik)\b|\s\(|\s@\w|\s[|•·∙]\s|\s[–—-]\s", re.I)
-_DATELINE_WORD = re.compile(r"\s+(?:am|on|le|el|il|at|um|den|the)$", re.I)
+_DATELINE_WORD = re.compile(r"\s+(?:am|on|le|el|il|at|um|den|the|vor|hace)$", re.I)
 # Texts of author-classed elements that are labels, not names.
 _LABEL = re.compile(r"^(?:posted|published|veröffentlicht|geschrieben|erstellt|updated|aktualisiert)(?:\s+(?:on|am|at)\b|$)"
                     r"|^name\b|^e-?mail\b|^follow\b|^no author\b|^anonym|^admin$|^more\b|^mehr\b|^alle\b|^all\b|^view\b|^about\b"
@@ -206,10 +207,18 @@ def byline(tree: HtmlElement) -> str | None:
             name = _name_in(part.text_content())
             if name and _looks_like_name(name) and name not in names:
                 names.append(name)
-        author = "; ".join(names) if names else _name_in(element.text_content())
+        author = "; ".join(names) if names else _name_in(_spaced_text(element))
         if author and _looks_like_name(author):
             return author
     return None
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
+
+
+def _spaced_text(element: HtmlElement) -> str:
+    """An element's text with its pieces spaced: "<span>Ana Lima</span><span>vor 5 Stunden</span>" is two pieces."""
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(element.itertext()))
 
 
 def _name_in(text: str | None) -> str | None:

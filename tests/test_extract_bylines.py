@@ -91,3 +91,9 @@ def test_json_ld_with_raw_newlines_in_strings_is_read():
     script = '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "H", "articleBody": "a\nb",' \
              ' "author": {"@type": "Person", "name": "Ana Lima"}}</script>'
     assert author_of(script, "") == "Ana Lima"
+
+
+def test_byline_pieces_are_spaced_and_a_weekday_before_the_date_is_cut():
+    body = '<div class="gallery-author__content"><span>Ana Lima</span><span>vor 5 Stunden</span></div>'
+    assert author_of("", body) == "Ana Lima"
+    assert author_of("", '<div class="author vcard">Von <b>Jon Park</b> Fr, 18. Oktober 2019</div>') == "Jon Park"
