@@ -236,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, extract in variants.items():
         found, cpu_ms = run_all(extract, pages)
         block[name] = {"cpu_ms": round(cpu_ms, 2), **score_newspaper_set(found, gold)}
+        if name == "trafilatura_text":
+            block[name] = {k: v for k, v in block[name].items() if k in ("cpu_ms", "f1")}
         print(f"pages-newspaper4k      {name:15} {block[name]}", file=sys.stderr, flush=True)
 
     for block in (result["extraction-trafilatura"], result["pages-newspaper4k"]):

@@ -97,8 +97,9 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     The metadata is what the page declares (:mod:`pipelines.pagemeta`); its
     date is searched in the text only if ``want_date`` (the caller has none
     from a feed or sitemap). ``fast`` asks trafilatura's second opinion
-    (readability and jusText) only when its own pass looks thin (under
-    ``THIN_TEXT_CHARS``); ``fast=False`` asks it on every page.
+    (readability and jusText) only when its own pass looks thin on evidence
+    (:func:`looks_thin`); ``fast=False`` asks it on every page. A wire story
+    with no byline gets the agency its dateline names.
     """
     if not html or not html.strip():
         return None
