@@ -233,6 +233,7 @@ class ExtractPipeline:
                    fallback=crawler.settings.getbool("MONITOR_EXTRACT_FALLBACK"))
 
     def open_spider(self) -> None:
+        # Imported here, as below: the pool's worker processes import this module and need no store.
         from storage import StorageError, open_crawl_store
 
         try:
