@@ -109,8 +109,8 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
         tree = trafilatura.load_html(html)
         if tree is None:
             return None
+        meta = read_metadata(tree, url=url, want_date=want_date)  # htmldate reads dates in scripts too
         _drop_code(tree)
-        meta = read_metadata(tree, url=url, want_date=want_date)
         text = _main_text(tree, url=url, fast=fast, favor_precision=favor_precision)
         if fast and len(text) < THIN_TEXT_CHARS and looks_thin(text, meta.article_body,
                                                                page_chars=_paragraph_chars(tree)):
