@@ -42,10 +42,13 @@ def depth(value: Any, *, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
-def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
-    """``json.loads``, raising :class:`JSONTooDeep` (a ``ValueError``) past ``max_depth`` levels."""
+def loads(data: str | bytes, *, max_depth: int = MAX_DEPTH, strict: bool = True) -> Any:
+    """``json.loads``, raising :class:`JSONTooDeep` (a ``ValueError``) past ``max_depth`` levels.
+
+    ``strict=False`` accepts control characters (raw newlines, tabs) inside strings.
+    """
     try:
-        value = json.loads(data)
+        value = json.loads(data, strict=strict)
     except RecursionError:
         raise JSONTooDeep(f"JSON nested deeper than the interpreter's recursion limit (limit {max_depth})") from None
     if depth(value, limit=max_depth) > max_depth:

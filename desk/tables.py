@@ -12,7 +12,7 @@ from typing import Any
 
 # Bookkeeping of the crawler, the scheduler and the distributed ingest: nothing a reader needs.
 # Datasette also hides every table whose name starts with one of these.
-HIDDEN = ("_sqlite_migrations", "signatures", "lsh", "entry_dates", "job_events", "ingested_messages")
+HIDDEN = ("_sqlite_migrations", "signatures", "lsh", "entry_dates", "job_events", "ingested_messages", "outlet_memory")
 
 ARTICLE_COLUMNS = {
     "id": "The article's number in this store",

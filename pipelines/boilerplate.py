@@ -109,6 +109,21 @@ class Boilerplate:
         self.learn(source, text)
         return cleaned
 
+    def source_state(self, source: str) -> dict[str, Any]:
+        """What is known of one source, as JSON (a row of the store's per-outlet memory)."""
+        return {"pages": self.pages.get(source, 0), "lines": dict(self.lines.get(source) or {})}
+
+    def restore(self, source: str, state: dict[str, Any] | None) -> None:
+        """Take up what an earlier crawl learned of ``source`` (what this one learned so far is added to it)."""
+        if not state or (source not in self.lines and len(self.lines) >= self.max_sources):
+            return
+        counts = Counter({k: int(v) for k, v in (state.get("lines") or {}).items()})
+        counts.update(self.lines.get(source) or {})
+        self.lines[source] = counts
+        self.pages[source] += int(state.get("pages") or 0)
+        if len(counts) > self.max_lines:
+            self._forget(counts)
+
     def to_json(self) -> dict[str, Any]:
         return {"pages": dict(self.pages), "lines": {source: dict(counts) for source, counts in self.lines.items()}}
 

@@ -57,9 +57,10 @@ def parse_stamp(value: str) -> tuple[dt.date, dt.datetime | None, dt.timedelta |
         if not compact:
             return None
         try:
-            return _plausible(dt.date(*(int(g) for g in compact.groups()))), None, None
+            plain = _plausible(dt.date(*(int(g) for g in compact.groups())))
         except (ValueError, TypeError):
             return None
+        return (plain, None, None) if plain else None
     year, month, day, hour, minute, zone = match.groups()
     try:
         date = _plausible(dt.date(int(year), int(month), int(day)))
@@ -126,6 +127,12 @@ def dotted_day(text: str | None) -> str | None:
     return found.isoformat() if found else None
 
 
+def _own_local_time(value: str) -> bool:
+    """A timestamp written with a non-UTC offset is already the outlet's local time: its day needs no correcting."""
+    parsed = parse_stamp(value)
+    return bool(parsed and parsed[2] is not None and parsed[2] != dt.timedelta(0))
+
+
 def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str | None,
               url_date: str | None, extra_stamps: Iterable[str] = (), shown: str | None = None) -> str | None:
     """The publication day from declared values (best first: ``declared`` after the strong meta keys).
@@ -135,14 +142,19 @@ def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str
     """
     strong = [v for v in (*(meta.get(k) for k in STRONG_KEYS), *declared) if isinstance(v, str) and v.strip()]
     weak = [v for v in (meta.get(k) for k in WEAK_KEYS) if isinstance(v, str) and v.strip()]
+    if not strong and url_date:
+        return url_date  # no declaration: the day in the URL beats a shown or generated date (sidebars have dates too)
     candidates = strong or ([shown] if shown else weak)
     first = next((parsed for parsed in map(parse_stamp, candidates) if parsed), None)
     if first is None:
         return None
     stamps = [*candidates, *weak, *extra_stamps]
     offset = local_offset(stamps, language, first[0].month)
-    day = next((d for d in (local_day(v, offset) for v in candidates) if d), None)
-    if day and url_date and day != url_date:
+    chosen = next(((v, d) for v, d in ((v, local_day(v, offset)) for v in candidates) if d), None)
+    if chosen is None:
+        return None
+    value, day = chosen
+    if url_date and day != url_date and not _own_local_time(value):
         gap = abs((dt.date.fromisoformat(day) - dt.date.fromisoformat(url_date)).days)
         if gap <= 1:
             return url_date  # the outlet's own day, written in its URL

@@ -49,6 +49,7 @@ class PageMeta:
     sitename: str | None = None
     description: str | None = None
     page_type: str | None = None  # og:type
+    article_body: str | None = None  # JSON-LD articleBody: the text the page declares, when it does
 
 
 def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool = True) -> PageMeta:
@@ -59,7 +60,8 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
     language = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
     published = pick_date(meta, [ld.get("datePublished"), _time_published(tree), ld.get("dateCreated")],
                           language=language, url_date=date_from_url(url) if url else None,
-                          extra_stamps=[ld.get("dateModified")], shown=_time_shown(tree))
+                          extra_stamps=[v for v in [ld.get("dateModified")] if isinstance(v, str)],
+                          shown=_time_shown(tree))
     if published is None and want_date:
         published = find_date(tree, url=url)
     return PageMeta(
@@ -70,6 +72,7 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
         sitename=_clean(meta.get("og:site_name")) or _clean(_name_of(ld.get("publisher"))),
         description=_clean(meta.get("og:description") or meta.get("description")),
         page_type=_clean(meta.get("og:type")),
+        article_body=_body(ld.get("articleBody")),
     )
 
 
@@ -109,7 +112,8 @@ def _jsonld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         if not body.strip() or len(body) > MAX_JSONLD_CHARS:
             continue
         try:
-            payload = load_json(body)
+            # Raw newlines and tabs inside strings are common in real pages.
+            payload = load_json(body, strict=False)
         except ValueError:  # not JSON, or nested past core.boundedjson's depth limit
             continue
         stack = [payload]
@@ -173,6 +177,13 @@ def _title(tree: HtmlElement, meta: dict[str, str], ld: dict[str, Any], names: s
     declared = [ld.get("headline"), *(meta.get(k) for k in TITLE_KEYS),
                 element.text_content() if element is not None else None]
     return pick_title(tree, [d if isinstance(d, str) else None for d in declared], names, url=url)
+
+
+def _body(value: Any) -> str | None:
+    """A declared article body that is whole: text (no markup), not cut short with an ellipsis."""
+    if not isinstance(value, str) or "<" in value[:2000] or value.rstrip().endswith(("...", "…", "[…]")):
+        return None
+    return value.strip() or None
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str]) -> str | None:

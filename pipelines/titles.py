@@ -24,6 +24,7 @@ be cut from the next titles; it is plain counts, serialisable to JSON.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -37,7 +38,8 @@ from lxml.html import HtmlElement
 # hyphen joins words in Latin scripts); bars, guillemets, "--", "::" and "_" bare.
 _SEPARATORS = re.compile(r"(\s+[-–—|·•»«›~/]{1,2}\s+|\s*(?:\||--|::|»|›|«)\s*|_|(?<=[\u3000-\u9fff\uff00-\uffef])-)")
 _HARD_SEPARATOR = re.compile(r"\s*(?:\||::|»|›|«|--)\s*")
-_DATE_PART = re.compile(r"^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}|\w+\s+\d{1,2},?\s+\d{4})\W*$")
+_DATE_PART = re.compile(r"^\W*(?:\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}"
+                        r"|\w+\s+\d{1,2},?\s+\d{4})\W*$")
 _DOMAIN_PART = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -46,7 +48,8 @@ _NOT_HEADLINE = re.compile(r"logo|site-?(?:title|name|header)|branding|brand\b|m
                            r"|assistive|menu|widget|sidebar|footer|comment", re.I)
 # Parts of a heading that sit above or beside the headline proper.
 _KICKER = re.compile(r"kicker|overline|dachzeile|eyebrow|topline|roofline|spitzmarke|supertitle|subtitle|toptitle"
-                     r"|hidden|sr-only|screen-reader|offscreen|label|category|rubric|small|author|byline|date|meta\b", re.I)
+                     r"|hidden|sr-only|screen-reader|offscreen|label|category|rubric|small|author|byline|date"
+                     r"|meta\b", re.I)
 # Elements inside a heading that are not read as part of it: ruby readings, small print, times.
 _ASIDE_TAGS = {"small", "rt", "rp", "time", "script", "style", "button", "svg"}
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -59,6 +62,8 @@ MAX_HEADINGS = 6  # pages with more <h1> than that are listings; the first ones 
 def clean(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
+    if "&" in value and ";" in value:  # entities escaped twice by the CMS: "Redacci&oacute;n"
+        value = html.unescape(value)
     value = _SPACE.sub(" ", _INVISIBLE.sub("", value).replace("\u00a0", " ")).strip()
     return value or None
 
@@ -88,8 +93,9 @@ def similarity(a: str, b: str) -> float:
 def site_names(meta: dict[str, str], ld: dict[str, Any], url: str | None) -> set[str]:
     """The outlet's names as the page declares them, and its host name."""
     names: set[str] = set()
-    for value in (meta.get("og:site_name"), meta.get("application-name"), meta.get("apple-mobile-web-app-title"),
-                  meta.get("twitter:site"), meta.get("publisher"), meta.get("dc.publisher"), _name(ld.get("publisher"))):
+    for value in (meta.get("og:site_name"), meta.get("application-name"),
+                  meta.get("apple-mobile-web-app-title"), meta.get("twitter:site"), meta.get("publisher"),
+                  meta.get("dc.publisher"), _name(ld.get("publisher"))):
         if value := clean(value):
             names.add(value.lstrip("@"))
     if url:
@@ -194,8 +200,8 @@ def headings(tree: HtmlElement, url: str | None, names: set[str]) -> tuple[list[
         text = _heading_text(element)
         if not text or len(text) > MAX_TITLE_CHARS:
             continue
-        if any(_is_home_link(a.get("href"), url) for a in links) or (_NOT_HEADLINE.search(marks)
-                                                                     and "title" not in marks.lower().replace("site-title", "")):
+        site_marked = _NOT_HEADLINE.search(marks) and "title" not in marks.lower().replace("site-title", "")
+        if any(_is_home_link(a.get("href"), url) for a in links) or site_marked:
             logos.add(text)
             continue
         if is_site_part(text, names) and len(text.split()) <= 4:
@@ -238,7 +244,8 @@ def _plausible(element: HtmlElement, text: str) -> bool:
     words = len(text.split())
     if words < 2 and len(text) < 6:
         return False
-    if element.find(".//a") is not None and len(clean(" ".join(a.text_content() for a in element.iter("a"))) or "") >= len(text) / 2:
+    linked = clean(" ".join(a.text_content() for a in element.iter("a"))) or ""
+    if element.find(".//a") is not None and len(linked) >= len(text) / 2:
         return False
     return not any(ancestor.tag in ("nav", "footer", "aside") for ancestor in element.iterancestors())
 
@@ -247,18 +254,21 @@ class TitleAffixes:
     """Per-outlet counts of the first and last parts of its titles; the recurring ones are site affixes.
 
     Bounded: at most ``max_parts`` distinct parts are kept per outlet (the
-    rarest are forgotten first). ``to_json()``/``from_json()`` round-trip.
+    rarest are forgotten first), for at most ``max_sources`` outlets.
+    ``to_json()``/``from_json()`` round-trip; ``source_state()``/``restore()``
+    do the same for one outlet (the store keeps one row per outlet).
     """
 
-    def __init__(self, *, min_pages: int = 3, share: float = 0.3, max_parts: int = 200):
+    def __init__(self, *, min_pages: int = 3, share: float = 0.3, max_parts: int = 200, max_sources: int = 2000):
         self.min_pages = min_pages
         self.share = share
         self.max_parts = max_parts
+        self.max_sources = max_sources
         self.pages: Counter[str] = Counter()
         self.parts: dict[str, Counter[str]] = {}
 
     def learn(self, source: str, title: str | None) -> None:
-        if not (title := clean(title)):
+        if not (title := clean(title)) or (source not in self.pages and len(self.pages) >= self.max_sources):
             return
         pieces = split_title(title)
         if len(pieces) < 3:
@@ -269,14 +279,47 @@ class TitleAffixes:
         for piece in {clean(pieces[0]), clean(pieces[-1])}:
             if piece:
                 counts[piece] += 1
+        self._bound(counts)
+
+    def _bound(self, counts: Counter[str]) -> None:
         if len(counts) > self.max_parts:
             for piece, _ in counts.most_common()[self.max_parts // 2:]:
                 del counts[piece]
 
     def affixes(self, source: str) -> list[str]:
         pages = self.pages.get(source, 0)
-        counts = self.parts.get(source) or {}
+        counts = self.parts.get(source) or Counter()
         return [p for p, n in counts.items() if n >= self.min_pages and n >= self.share * pages]
+
+    def clean(self, source: str, title: str | None) -> str | None:
+        """``title`` without the leading and trailing parts that recur on ``source``'s titles."""
+        learned = set(self.affixes(source)) if title else set()
+        if not learned:
+            return title
+        parts = split_title(title or "")
+        while len(parts) >= 3 and (clean(parts[-1]) in learned or clean(parts[0]) in learned):
+            parts = parts[:-2] if clean(parts[-1]) in learned else parts[2:]
+        return clean("".join(parts)) or title
+
+    def learn_and_clean(self, source: str, title: str | None) -> str | None:
+        """Clean ``title`` with what is known so far, then count it (a title never cuts its own parts)."""
+        cleaned = self.clean(source, title)
+        self.learn(source, title)
+        return cleaned
+
+    def source_state(self, source: str) -> dict[str, Any]:
+        """What is known of one source, as JSON (a row of the store's per-outlet memory)."""
+        return {"pages": self.pages.get(source, 0), "parts": dict(self.parts.get(source) or {})}
+
+    def restore(self, source: str, state: dict[str, Any] | None) -> None:
+        """Take up what an earlier crawl learned of ``source`` (what this one learned so far is added to it)."""
+        if not state or (source not in self.pages and len(self.pages) >= self.max_sources):
+            return
+        counts = Counter({k: int(v) for k, v in (state.get("parts") or {}).items()})
+        counts.update(self.parts.get(source) or {})
+        self.parts[source] = counts
+        self.pages[source] += int(state.get("pages") or 0)
+        self._bound(counts)
 
     def to_json(self) -> dict[str, Any]:
         return {"pages": dict(self.pages), "parts": {s: dict(c) for s, c in self.parts.items()}}

@@ -308,3 +308,11 @@ def job_runs(db: Database, *, after_id: int, source: str, spiders: list[str] | t
     marks = ", ".join("?" for _ in spiders)
     return list(db.query(f"SELECT id, spider, status, finish_reason FROM crawl_runs WHERE id > ? AND source = ? "
                          f"AND spider IN ({marks}) ORDER BY id", [after_id, source, *spiders]))
+
+
+def outlet_memory(db: Database, source: str) -> dict[str, Any] | None:
+    """What extraction learned about ``source`` in earlier crawls: ``{"boilerplate": ..., "title_affixes": ...}``."""
+    rows = list(db.query("SELECT boilerplate, title_affixes FROM outlet_memory WHERE source = ?", [source]))
+    if not rows:
+        return None
+    return {"boilerplate": decode(rows[0]["boilerplate"]), "title_affixes": decode(rows[0]["title_affixes"])}

@@ -216,3 +216,15 @@ def articles_kind_and_digests(db: Database) -> None:
         if_not_exists=True,
     )
     db.table("digests").create_index(["status"], if_not_exists=True)
+
+
+@migrations()
+def outlet_memory(db: Database) -> None:
+    """What extraction learned about each outlet across crawls, as JSON: the lines that recur
+    on its pages (``boilerplate``) and the parts its titles repeat (``title_affixes``).
+    One row per source, rewritten whole; the JSON is bounded by the learners themselves."""
+    db.table("outlet_memory").create(
+        {"source": str, "boilerplate": str, "title_affixes": str, "updated_at": str},
+        pk="source",
+        if_not_exists=True,
+    )

@@ -326,3 +326,14 @@ def mark_ingested(db: Database, ids: Iterable[str]) -> None:
         stamp = now()
         db.conn.executemany("INSERT OR IGNORE INTO ingested_messages (id, ingested_at) VALUES (?, ?)",
                             [(i, stamp) for i in ids])
+
+
+def save_outlet_memory(db: Database, rows: Mapping[str, Mapping[str, Any]]) -> None:
+    """Keep what extraction learned per source (``{source: {"boilerplate": ..., "title_affixes": ...}}``)."""
+    stamp = now()
+    with db.atomic():
+        db.table("outlet_memory").upsert_all(
+            [{"source": source, "boilerplate": json.dumps(state.get("boilerplate"), separators=(",", ":")),
+              "title_affixes": json.dumps(state.get("title_affixes"), ensure_ascii=False, separators=(",", ":")),
+              "updated_at": stamp} for source, state in rows.items()],
+            pk="source")
