@@ -53,7 +53,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow Twisted's `incremental`
+sys.path[0] = str(ROOT)  # the project's root, not bench/, first
 SHARED = ROOT.parent / "shared" / "data"
 DATA = SHARED / "extraction-trafilatura"
 N4K = SHARED / "pages-newspaper4k"

@@ -38,7 +38,7 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
+sys.path[0] = str(ROOT)  # the project's root, not bench/, first
 
 from core.sources import load_config  # noqa: E402
 from localweb.render import render_article  # noqa: E402

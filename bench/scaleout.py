@@ -49,7 +49,7 @@ from typing import Any
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the incremental package
+sys.path[0] = str(ROOT)  # the project's root, not bench/, first
 
 from bench.procstat import CpuMeter  # noqa: E402
 from bench.simulate import add_simulate_arguments, simulate  # noqa: E402

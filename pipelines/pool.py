@@ -28,12 +28,13 @@ stop: Ctrl-C and the scheduler's timeout close it gracefully) and exit when
 their pipe closes, so they never outlive the crawl.
 
 Why ours and not ``pebble.ProcessPool`` (which does timeouts, crash isolation and
-renewal too, and was tried): in a crawl of 1,000 articles (bench/incremental.py)
-the crawl stopped making progress: pebble's manager threads had ended and its
-scheduler thread sat in ``Channel.send`` with no worker left to read (py-spy
-dump of the crawl process), so the crawl waited for its timeout; and it was no
-cheaper (30.5-31.8 ms of CPU per page against 29.8-31.1 with this pool,
-bench/throughput.py, same runs).
+renewal too, and was tried): when every worker dies as it starts (seen when a
+module beside the parent's script shadowed a library the workers import),
+pebble's pool stopped for good: its manager threads had ended and its scheduler
+thread sat in ``Channel.send`` with no worker left to read (py-spy dump of the
+crawl process), so the crawl waited for its timeout; this pool fails each page
+with ``extract_crash`` and the run goes on. Nor was pebble's cheaper (30.5-31.8 ms
+of CPU per page against 29.8-31.1 with this pool, bench/throughput.py, same runs).
 
 The pool is a Scrapy extension (``EXTENSIONS``) so that every pipeline shares
 the same workers: ``await CpuPool.of(crawler).run(function, *args)``.

@@ -1,6 +1,6 @@
 """Incremental crawling benchmark: a 1,000+ article local news web, crawled twice, then grown by 10.
 
-    .venv/bin/python bench/incremental.py [--outlets 4] [--articles 260]
+    .venv/bin/python bench/recrawl.py [--outlets 4] [--articles 260]
 
 Builds a synthetic news web on 127.0.0.20+ (each outlet: an RSS feed of its
 newest 60 articles, a news sitemap of all of them behind robots.txt, and a
