@@ -16,13 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable '.[test]'
 	@touch $(STAMP)
 
-## run the whole test suite (no internet needed), on every core
+# Four test processes on two cores: most tests wait on crawls, servers and subprocesses, not on the CPU.
+PYTEST_WORKERS ?= 4
+
+## run the whole test suite (no internet needed), in parallel
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS)
 
 ## the quick tier: everything but the crawls of whole webs, the daemon, the browser and Redis (seconds)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n auto -m "not slow"
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) -m "not slow"
 
 ## ruff, the layer contracts (import-linter) and mypy on the product's packages
 lint: $(STAMP)
