@@ -9,15 +9,10 @@ addresses or CIDR networks) is the only exception; tests and the demo use it
 for the local news web. Redirects go through the middleware again, hop by
 hop.
 
-Host names are checked where they are turned into addresses:
-:class:`GuardedResolver` (``TWISTED_DNS_RESOLVER``) refuses every answer
-that is not a public address, on every lookup (cached or not), so a name
-that first resolves to a public address and later to ``127.0.0.1`` (DNS
-rebinding) is refused at the second lookup, before any connection is made.
-The download then fails as a DNS failure; :class:`ResolvedAddressGuard`
-turns that failure back into ``blocked_address`` and keeps it from being
-retried. ``MONITOR_TEST_HOSTS`` gives the resolver fixed answers for tests
-(no real DNS in tests).
+Host names are checked where they are turned into addresses, by the resolver
+(crawler/resolver.py); a lookup it refused fails as a DNS failure, which
+:class:`ResolvedAddressGuard` turns back into ``blocked_address`` and keeps
+from being retried.
 """
 
 from __future__ import annotations
