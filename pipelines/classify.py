@@ -23,7 +23,8 @@ from scrapy.settings import Settings
 from core.errors import ConfigError
 from core.sources import load_config
 from pipelines import textsig
-from pipelines.dedup import find_duplicate, source_copy
+from pipelines.containment import is_source_address
+from pipelines.dedup import find_duplicate, source_copy, traces
 from pipelines.dupindex import MemoryIndex
 from pipelines.extract import date_from_url, extract_article
 from pipelines.jsonl import read_lines, write_line
@@ -81,6 +82,9 @@ class Classifier:
         if too_old:  # the crawl skips these before or right after fetching
             out.update(label=Label.OFF_TOPIC, reason=Reason.TOO_OLD, detail=too_old)
             return out
+        if found.label == "off_topic" and not traces(found.matched, found.signals) and not is_source_address(
+                self.profile.url, *urls):
+            return out  # as the crawl decides (pipelines/dedup): no copy of the source to look for
         shingles = textsig.shingle_hashes(text)
         sig = textsig.signature(text, hashes=shingles)
         thash = textsig.text_hash(text)

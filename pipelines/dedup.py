@@ -102,6 +102,8 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
     for story in profiles.values():
         if containment.is_source_address(story.url, item.url, item.canonical_url):
             raise StorySource(f"the source article of story {story.name!r}: {item.url}")
+    if profile is not None and item.label not in ("followup", "mention") and not traces(item.matched, item.signals):
+        raise _off_topic(item)  # nothing of the source in it: no copy to look for (MinHash, containment)
     item.text_hash = textsig.text_hash(text)
     shingles = textsig.shingle_hashes(text)
     item.signature = textsig.signature(text, hashes=shingles)
@@ -113,13 +115,26 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
             item.signals = {**item.signals, **evidence}
             return item
     if item.label not in ("followup", "mention"):
-        raise OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}",
-                       detail=f"score={item.score or 0:.2f}")
+        raise _off_topic(item)
     found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,
                            language=item.language, threshold=same_text)
     if found is not None:
         item.duplicate_of, item.duplicate_similarity = found[0], round(found[1], 3)
     return item
+
+
+def traces(matched: list[str], signals: dict[str, float]) -> bool:
+    """Whether relevance saw anything of its story in the page: a tracked term or one of the source's anchors.
+
+    A copy of the source, whole, in part or translated, carries both (the
+    source's own names and numbers); a page with neither is not looked at
+    as one. Without relevance's signals, the page is looked at.
+    """
+    return bool(matched) or signals.get("anchors", 1.0) > 0
+
+
+def _off_topic(item: ArticleItem) -> OffTopic:
+    return OffTopic(f"off topic (score={item.score or 0:.2f}): {item.url}", detail=f"score={item.score or 0:.2f}")
 
 
 class DedupPipeline:

@@ -55,10 +55,28 @@ def _by_script(language: str, sample: str) -> str:
     return "zh" if han >= 5 else language
 
 
+def language_sample(text: str) -> str:
+    """What detection reads of ``text``: its first ``SAMPLE_CHARS`` characters, whitespace collapsed.
+
+    Collapsed from a bounded head, not the whole text: the collapsed head is a
+    prefix of the collapsed whole, so once it is long enough it gives the same sample.
+    """
+    text = text or ""
+    head = text[:2 * SAMPLE_CHARS]
+    sample = " ".join(head.split())
+    if len(sample) < SAMPLE_CHARS and len(head) < len(text):
+        sample = " ".join(text.split())
+    return sample[:SAMPLE_CHARS]
+
+
 def detect_language(text: str, *, declared: str | None = None) -> Detected:
     """Detect the language of ``text``; ``declared`` is the page's ``lang``/``og:locale``."""
+    return detect_sample(language_sample(text), declared=declared)
+
+
+def detect_sample(sample: str, *, declared: str | None = None) -> Detected:
+    """:func:`detect_language` of a text whose :func:`language_sample` is ``sample``."""
     hint = _primary(declared)
-    sample = " ".join((text or "").split())[:SAMPLE_CHARS]
     # A CJK character carries about as much as a short word: count it thrice.
     weight = len(sample) + 2 * sum(1 for c in sample if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
     if weight < MIN_CHARS:
@@ -84,7 +102,14 @@ def detect_language(text: str, *, declared: str | None = None) -> Detected:
 
 
 class LanguagePipeline:
-    """Text → language, detected in a worker process of the crawl's pool (:mod:`pipelines.pool`)."""
+    """Text → language, detected in a worker process of the crawl's pool (:mod:`pipelines.pool`).
+
+    Most pages come detected already: the worker that extracted the page
+    detected its language too (:func:`pipelines.extract.read_page`), and the
+    extract pipeline kept that answer when the sample it read is the sample of
+    the title and text as cleaned since. The others (a learned title affix or
+    boilerplate line changed the sample) are detected here.
+    """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -99,6 +124,9 @@ class LanguagePipeline:
         from pipelines.drops import ExtractCrash, ExtractTimeout
         from pipelines.pool import CpuPool, WorkerTimeout
 
+        if item.language_reason is not None:  # detected with the extraction, on the same sample
+            return item
+        self.crawler.stats.inc_value("monitor/language_detected_again")
         text = f"{item.title or ''}\n{item.text or ''}"
         try:
             found = await CpuPool.of(self.crawler).run(detect_language, text, declared=item.html_lang)

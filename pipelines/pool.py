@@ -48,7 +48,6 @@ import logging
 import multiprocessing
 import os
 import queue
-import signal
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 
 from core.components import extension_of
+from pipelines.poolworker import worker_main
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -66,9 +66,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Modules the forkserver imports once, so that forked workers start warm
-# (trafilatura and langdetect, warmed up on one page; not Scrapy, not datasketch:
-# workers need neither).
-PRELOAD = ["pipelines.warmup"]
+# (the worker's loop; trafilatura and langdetect, warmed up on one page; not
+# Scrapy, not datasketch: workers need neither).
+PRELOAD = ["pipelines.poolworker", "pipelines.warmup"]
 
 
 class WorkerCrashed(Exception):
@@ -88,33 +88,6 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not Linux
         return max(1, os.cpu_count() or 1)
-
-
-def _worker_main(conn: Connection) -> None:
-    """Body of a worker process: answer tasks until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if not logging.getLogger().handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
-        logging.getLogger().addHandler(handler)
-        logging.getLogger().setLevel(logging.WARNING)
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        function, args, kwargs = task
-        try:
-            answer: tuple[bool, Any] = (True, function(*args, **kwargs))
-        except Exception as exc:  # report, never die on a task's exception
-            answer = (False, f"{type(exc).__name__}: {exc}"[:1000])
-        try:
-            conn.send(answer)
-        except (OSError, ValueError):
-            return
 
 
 class _Task:
@@ -190,7 +163,7 @@ class ProcessPool:
 
     def _spawn(self, number: int) -> tuple[BaseProcess, Connection]:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_worker_main, args=(child,), name=f"monitor-worker-{number}",
+        process = self._context.Process(target=worker_main, args=(child,), name=f"monitor-worker-{number}",
                                         daemon=True)
         process.start()
         child.close()

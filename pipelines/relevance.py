@@ -185,7 +185,8 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
            mention_terms: int = 1) -> Relevance:
     title_terms = profile.find_terms(title)
     text_terms = profile.find_terms(text)
-    naming = [bool(profile.find_terms(p)) for p in passages(text)]
+    # A text that never names the story has no passage that does.
+    naming = [bool(profile.find_terms(p)) for p in passages(text)] if text_terms else []
     lead = naming[0] if naming else False
     spread = sum(naming) / len(naming) if naming else 0.0
     others = other_names(profile, title, text) if title_terms or text_terms else {}

@@ -250,6 +250,16 @@ def _plausible(element: HtmlElement, text: str) -> bool:
     return not any(ancestor.tag in ("nav", "footer", "aside") for ancestor in element.iterancestors())
 
 
+def strip_learned(title: str | None, learned: set[str]) -> str | None:
+    """``title`` without its leading and trailing parts that are in ``learned`` (an outlet's affixes)."""
+    if not learned or not title:
+        return title
+    parts = split_title(title)
+    while len(parts) >= 3 and (clean(parts[-1]) in learned or clean(parts[0]) in learned):
+        parts = parts[:-2] if clean(parts[-1]) in learned else parts[2:]
+    return clean("".join(parts)) or title
+
+
 class TitleAffixes:
     """Per-outlet counts of the first and last parts of its titles; the recurring ones are site affixes.
 
@@ -293,13 +303,7 @@ class TitleAffixes:
 
     def clean(self, source: str, title: str | None) -> str | None:
         """``title`` without the leading and trailing parts that recur on ``source``'s titles."""
-        learned = set(self.affixes(source)) if title else set()
-        if not learned:
-            return title
-        parts = split_title(title or "")
-        while len(parts) >= 3 and (clean(parts[-1]) in learned or clean(parts[0]) in learned):
-            parts = parts[:-2] if clean(parts[-1]) in learned else parts[2:]
-        return clean("".join(parts)) or title
+        return strip_learned(title, set(self.affixes(source)) if title else set())
 
     def learn_and_clean(self, source: str, title: str | None) -> str | None:
         """Clean ``title`` with what is known so far, then count it (a title never cuts its own parts)."""

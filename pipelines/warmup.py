@@ -37,6 +37,12 @@ def _one_line(kind: type[BaseException], value: BaseException, tb: TracebackType
 
 def warm_up() -> None:
     read_page(_PAGE, "http://warm-up.invalid/2025/02/03/page.html")
+    # trafilatura's second opinion (on pages that look thin) builds jusText's stoplist of every
+    # language on first use and imports lxml.sax: tens of ms per new worker, paid here once instead.
+    import lxml.sax  # noqa: F401
+    from trafilatura.external import jt_stoplist_init
+
+    jt_stoplist_init()
     for text in ("This short English sentence is here to load the language profiles of the detector.",
                  "Diese Seite wird einmal gelesen, damit die Sprachprofile geladen sind."):
         detect_language(text)
