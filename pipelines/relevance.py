@@ -202,7 +202,8 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         "spread": round(0.30 * min(1.0, spread / FULL_SPREAD), 3),
         # Named once is never salient, even where no other name can be read (CJK text).
         "salience": 0.10 if count >= 2 and count >= max(others.values(), default=0) else 0.0,
-        "anchors": round(0.20 * min(1.0, anchor_share * 2), 3),
+        # Never rounded down to nothing: dedup reads a non-zero value as "carries the source's traces".
+        "anchors": max(round(0.20 * min(1.0, anchor_share * 2), 3), 0.001) if anchor_share > 0 else 0.0,
     }
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
     matched = sorted(set(title_terms + text_terms), key=str.lower)
