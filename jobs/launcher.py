@@ -6,7 +6,7 @@ modules (Twisted, Scrapy, lxml, sqlite-utils and numpy, feedparser, ours).
 The scheduler's ``multiprocessing`` forkserver imports them once
 (``set_forkserver_preload``: the scheduler's main module, then
 :mod:`jobs.warm`), and every job is a :class:`multiprocessing.Process`
-forked from it. Each job is still its own process, as DESIGN.md wants: its
+forked from it. Each job is still its own process: its
 own reactor, its own memory, its own session and process group; a job that
 crashes or leaks takes only itself down, and the forkserver never runs a
 crawl. ``bench/launch.py`` measures it: ``scrapy list`` ends in about

@@ -21,7 +21,7 @@ forkserver and what its allocator keeps go with it, so the pool's memory does
 not grow with the length of the crawl.
 
 Workers are forked from a ``forkserver`` that has already imported the
-worker modules (trafilatura, langdetect, datasketch), so a replacement
+worker modules (trafilatura, langdetect), so a replacement
 starts in milliseconds and the crawl process, which runs threads, is never
 forked itself. Workers ignore SIGINT and SIGTERM (the crawl decides when to
 stop: Ctrl-C and the scheduler's timeout close it gracefully) and exit when
@@ -67,7 +67,7 @@ logger = logging.getLogger(__name__)
 
 # Modules the forkserver imports once, so that forked workers start warm
 # (the worker's loop; trafilatura and langdetect, warmed up on one page; not
-# Scrapy, not datasketch: workers need neither).
+# Scrapy: workers do not need it).
 PRELOAD = ["pipelines.poolworker", "pipelines.warmup"]
 
 

@@ -2,9 +2,9 @@
 
 Everything here is pure computation, used by the crawl (pipelines/dedup,
 pipelines/relevance) and by the JSONL tools. MinHash is computed here with
-numpy (one universal hash per permutation over 32-bit shingle hashes), not
-with datasketch, whose import pulls in scipy and cost every crawl process
-over a second of start-up.
+numpy (one universal hash per permutation over 32-bit shingle hashes): a
+MinHash library's import (scipy) would cost every crawl process over a second
+of start-up.
 
 * MinHash over word 3-shingles estimates the Jaccard similarity of two texts
   in the same language (a republication, a wire copy with a new headline).

@@ -23,7 +23,7 @@ CACHE_KIB = 65536
 # Checkpoint after 4,000 WAL pages (16 MiB) instead of SQLite's 1,000. A checkpoint
 # costs two fsyncs whatever it copies, and in a large store each article's LSH bands
 # land on ~20 leaves of their own, so at a million articles a checkpoint copied ~500
-# scattered pages and cost ~20 ms every ~20 articles (issue 21: 0.8-1.2 ms per
+# scattered pages and cost ~20 ms every ~20 articles (bench/dedup.py: 0.8-1.2 ms per
 # article at 1M, 0.4-0.6 at 1k; 0.4 and 0.2 with 4,000). Commits stay synchronous=FULL.
 WAL_AUTOCHECKPOINT_PAGES = 4000
 # A WAL file keeps the size of the largest transaction it held (a migration, a bulk

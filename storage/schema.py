@@ -91,7 +91,7 @@ def initial_schema(db: Database) -> None:
     )
     db.table("urls").create_index(["status", "reason"])
     db.table("urls").create_index(["source"])
-    # MinHash signatures and their LSH bands (see storage/lsh.py).
+    # MinHash signatures and their LSH bands (pipelines/textsig.py computes them).
     db.table("signatures").create(
         {"article_id": int, "language": str, "signature": bytes},
         pk="article_id",
