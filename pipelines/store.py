@@ -382,16 +382,16 @@ def failure_message(exc: BaseException, *, path: str, busy_timeout: float) -> st
     message = str(exc)
     if path not in message:
         message = f"{path}: {message}"
-    if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or _locked(exc):
+    if _locked(exc):
         message += (f" (another process held the write lock longer than MONITOR_BUSY_TIMEOUT={busy_timeout:g}s;"
                     " the unwritten pages are fetched again by the next run)")
     return message[:500]
 
 
 def _locked(exc: BaseException) -> bool:
-    """A StorageError raised for a lock carries the sqlite3 error that caused it."""
-    cause = exc.__cause__
-    return getattr(cause, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    """SQLite's lock error, or a StorageError raised for one (it carries the sqlite3 error as its cause)."""
+    return any(getattr(e, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+               for e in (exc, exc.__cause__))
 
 
 def _url_of(item: Any) -> str:

@@ -34,7 +34,6 @@ from scrapy.exceptions import (
     CloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
-    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
@@ -56,6 +55,7 @@ from core.items import ArticleItem, UrlRecord
 from core.sources import Source
 from crawler.charset import decode_response
 from crawler.entries import Entry
+from crawler.handlers import redirect_scheme
 from crawler.urls import clean_url, url_problem
 from storage import StorageError
 from storage.ledger import Ledger, as_ledger
@@ -95,12 +95,9 @@ def _failure_reason(failure: Failure) -> tuple[str, str]:
     exc = failure.value
     if isinstance(exc, HttpError):
         status = exc.response.status
-        location = exc.response.headers.get("Location")
-        if 300 <= status < 400 and location:
-            target = location.decode("latin-1")
-            scheme = target.partition(":")[0].lower() if ":" in target.split("/", 1)[0] else ""
-            if scheme and scheme not in ("http", "https"):  # the target itself is not kept: data: URLs carry content
-                return Reason.BAD_REDIRECT_SCHEME, f"HTTP {status} to a {scheme}: URL, not followed"
+        scheme = redirect_scheme(exc.response)
+        if scheme:  # the target itself is not kept: data: URLs carry content
+            return Reason.BAD_REDIRECT_SCHEME, f"HTTP {status} to a {scheme}: URL, not followed"
         return http_reason(status), f"HTTP {status}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)[:500]
@@ -126,8 +123,6 @@ def _failure_reason(failure: Failure) -> tuple[str, str]:
         # (with a message) or while streaming (without one).
         text = str(exc) or "body larger than DOWNLOAD_MAXSIZE"
         return Reason.TOO_LARGE, text[:500]
-    if isinstance(exc, DownloadFailedError):
-        return Reason.FETCH_ERROR, f"{type(exc).__name__}: {exc}"[:500]
     return Reason.FETCH_ERROR, f"{type(exc).__name__}: {exc}"[:500]
 
 
