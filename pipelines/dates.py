@@ -4,13 +4,17 @@ Declared dates are timestamps, often in UTC: an article a Berlin paper
 publishes at 00:30 local time is declared ``...T22:30:00Z`` the day before.
 The day a reader sees is the outlet's local day, so a timestamp is moved to
 the page's own local offset: one written elsewhere in the page (another
-timestamp with a non-zero offset), else the usual one for the page's language
-in Europe, where UTC and local days differ late in the evening. A date in
-the URL (``/2025/02/05/``) is the outlet's own local day: when a declared
-date is within a day of it, the URL's wins.
+timestamp with a non-zero offset, a ``<time datetime>``), else its outlet's
+zone: the country of its domain (``.com.ar``), the region of its language tag
+(``es-AR``), or the usual zone of a language spoken mostly in Europe. A
+country spread over several offsets (the USA, Russia, Brazil…) gives none.
+A date in the URL (``/2025/02/05/``) is the outlet's own local day: when a
+declared date is within a day of it, the URL's wins. The date the page writes
+in its first ``<time>`` (``26/12/2019``) is the reader's: it wins when the
+declarations support it.
 
 The strongest declarations come first (``article:published_time``, JSON-LD
-``datePublished``, ``itemprop=datePublished``); a bare ``date`` meta tag is
+``datePublished``); a bare ``date`` meta tag is
 often the day the page was generated, so it only counts when nothing stronger
 is declared.
 """
@@ -20,6 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import pytz
 
 STRONG_KEYS = ("article:published_time", "og:article:published_time", "datepublished", "published_time",
                "og:published_time", "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued",
@@ -30,11 +40,19 @@ EARLIEST = dt.date(1995, 1, 1)
 _STAMP = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*"
                     r"(Z|[+-]\d{2}:?\d{2}|GMT|UTC)?)?", re.I)
 _URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|[-_.]|$)")
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})")
-# Languages whose outlets are mostly on Central/Eastern European time, and their winter offset in hours.
-_EUROPE = {"de": 1, "fr": 1, "it": 1, "es": 1, "nl": 1, "pl": 1, "cs": 1, "sk": 1, "hu": 1, "sl": 1, "hr": 1, "sv": 1,
-           "da": 1, "no": 1, "nb": 1, "sr": 1, "bs": 1, "ca": 1, "fi": 2, "el": 2, "ro": 2, "bg": 2, "uk": 2, "lt": 2,
-           "lv": 2, "et": 2}
+# Where an outlet is, when its own timestamps do not say: the country of its host's top-level domain, else
+# the region of its language tag (``es-AR``), else the usual zone of a language spoken mostly in one
+# stretch of Europe, where UTC and the local day differ late in the evening.
+_LANGUAGE_ZONES = {
+    **dict.fromkeys(("de", "fr", "it", "nl", "pl", "cs", "sk", "hu", "sl", "hr", "sv", "da", "no", "nb", "sr",
+                     "bs", "ca"), "Europe/Berlin"),  # not Spanish or Portuguese: most of their outlets are in America
+    **dict.fromkeys(("fi", "el", "ro", "bg", "uk", "lt", "lv", "et"), "Europe/Helsinki"),
+}
+# Country-code domains sold worldwide as generic names: they say nothing of where an outlet is.
+_GENERIC_CC = frozenset(("io", "ai", "tv", "me", "fm", "co", "ly", "to", "ws", "cc", "gg", "sh", "so", "la", "nu",
+                         "tk", "vc", "im", "am", "ac", "gd", "ms"))
 
 
 def date_from_url(url: str) -> str | None:
@@ -55,7 +73,7 @@ def parse_stamp(value: str) -> tuple[dt.date, dt.datetime | None, dt.timedelta |
     if not match:
         compact = _COMPACT.match(value)
         if not compact:
-            return None
+            return _parse_rfc2822(value)
         try:
             plain = _plausible(dt.date(*(int(g) for g in compact.groups())))
         except (ValueError, TypeError):
@@ -76,6 +94,20 @@ def parse_stamp(value: str) -> tuple[dt.date, dt.datetime | None, dt.timedelta |
     return date, when, offset
 
 
+def _parse_rfc2822(value: str) -> tuple[dt.date, dt.datetime | None, dt.timedelta | None] | None:
+    """``Wed, 04 May 2022 02:41:00 GMT``, as feeds write dates and some pages declare them."""
+    if not _RFC2822.match(value):
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    date = _plausible(when.date())
+    if date is None:
+        return None
+    return date, when.replace(tzinfo=None), when.utcoffset()
+
+
 def _plausible(date: dt.date) -> dt.date | None:
     return date if EARLIEST <= date <= dt.date.today() + dt.timedelta(days=1) else None
 
@@ -88,16 +120,39 @@ def _offset(zone: str) -> dt.timedelta:
     return sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
 
 
-def local_offset(stamps: Iterable[str], language: str | None, month: int) -> dt.timedelta | None:
-    """The page's own offset from UTC: one it writes somewhere, else the usual one for its language."""
+def local_offset(stamps: Iterable[str], zone: dt.tzinfo | None, day: dt.date) -> dt.timedelta | None:
+    """The page's own offset from UTC: one it writes somewhere, else its outlet's zone's on that day."""
     for value in stamps:
         parsed = parse_stamp(value) if value else None
         if parsed and parsed[2] is not None and parsed[2] != dt.timedelta(0):
             return parsed[2]
-    base = _EUROPE.get((language or "")[:2].lower())
-    if base is None:
+    if zone is None:
         return None
-    return dt.timedelta(hours=base + (1 if 4 <= month <= 10 else 0))  # summer time, roughly
+    return dt.datetime.combine(day, dt.time(12), zone).utcoffset()
+
+
+def outlet_zone(url: str | None, language: str | None) -> dt.tzinfo | None:
+    """Where an outlet most likely is: its domain's country, its language tag's region, its language's Europe."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    suffix = host.rsplit(".", 1)[-1] if "." in host else ""
+    tag = re.split(r"[-_]", (language or "").strip().lower())
+    for country in (suffix, tag[1] if len(tag) > 1 else ""):
+        if len(country) == 2 and country.isalpha() and country not in _GENERIC_CC:
+            return _country_zone("gb" if country == "uk" else country)
+    name = _LANGUAGE_ZONES.get(tag[0])
+    return ZoneInfo(name) if name else None
+
+
+@lru_cache(maxsize=256)
+def _country_zone(country: str) -> dt.tzinfo | None:
+    """A country's zone when all of its zones keep one offset within an hour (not the USA, Russia, Brazil…)."""
+    try:
+        zones = [ZoneInfo(name) for name in pytz.country_timezones[country]]
+    except (KeyError, ZoneInfoNotFoundError):
+        return None
+    noon = dt.datetime(2025, 1, 15, 12)
+    offsets = [noon.replace(tzinfo=zone).utcoffset() or dt.timedelta(0) for zone in zones]
+    return zones[0] if zones and max(offsets) - min(offsets) <= dt.timedelta(hours=1) else None
 
 
 def local_day(value: str, offset: dt.timedelta | None) -> str | None:
@@ -127,19 +182,72 @@ def dotted_day(text: str | None) -> str | None:
     return found.isoformat() if found else None
 
 
+_WRITTEN = re.compile(r"\b(\d{1,2})([./])\s?(\d{1,2})\2\s?(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def written_days(text: str | None) -> list[dt.date]:
+    """Every reading of the first numeric date in a text: ``DD.MM.YYYY``, ``DD/MM/YYYY`` or ``MM/DD/YYYY``, ISO."""
+    match = _WRITTEN.search(text or "")
+    if not match:
+        return []
+    first, separator, second, year, iso_year, iso_month, iso_day = match.groups()
+    if iso_year:
+        readings = [(int(iso_year), int(iso_month), int(iso_day))]
+    elif separator == ".":
+        readings = [(int(year), int(second), int(first))]
+    else:  # a slash is day first in most of the world, month first in the USA: keep both
+        readings = [(int(year), int(second), int(first)), (int(year), int(first), int(second))]
+    days = []
+    for reading in readings:
+        try:
+            day = _plausible(dt.date(*reading))
+        except ValueError:
+            continue
+        if day and day not in days:
+            days.append(day)
+    return days
+
+
+def _shown_day(shown_text: str | None, value: str, day: str, declared: Iterable[str],
+               offset: dt.timedelta | None) -> str | None:
+    """The day the page writes in its first ``<time>``, when its declarations support it.
+
+    Declared timestamps are machine time (UTC, or a server's wrong zone); the
+    written date is the reader's. A reading is taken when it is one of the
+    declared days, or within a day of ``day`` when ``value`` (the declaration
+    ``day`` came from) gives no local time of its own to trust.
+    """
+    readings = written_days(shown_text)
+    if not readings:
+        return None
+    chosen = dt.date.fromisoformat(day)
+    known = {d for v in declared for d in (local_day(v, offset), local_day(v, None)) if d}
+    for reading in readings:
+        if reading.isoformat() in known or (not _own_local_time(value) and abs((reading - chosen).days) <= 1):
+            return reading.isoformat()
+    return None
+
+
 def _own_local_time(value: str) -> bool:
     """A timestamp written with a non-UTC offset is already the outlet's local time: its day needs no correcting."""
     parsed = parse_stamp(value)
     return bool(parsed and parsed[2] is not None and parsed[2] != dt.timedelta(0))
 
 
-def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str | None,
-              url_date: str | None, extra_stamps: Iterable[str] = (), shown: str | None = None) -> str | None:
+def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str | None, url: str | None,
+              extra_stamps: Iterable[str] = (), shown: str | None = None,
+              shown_text: str | None = None, offset_stamps: Iterable[str] = ()) -> str | None:
     """The publication day from declared values (best first: ``declared`` after the strong meta keys).
 
-    ``shown`` is the first date the page shows in a ``<time>`` element: without a
-    strong declaration it is a better witness than a bare ``date`` meta tag.
+    ``shown`` is the date of the page's ``<time>`` marked as publication, else
+    the first one it shows: without a declaration in meta tags or JSON-LD it is
+    a better witness than a bare ``date`` meta tag, and a worse one than the URL
+    (sidebars and comments have ``<time>`` elements too).
+    ``shown_text`` is that element's text, the date as the reader sees it.
+    ``extra_stamps`` are other declared timestamps (modified); ``offset_stamps``
+    only say the page's own offset from UTC.
     """
+    url_date = date_from_url(url) if url else None
     strong = [v for v in (*(meta.get(k) for k in STRONG_KEYS), *declared) if isinstance(v, str) and v.strip()]
     weak = [v for v in (meta.get(k) for k in WEAK_KEYS) if isinstance(v, str) and v.strip()]
     if not strong and url_date:
@@ -149,7 +257,7 @@ def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str
     if first is None:
         return None
     stamps = [*candidates, *weak, *extra_stamps]
-    offset = local_offset(stamps, language, first[0].month)
+    offset = local_offset([*stamps, *offset_stamps], outlet_zone(url, language), first[0])
     chosen = next(((v, d) for v, d in ((v, local_day(v, offset)) for v in candidates) if d), None)
     if chosen is None:
         return None
@@ -158,4 +266,4 @@ def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str
         gap = abs((dt.date.fromisoformat(day) - dt.date.fromisoformat(url_date)).days)
         if gap <= 1:
             return url_date  # the outlet's own day, written in its URL
-    return day
+    return _shown_day(shown_text, value, day, stamps, offset) or day

@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 
 from core.boundedjson import loads as load_json
 from pipelines.bylines import pick_author
-from pipelines.dates import date_from_url, dotted_day, parse_stamp, pick_date
+from pipelines.dates import dotted_day, parse_stamp, pick_date
 from pipelines.titles import pick_title, site_names
 
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
@@ -58,10 +58,11 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
     ld, by_id = _jsonld_article(tree)
     names = site_names(meta, ld, url)
     language = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
-    published = pick_date(meta, [ld.get("datePublished"), _time_published(tree), ld.get("dateCreated")],
-                          language=language, url_date=date_from_url(url) if url else None,
+    published = pick_date(meta, [ld.get("datePublished"), ld.get("dateCreated")],
+                          language=language, url=url,
                           extra_stamps=[v for v in [ld.get("dateModified")] if isinstance(v, str)],
-                          shown=_time_shown(tree))
+                          offset_stamps=_time_stamps(tree),
+                          shown=_time_published(tree) or _time_shown(tree), shown_text=_time_text(tree))
     if published is None and want_date:
         published = find_date(tree, url=url)
     return PageMeta(
@@ -199,6 +200,20 @@ def _time_published(tree: HtmlElement) -> str | None:
         if when and ((element.get("itemprop") or "").lower() == "datepublished"
                      or "pubdate" in element.attrib or "publish" in (element.get("class") or "").lower()):
             return when
+    return None
+
+
+def _time_stamps(tree: HtmlElement, limit: int = 5) -> list[str]:
+    """The first ``datetime`` values of ``<time>`` elements: the page's own offset is often written there."""
+    return [when for _, when in zip(range(limit), (e.get("datetime") for e in tree.iter("time") if e.get("datetime")),
+                                    strict=False)]
+
+
+def _time_text(tree: HtmlElement) -> str | None:
+    """The text of the first ``<time>`` element that writes something: the date as a reader sees it."""
+    for element in tree.iter("time"):
+        if text := element.text_content().strip():
+            return text[:80]
     return None
 
 
