@@ -58,9 +58,11 @@ _NAME_END = re.compile(r"\s(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun)\
                        r"|•·∙]\s|\s[–—-]\s", re.I)
 _DATELINE_WORD = re.compile(r"\s+(?:am|on|le|el|il|at|um|den|the|vor|hace)$", re.I)
 # Texts of author-classed elements that are labels, not names.
-_LABEL = re.compile(r"^(?:posted|published|veröffentlicht|geschrieben|erstellt|updated"
-                    r"|aktualisiert)(?:\s+(?:on|am|at)\b|$)"
-                    r"|^name\b|^e-?mail\b|^follow\b|^no author\b|^anonym|^admin$|^more\b|^mehr\b|^alle\b"
+_LABEL = re.compile(r"^(?:posted|published|publiziert|veröffentlicht|geschrieben|erstellt|updated"
+                    r"|aktualisiert|zuletzt\s+(?:geändert|aktualisiert)|last\s+(?:updated|modified)|publié|mis\s+à\s+jour"
+                    r"|publicado|actualizado)(?:\s+(?:on|am|at|le|el)\b|$)"
+                    r"|^(?:datum|date|fecha|quelle|source|fuente)$|^name\b|^e-?mail\b|^newsletter\b|^follow\b"
+                    r"|^no author\b|^anonym|^admin$|^more\b|^mehr\b|^alle\b"
                     r"|^all\b|^view\b|^about\b"
                     r"|^über\b|^stand\b|^beitrag|^share\b|\bsays:?$|\bsagt:?$|\bsaid\b|https?://|@\w+\.", re.I)
 _NAME_XPATH = XPath('.//*[@itemprop="name" or contains(concat(" ", normalize-space(@class), " "), " fn ")'

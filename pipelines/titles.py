@@ -229,7 +229,7 @@ def pick_title(tree: HtmlElement, declared: list[str | None], names: set[str], *
         if best is None or score > best[0]:
             best = (score, text)
     if best and best[0] >= AGREES:
-        return best[1]
+        return _unglued(best[1], cleaned, titles, names)
     if best and len(candidates) == 1 and _plausible(candidates[0][0], best[1]):
         # One headline-looking heading the metadata does not echo: the reader sees it, not the SEO title.
         return best[1]
@@ -237,6 +237,28 @@ def pick_title(tree: HtmlElement, declared: list[str | None], names: set[str], *
         if not title.endswith(("...", "…")):
             return title
     return cleaned[0] if cleaned else (candidates[0][1] if candidates else None)
+
+
+def _unglued(heading: str, cleaned: list[str], titles: list[str], names: set[str]) -> str:
+    """A heading without the site's name glued to it by markup (``<h1>Headline<span>Site</span></h1>``).
+
+    The heading agrees with a declared title; when it is that title plus a
+    part naming the site (a known name, or a part the declared titles carry
+    beside the headline), the declared title is the headline.
+    """
+    beside = {part for raw in titles for part in split_title(raw)[2::2]}
+    for title in cleaned:
+        if len(title) >= len(heading):
+            continue
+        if heading.startswith(title):
+            rest = heading[len(title):]
+        elif heading.endswith(title):
+            rest = heading[:-len(title)]
+        else:
+            continue
+        if len(key(rest)) >= 4 and is_site_part(rest.strip(), names | beside):
+            return title
+    return heading
 
 
 def _plausible(element: HtmlElement, text: str) -> bool:

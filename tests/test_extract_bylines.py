@@ -97,3 +97,10 @@ def test_byline_pieces_are_spaced_and_a_weekday_before_the_date_is_cut():
     body = '<div class="gallery-author__content"><span>Ana Lima</span><span>vor 5 Stunden</span></div>'
     assert author_of("", body) == "Ana Lima"
     assert author_of("", '<div class="author vcard">Von <b>Jon Park</b> Fr, 18. Oktober 2019</div>') == "Jon Park"
+
+
+def test_labels_in_author_places_are_not_authors():
+    for label in ("Publiziert am", "Zuletzt geändert", "Datum", "Quelle", "Source"):
+        body = f'<article><span class="author">{label}</span><p>Text.</p></article>'
+        assert author_of("", body) is None, label
+    assert author_of("", '<article><span class="author">Ana Lima</span><p>Text.</p></article>') == "Ana Lima"

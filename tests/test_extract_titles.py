@@ -37,6 +37,16 @@ def test_visible_headline_wins_when_it_agrees_with_the_declared_title():
     assert found.title == "Markets fall on new model"
 
 
+def test_site_name_glued_to_the_headline_by_markup_is_cut():
+    found = meta_of('<title>Council votes on the new harbour » Local » The Island Daily</title>'
+                    '<meta name="twitter:title" content="Council votes on the new harbour">',
+                    '<article><h1>Council votes on the new harbour<span class="brand">The Island Daily</span></h1>')
+    assert found.title == "Council votes on the new harbour"
+    plural = meta_of('<meta property="og:title" content="Council votes on the new harbour">',
+                     '<article><h1>Council votes on the new harbours</h1>')
+    assert plural.title == "Council votes on the new harbours"  # a letter more is the headline, not a site
+
+
 def test_declared_title_cleaned_when_the_page_has_no_headline():
     found = meta_of('<title>Markets fall on new model | The Gazette</title>'
                     '<meta property="og:site_name" content="The Gazette">', "<article><h2>Subhead</h2>")
