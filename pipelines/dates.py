@@ -234,6 +234,11 @@ def _own_local_time(value: str) -> bool:
     return bool(parsed and parsed[2] is not None and parsed[2] != dt.timedelta(0))
 
 
+def strong_values(meta: dict[str, str], declared: Iterable[str | None]) -> list[str]:
+    """The page's strong date declarations, best first: the strong meta keys, then ``declared``."""
+    return [v for v in (*(meta.get(k) for k in STRONG_KEYS), *declared) if isinstance(v, str) and v.strip()]
+
+
 def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str | None, url: str | None,
               extra_stamps: Iterable[str] = (), shown: str | None = None,
               shown_text: str | None = None, offset_stamps: Iterable[str] = ()) -> str | None:
@@ -248,7 +253,7 @@ def pick_date(meta: dict[str, str], declared: list[str | None], *, language: str
     only say the page's own offset from UTC.
     """
     url_date = date_from_url(url) if url else None
-    strong = [v for v in (*(meta.get(k) for k in STRONG_KEYS), *declared) if isinstance(v, str) and v.strip()]
+    strong = strong_values(meta, declared)
     weak = [v for v in (meta.get(k) for k in WEAK_KEYS) if isinstance(v, str) and v.strip()]
     if not strong and url_date:
         return url_date  # no declaration: the day in the URL beats a shown or generated date (sidebars have dates too)

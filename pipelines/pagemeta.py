@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 
 from core.boundedjson import loads as load_json
 from pipelines.bylines import pick_author
-from pipelines.dates import dotted_day, parse_stamp, pick_date
+from pipelines.dates import dotted_day, parse_stamp, pick_date, strong_values
 from pipelines.titles import pick_title, site_names
 
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
@@ -58,11 +58,13 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
     ld, by_id = _jsonld_article(tree)
     names = site_names(meta, ld, url)
     language = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
-    published = pick_date(meta, [ld.get("datePublished"), ld.get("dateCreated")],
-                          language=language, url=url,
+    declared = [ld.get("datePublished"), ld.get("dateCreated")]
+    # Without a declaration, the date a page announces in words beats its <time> elements (comments have them).
+    announced = None if strong_values(meta, declared) or not want_date else announced_date(tree)
+    published = pick_date(meta, declared, language=language, url=url,
                           extra_stamps=[v for v in [ld.get("dateModified")] if isinstance(v, str)],
                           offset_stamps=_time_stamps(tree),
-                          shown=_time_published(tree) or _time_shown(tree), shown_text=_time_text(tree))
+                          shown=announced or _time_published(tree) or _time_shown(tree), shown_text=_time_text(tree))
     if published is None and want_date:
         published = find_date(tree, url=url)
     return PageMeta(
@@ -75,6 +77,50 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
         page_type=_clean(meta.get("og:type")),
         article_body=_body(ld.get("articleBody")),
     )
+
+
+# "Veröffentlicht am 16.08.2019", "Published on June 13, 2019", "Publié le 5 février 2021": a page that
+# declares no date often writes it after such words; the first one in the page is the article's.
+_ANNOUNCED = re.compile(
+    r"\b(?:(?:veröffentlicht|publiziert|erschienen|erstellt|geschrieben|verfasst|published|posted|publié|publiée"
+    r"|publicado|publicada|pubblicato|gepubliceerd|opublikowano|publikováno|julkaistu|publicerad|udgivet|publisert)"
+    r"|(?:datum|date|fecha|data)\s*:)"
+    r"\s*(?:am|on|le|el|il|op|dnia|dne|den|:)?\s*:?\s*"
+    r"(\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?\s+(?:de\s+)?\d{4}|[^\W\d_]{3,12}\.?\s+\d{1,2},?\s+\d{4})", re.I)
+_CODE_TAGS = {"script", "style", "noscript", "template"}
+MAX_ANNOUNCED_SCAN = 300_000  # characters of the page's text searched for an announced date
+
+
+def announced_date(tree: HtmlElement) -> str | None:
+    """The date a page announces in words ("Veröffentlicht am 16.08.2019"), when it declares none."""
+    match = _ANNOUNCED.search(_visible_text(tree, MAX_ANNOUNCED_SCAN))
+    if not match:
+        return None
+    import dateparser  # htmldate's own dependency; loaded only for pages that announce a date in words
+
+    try:
+        found = dateparser.parse(match.group(1), settings={"STRICT_PARSING": True, "DATE_ORDER": "DMY"})
+    except Exception:  # dateparser on odd input: no date, not an error
+        return None
+    return _as_date(found.date().isoformat()) if found else None
+
+
+def _visible_text(tree: HtmlElement, limit: int) -> str:
+    """The text of the page's body, without scripts and styles, up to ``limit`` characters."""
+    body = tree.find("body")
+    parts: list[str] = []
+    size = 0
+    for element in (body if body is not None else tree).iter():
+        if element.text and element.tag not in _CODE_TAGS:
+            parts.append(element.text)
+            size += len(element.text)
+        if element.tail:
+            parts.append(element.tail)
+            size += len(element.tail)
+        if size >= limit:
+            break
+    return _SPACE.sub(" ", " ".join(parts))
 
 
 def find_date(tree: HtmlElement, *, url: str | None = None) -> str | None:

@@ -76,3 +76,18 @@ def test_written_days_reads_both_orders_of_a_slashed_date():
     assert [d.isoformat() for d in written_days("11/08/2020")] == ["2020-08-11", "2020-11-08"]
     assert [d.isoformat() for d in written_days("26/12/2019")] == ["2019-12-26"]
     assert written_days("no date here") == []
+
+
+def test_a_date_announced_in_words_beats_the_time_of_a_comment():
+    page = ('<article><p>Veröffentlicht am 16.08.2019</p></article>'
+            '<section class="comments"><time datetime="2019-08-24T03:36:11+02:00">24. August 2019</time></section>')
+    tree = trafilatura.load_html(f"<html><head></head><body>{page}<p>{'Text. ' * 50}</p></body></html>")
+    assert read_metadata(tree, url="https://www.podcast.example/res158/").published == "2019-08-16"
+    words = '<script>/* Date: 17.04.2020 */</script><p>Publié le 5 février 2021</p>'
+    tree = trafilatura.load_html(f"<html><head></head><body>{words}<p>{'Texte. ' * 50}</p></body></html>")
+    assert read_metadata(tree, url="https://www.journal.example/article").published == "2021-02-05"
+
+
+def test_an_announced_date_does_not_override_a_declared_one():
+    head = '<meta property="article:published_time" content="2021-03-02T10:00:00+01:00">'
+    assert day_of(head, "<p>Published on 5 March 2021</p>") == "2021-03-02"
