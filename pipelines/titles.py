@@ -242,21 +242,16 @@ def pick_title(tree: HtmlElement, declared: list[str | None], names: set[str], *
 def _unglued(heading: str, cleaned: list[str], titles: list[str], names: set[str]) -> str:
     """A heading without the site's name glued to it by markup (``<h1>Headline<span>Site</span></h1>``).
 
-    The heading agrees with a declared title; when it is that title plus a
-    part naming the site (a known name, or a part the declared titles carry
-    beside the headline), the declared title is the headline.
+    The heading agrees with a declared title; when it is that title with no
+    space after it and then the site's name (a known name, or the last part of
+    a declared title, where sites put theirs), the declared title is the headline.
     """
-    beside = {part for raw in titles for part in split_title(raw)[2::2]}
+    last_parts = {key(parts[-1]) for parts in map(split_title, titles) if len(parts) >= 3}
     for title in cleaned:
-        if len(title) >= len(heading):
+        if len(title) >= len(heading) or not heading.startswith(title) or heading[len(title)].isspace():
             continue
-        if heading.startswith(title):
-            rest = heading[len(title):]
-        elif heading.endswith(title):
-            rest = heading[:-len(title)]
-        else:
-            continue
-        if len(key(rest)) >= 4 and is_site_part(rest.strip(), names | beside):
+        rest = heading[len(title):]
+        if len(key(rest)) >= 4 and (key(rest) in last_parts or is_site_part(rest, names)):
             return title
     return heading
 
