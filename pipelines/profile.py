@@ -9,6 +9,7 @@ page never computes it, nor imports numpy for it).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,10 @@ from pipelines.containment import anchor_sequence
 from pipelines.names import names
 from pipelines.sounds import SoundMatcher
 from pipelines.terms import TermMatcher, fold
+
+# A term written in Latin letters, digits, spaces and punctuation only.
+_LATIN_RE = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
+_WORD_SPLIT_RE = re.compile(r"[\s\-]+")
 
 
 @dataclass
@@ -66,6 +71,34 @@ class StoryProfile:
     def term_words(self) -> frozenset[str]:
         """Folded words of the tracked terms: every follow-up has them, so they tell no copy apart."""
         return frozenset(fold(w) for term in self.terms for w in term.split())
+
+    @functools.cached_property
+    def families(self) -> dict[str, int]:
+        """Each Latin-script term's family: terms that share a word name one thing (``Boeing 737 Max 9``,
+        ``737 Max 9``, ``Max 9``; ``DeepSeek``, ``DeepSeek-R1``); terms with no word in common name
+        different things (``Alaska Airlines``, ``Flight 1282``). Terms in other scripts (``深度求索``) are
+        spellings of one of them, which one cannot be read: they belong to none."""
+        latin = [t for t in self.terms if _LATIN_RE.fullmatch(t)]
+        words = [frozenset(_WORD_SPLIT_RE.split(fold(t))) - {""} for t in latin]
+        family = list(range(len(latin)))
+
+        def root(i: int) -> int:
+            while family[i] != i:
+                i = family[i]
+            return i
+
+        for i in range(len(latin)):
+            for j in range(i):
+                if words[i] & words[j]:
+                    family[root(i)] = root(j)
+        return {term: root(i) for i, term in enumerate(latin)}
+
+    @functools.cached_property
+    def plain_families(self) -> frozenset[int]:
+        """Families written without a number: an organisation or a place (``Alaska Airlines``), not a flight
+        or a model (``Flight 1282``, ``737 Max 9``), which a number makes specific."""
+        numbered = {f for term, f in self.families.items() if any(c.isdigit() for c in term)}
+        return frozenset(set(self.families.values()) - numbered)
 
     @functools.cached_property
     def folded_anchors(self) -> frozenset[str]:
