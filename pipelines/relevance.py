@@ -195,9 +195,10 @@ def outnamed(profile: StoryProfile, others: dict[str, int], count: int) -> bool:
                for name, n in others.items())
 
 
-def alone(profile: StoryProfile, found: list[str], anchors: set[str]) -> bool:
+def alone(profile: StoryProfile, found: list[str], anchors: set[str], text: str) -> bool:
     """The text names only one of the story's several names, a plain one (pipelines/profile ``families``),
-    and carries fewer than ``CORROBORATION`` of the source's other names and numbers.
+    and carries fewer than ``CORROBORATION`` of the source's other names and numbers, in a text written
+    in Latin letters, where those names could be read (``ボルチモア`` alone says nothing of the rest).
 
     ``Alaska Airlines`` is in the news for its merger as much as for flight
     1282; a story named by an airline, a flight and an aircraft is where
@@ -210,7 +211,13 @@ def alone(profile: StoryProfile, found: list[str], anchors: set[str]) -> bool:
     if len(families) != 1 or not families <= profile.plain_families:
         return False
     others = {fold(a) for a in anchors} & profile.folded_anchors - profile.term_words
-    return len(others) < CORROBORATION
+    return len(others) < CORROBORATION and latin_text(text)
+
+
+def latin_text(text: str) -> bool:
+    """Most of the text's letters are Latin ones (a name of the source would be written as in the source)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if c <= "\u024f" or "\u1e00" <= c <= "\u1eff") * 2 > len(letters)
 
 
 def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4,
@@ -238,7 +245,7 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         # Never rounded down to nothing: dedup reads a non-zero value as "carries the source's traces".
         "anchors": max(round(0.20 * min(1.0, anchor_share * 2), 3), 0.001) if anchor_share > 0 else 0.0,
     }
-    if threshold > 0 and alone(profile, title_terms + text_terms, anchors):
+    if threshold > 0 and alone(profile, title_terms + text_terms, anchors, text):
         # One plain name of a story named by several (the airline of a flight) is that name's news, not the
         # story's: at most a mention. The amount that keeps it below the threshold is a signal of its own.
         signals["alone"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)

@@ -10,7 +10,7 @@ from pipelines import textsig
 from pipelines.dedup import find_duplicate, source_copy
 from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
-from pipelines.relevance import assess, older_than_window, passages
+from pipelines.relevance import alone, assess, latin_text, older_than_window, passages
 
 SOURCE = next(p for p in PAGES if p.expect == "story_source")
 
@@ -266,3 +266,12 @@ def test_a_story_named_by_one_thing_is_that_thing():
     profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line",), text=FERRY_SOURCE)
     result = judge(profile, "Harbor Line orders three new ships", FLEET)
     assert result.label == "followup" and "alone" not in result.signals, result
+
+
+def test_the_operator_alone_is_not_judged_where_the_source_names_cannot_be_read():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    # The same finding in Latin letters is capped; in Chinese the source's names would not be written as they are.
+    assert alone(profile, ["Harbor Line"], set(), FLEET)
+    assert not alone(profile, ["Harbor Line"], set(), "Harbor Line 宣布向芬兰船厂订购三艘新船，二〇二七年起交付。")
+    assert not latin_text("港湾线宣布订购三艘新船") and latin_text("Ça dépend: Đà Nẵng, Łódź")
