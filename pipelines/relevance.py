@@ -1,7 +1,8 @@
 """Is this article about the story? A score from 0 to 1, the terms that matched, and why.
 
 Whether a text is *about* the story, or names it in passing, shows in where
-and how it names it, in any language. The score adds five signals, each
+and how it names it, in any language. The score adds five signals (and one
+limit, ``alone``, below), each
 visible in ``articles.signals``:
 
 * ``title`` (0.45 when the story is the headline's subject, -0.20 when
@@ -191,7 +192,7 @@ def title_subject(profile: StoryProfile, title: str, others: dict[str, int], sto
 
 def outnamed(profile: StoryProfile, others: dict[str, int], count: int) -> bool:
     """Whether another name is named more often than the story (a name of the source: ``CONTEXT_DOMINANCE`` times)."""
-    return any(n > (CONTEXT_DOMINANCE * count if context_name(profile, name) else count)
+    return any(n > count and (n > CONTEXT_DOMINANCE * count or not context_name(profile, name))
                for name, n in others.items())
 
 
