@@ -16,7 +16,7 @@ from typing import Any
 
 from pipelines import textsig
 from pipelines.containment import anchor_sequence
-from pipelines.names import names
+from pipelines.names import names, word_cases
 from pipelines.sounds import SoundMatcher
 from pipelines.terms import TermMatcher, fold
 
@@ -181,7 +181,38 @@ def core_terms(title: str, text: str) -> tuple[str, ...]:
         if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isalpha():
             # The variant alone (``Max 9``): other languages drop the family (``波音MAX-9``).
             numbered.append(" ".join(parts[-2:]))
-    return tuple(dict.fromkeys(core + longer + numbered))
+    body = _body(title, text)
+    proper = [part for name in core + longer if (part := proper_part(name, body))]
+    return tuple(dict.fromkeys(core + longer + numbered + proper))
+
+
+def proper_part(name: str, text: str) -> str | None:
+    """The part of a name that other languages keep, when it ends in a common noun: ``Francis Scott Key``
+    of ``Key Bridge`` written ``Francis Scott Key Bridge`` in the text (a pont, a Brücke elsewhere).
+
+    The last word is a common noun when the text also writes it in lower case
+    (``the bridge``); the name's full form is the capitalised words the text
+    writes just before it, each one written capitalised inside a sentence
+    and never in lower case (not ``The``), none a possessive. Kept from two
+    words on: one word left (``Alaska`` of ``Alaska Airlines``) is a place.
+    """
+    words = name.split()
+    last = words[-1]
+    if len(words) < 2 or not last.isalpha() or last.islower():
+        return None
+    lower, inside = word_cases(text)
+    if last.lower() not in lower:
+        return None
+    best: list[str] = []
+    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        before: list[str] = []
+        for word in reversed(text[max(0, match.start() - 80):match.start()].split()):
+            if not word.isalpha() or word not in inside or word.lower() in lower:
+                break
+            before.insert(0, word)
+        best = max(best, before, key=len)
+    kept = best + words[:-1]
+    return " ".join(kept) if len(kept) >= 2 and best else None
 
 
 def draft_story_toml(*, name: str, url: str, title: str, language: str, text: str, file: str | None) -> str:
