@@ -136,8 +136,12 @@ def _body(title: str, text: str) -> str:
 
 def draft_terms(title: str, text: str, *, limit: int = 15) -> list[tuple[str, int]]:
     """Candidate tracked terms: the core names first (:func:`core_terms`), then the text's names by count."""
-    counts = names(_body(title, text))
+    body = _body(title, text)
+    counts = names(body)
     core = core_terms(title, text)
+    # Core terms the name reader does not count on their own (``737 Max 9``, ``Francis Scott Key``):
+    # as often as the text writes them.
+    counts.update({p: len(TermMatcher([p]).spans(fold(body))) for p in core if p not in counts})
     ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in core, -kv[1], kv[0]))
     # Names of two words or more (people, companies) are distinctive even when written once.
     return [(p, n) for p, n in ranked if n >= 2 or p in core or " " in p][:limit]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.names import capitalises_nouns, heading, name_shaped, names
-from pipelines.profile import StoryProfile, core_terms
+from pipelines.profile import StoryProfile, core_terms, draft_terms
 from pipelines.sounds import SoundMatcher, latin_skeleton, skeleton
 
 # Our own French text, in the shape of the one whose drafted terms were cut wrong.
@@ -95,6 +95,8 @@ def test_a_name_ending_in_a_common_noun_also_gives_the_part_other_languages_keep
             "Harbour Bridge would stay shut until Friday. Another bridge upstream took the traffic.")
     # "bridge" is written in lower case: a common noun; French writes "le pont Kesteven Harbour".
     assert core_terms(title, text) == ("Harbour Bridge", "Kesteven Harbour")
+    # The draft for sources.toml lists it too, with how often the text writes it.
+    assert ("Kesteven Harbour", 1) in draft_terms(title, text)
     assert StoryProfile.build(name="b", url="", language="en", terms=(), text=text).find_terms(
         "Le pont Kesteven-Harbour a été fermé lundi.") == ["Kesteven Harbour"]
 
