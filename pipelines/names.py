@@ -97,6 +97,12 @@ def heading(line: str) -> bool:
     return len(words) >= 2 and sum(1 for w in words if w[0].isupper()) >= 0.8 * len(words)
 
 
+def word_cases(text: str) -> tuple[set[str], set[str]]:
+    """The words the text writes in lower case, and the capitalised words it writes inside a sentence."""
+    _, lower, inside = _runs(clean(text))
+    return lower, inside
+
+
 def names(text: str) -> Counter[str]:
     """Each name of the text with its number of occurrences (headings left out)."""
     text = "\n".join(line for line in clean(text).split("\n") if not heading(line))

@@ -9,15 +9,20 @@ page never computes it, nor imports numpy for it).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipelines import textsig
 from pipelines.containment import anchor_sequence
-from pipelines.names import names
+from pipelines.names import names, word_cases
 from pipelines.sounds import SoundMatcher
 from pipelines.terms import TermMatcher, fold
+
+# A term written in Latin letters, digits, spaces and punctuation only.
+_LATIN_RE = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
+_WORD_SPLIT_RE = re.compile(r"[\s\-]+")
 
 
 @dataclass
@@ -68,6 +73,34 @@ class StoryProfile:
         return frozenset(fold(w) for term in self.terms for w in term.split())
 
     @functools.cached_property
+    def families(self) -> dict[str, int]:
+        """Each Latin-script term's family: terms that share a word name one thing (``Boeing 737 Max 9``,
+        ``737 Max 9``, ``Max 9``; ``DeepSeek``, ``DeepSeek-R1``); terms with no word in common name
+        different things (``Alaska Airlines``, ``Flight 1282``). Terms in other scripts (``深度求索``) are
+        spellings of one of them, which one cannot be read: they belong to none."""
+        latin = [t for t in self.terms if _LATIN_RE.fullmatch(t)]
+        words = [frozenset(_WORD_SPLIT_RE.split(fold(t))) - {""} for t in latin]
+        family = list(range(len(latin)))
+
+        def root(i: int) -> int:
+            while family[i] != i:
+                i = family[i]
+            return i
+
+        for i in range(len(latin)):
+            for j in range(i):
+                if words[i] & words[j]:
+                    family[root(i)] = root(j)
+        return {term: root(i) for i, term in enumerate(latin)}
+
+    @functools.cached_property
+    def plain_families(self) -> frozenset[int]:
+        """Families written without a number: an organisation or a place (``Alaska Airlines``), not a flight
+        or a model (``Flight 1282``, ``737 Max 9``), which a number makes specific."""
+        numbered = {f for term, f in self.families.items() if any(c.isdigit() for c in term)}
+        return frozenset(set(self.families.values()) - numbered)
+
+    @functools.cached_property
     def folded_anchors(self) -> frozenset[str]:
         """The anchors as terms are matched (:func:`fold`: accents dropped, ``États-Unis`` = ``etats-unis``)."""
         return frozenset(fold(a) for a in self.anchors)
@@ -103,8 +136,12 @@ def _body(title: str, text: str) -> str:
 
 def draft_terms(title: str, text: str, *, limit: int = 15) -> list[tuple[str, int]]:
     """Candidate tracked terms: the core names first (:func:`core_terms`), then the text's names by count."""
-    counts = names(_body(title, text))
+    body = _body(title, text)
+    counts = names(body)
     core = core_terms(title, text)
+    # Core terms the name reader does not count on their own (``737 Max 9``, ``Francis Scott Key``):
+    # as often as the text writes them.
+    counts.update({p: len(TermMatcher([p]).spans(fold(body))) for p in core if p not in counts})
     ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in core, -kv[1], kv[0]))
     # Names of two words or more (people, companies) are distinctive even when written once.
     return [(p, n) for p, n in ranked if n >= 2 or p in core or " " in p][:limit]
@@ -148,7 +185,38 @@ def core_terms(title: str, text: str) -> tuple[str, ...]:
         if len(parts) >= 3 and parts[-1].isdigit() and parts[-2].isalpha():
             # The variant alone (``Max 9``): other languages drop the family (``波音MAX-9``).
             numbered.append(" ".join(parts[-2:]))
-    return tuple(dict.fromkeys(core + longer + numbered))
+    body = _body(title, text)
+    proper = [part for name in core + longer if (part := proper_part(name, body))]
+    return tuple(dict.fromkeys(core + longer + numbered + proper))
+
+
+def proper_part(name: str, text: str) -> str | None:
+    """The part of a name that other languages keep, when it ends in a common noun: ``Francis Scott Key``
+    of ``Key Bridge`` written ``Francis Scott Key Bridge`` in the text (a pont, a Brücke elsewhere).
+
+    The last word is a common noun when the text also writes it in lower case
+    (``the bridge``); the name's full form is the capitalised words the text
+    writes just before it, each one written capitalised inside a sentence
+    and never in lower case (not ``The``), none a possessive. Kept from two
+    words on: one word left (``Alaska`` of ``Alaska Airlines``) is a place.
+    """
+    words = name.split()
+    last = words[-1]
+    if len(words) < 2 or not last.isalpha() or last.islower():
+        return None
+    lower, inside = word_cases(text)
+    if last.lower() not in lower:
+        return None
+    best: list[str] = []
+    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+        before: list[str] = []
+        for word in reversed(text[max(0, match.start() - 80):match.start()].split()):
+            if not word.isalpha() or word not in inside or word.lower() in lower:
+                break
+            before.insert(0, word)
+        best = max(best, before, key=len)
+    kept = best + words[:-1]
+    return " ".join(kept) if len(kept) >= 2 and best else None
 
 
 def draft_story_toml(*, name: str, url: str, title: str, language: str, text: str, file: str | None) -> str:

@@ -1,7 +1,8 @@
 """Is this article about the story? A score from 0 to 1, the terms that matched, and why.
 
 Whether a text is *about* the story, or names it in passing, shows in where
-and how it names it, in any language. The score adds five signals, each
+and how it names it, in any language. The score adds five signals (and one
+limit, ``alone``, below), each
 visible in ``articles.signals``:
 
 * ``title`` (0.45 when the story is the headline's subject, -0.20 when
@@ -18,9 +19,16 @@ visible in ``articles.signals``:
 * ``lead`` (0.15): a tracked term in the first passage (``PASSAGE`` characters);
 * ``spread`` (up to 0.30): the share of the text's passages that name the
   story, full from ``FULL_SPREAD`` of them — a passing mention sits in one or two;
-* ``salience`` (0.10): the story is named twice or more, and at least as often as any other name;
+* ``salience`` (0.10): the story is named twice or more, and at least as often as any other name
+  (a name of the source: ``CONTEXT_DOMINANCE`` times as often, as in the title);
 * ``anchors`` (up to 0.20): the share of the source article's names and
   numbers the text carries (works across languages).
+
+A story named by several different things (an airline, a flight number, an
+aircraft: pipelines/profile ``families``) is where they meet: a text naming
+only one of them, a plain name without a number, and fewer than
+``CORROBORATION`` of the source's other names and numbers, is that name's
+news (the airline's merger), held below the threshold by the ``alone`` signal.
 
 From ``MONITOR_FOLLOWUP_SCORE`` (0.4) the label is ``followup``. Below it, a
 text that still names the story (``MONITOR_MENTION_MIN_TERMS`` tracked-term
@@ -57,6 +65,7 @@ PASSAGE = 300  # characters (a CJK or Hangul character counts three) of a passag
 _SENTENCE_RE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 FULL_SPREAD = 0.6
 CONTEXT_DOMINANCE = 2
+CORROBORATION = 2  # of the source's names and numbers, besides the story's own words
 _UNSPACED_RE = re.compile(f"[{UNSPACED}]")
 
 
@@ -181,6 +190,37 @@ def title_subject(profile: StoryProfile, title: str, others: dict[str, int], sto
                                                 else others[name] > max(1, story_count))), None)
 
 
+def outnamed(profile: StoryProfile, others: dict[str, int], count: int) -> bool:
+    """Whether another name is named more often than the story (a name of the source: ``CONTEXT_DOMINANCE`` times)."""
+    return any(n > count and (n > CONTEXT_DOMINANCE * count or not context_name(profile, name))
+               for name, n in others.items())
+
+
+def alone(profile: StoryProfile, found: list[str], anchors: set[str], text: str) -> bool:
+    """The text names only one of the story's several names, a plain one (pipelines/profile ``families``),
+    and carries fewer than ``CORROBORATION`` of the source's other names and numbers, in a text written
+    in Latin letters, where those names could be read (``ボルチモア`` alone says nothing of the rest).
+
+    ``Alaska Airlines`` is in the news for its merger as much as for flight
+    1282; a story named by an airline, a flight and an aircraft is where
+    they meet. A numbered name (``Flight 1282``, ``737 Max 9``) is specific
+    on its own, and a story named by one thing (``DeepSeek``) is that thing.
+    """
+    if len(set(profile.families.values())) < 2 or any(term not in profile.families for term in found):
+        return False
+    families = {profile.families[term] for term in found}
+    if len(families) != 1 or not families <= profile.plain_families:
+        return False
+    others = {fold(a) for a in anchors} & profile.folded_anchors - profile.term_words
+    return len(others) < CORROBORATION and latin_text(text)
+
+
+def latin_text(text: str) -> bool:
+    """Most of the text's letters are Latin ones (a name of the source would be written as in the source)."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if c <= "\u024f" or "\u1e00" <= c <= "\u1eff") * 2 > len(letters)
+
+
 def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4,
            mention_terms: int = 1) -> Relevance:
     title_terms = profile.find_terms(title)
@@ -191,7 +231,8 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     spread = sum(naming) / len(naming) if naming else 0.0
     others = other_names(profile, title, text) if title_terms or text_terms else {}
     count = len(title_terms) + len(text_terms)
-    anchor_share = textsig.containment(textsig.anchors(f"{title}\n{text}"), profile.anchors)
+    anchors = textsig.anchors(f"{title}\n{text}")
+    anchor_share = textsig.containment(anchors, profile.anchors)
     if title_subject(profile, title, others, count) is not None:
         title_signal = -0.20
     else:
@@ -201,10 +242,14 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         "lead": 0.15 if lead else 0.0,
         "spread": round(0.30 * min(1.0, spread / FULL_SPREAD), 3),
         # Named once is never salient, even where no other name can be read (CJK text).
-        "salience": 0.10 if count >= 2 and count >= max(others.values(), default=0) else 0.0,
+        "salience": 0.10 if count >= 2 and not outnamed(profile, others, count) else 0.0,
         # Never rounded down to nothing: dedup reads a non-zero value as "carries the source's traces".
         "anchors": max(round(0.20 * min(1.0, anchor_share * 2), 3), 0.001) if anchor_share > 0 else 0.0,
     }
+    if threshold > 0 and alone(profile, title_terms + text_terms, anchors, text):
+        # One plain name of a story named by several (the airline of a flight) is that name's news, not the
+        # story's: at most a mention. The amount that keeps it below the threshold is a signal of its own.
+        signals["alone"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
     matched = sorted(set(title_terms + text_terms), key=str.lower)
     if score >= threshold:

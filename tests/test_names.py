@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipelines.names import capitalises_nouns, heading, name_shaped, names
-from pipelines.profile import StoryProfile, core_terms
+from pipelines.profile import StoryProfile, core_terms, draft_terms
 from pipelines.sounds import SoundMatcher, latin_skeleton, skeleton
 
 # Our own French text, in the shape of the one whose drafted terms were cut wrong.
@@ -85,3 +85,26 @@ def test_a_numbered_name_also_gives_its_variant_alone():
     assert core_terms(title, text) == ("Boeing 737 Max 9", "737 Max 9", "Max 9")
     profile = StoryProfile.build(name="b", url="", language="en", terms=(), text=f"{title}\n{text}")
     assert profile.find_terms("停飛全部65架同類波音MAX-9飛機") == ["Max 9"]
+
+
+def test_a_name_ending_in_a_common_noun_also_gives_the_part_other_languages_keep():
+    title = "Harbour Bridge closed after barge strike"
+    text = ("Harbour Bridge closed after barge strike\n"
+            "A barge hit a pier of the Kesteven Harbour Bridge early on Monday. The bridge was closed to traffic "
+            "while engineers inspected it. The Harbour Bridge carries 40,000 cars a day, and the city said the "
+            "Harbour Bridge would stay shut until Friday. Another bridge upstream took the traffic.")
+    # "bridge" is written in lower case: a common noun; French writes "le pont Kesteven Harbour".
+    assert core_terms(title, text) == ("Harbour Bridge", "Kesteven Harbour")
+    # The draft for sources.toml lists it too, with how often the text writes it.
+    assert ("Kesteven Harbour", 1) in draft_terms(title, text)
+    assert StoryProfile.build(name="b", url="", language="en", terms=(), text=text).find_terms(
+        "Le pont Kesteven-Harbour a été fermé lundi.") == ["Kesteven Harbour"]
+
+
+def test_no_proper_part_from_one_word_or_a_sentence_start():
+    title = "Nordvik Airways grounds its fleet"
+    text = ("Nordvik Airways grounds its fleet\n"
+            "Nordvik Airways said on Monday that it grounded its fleet. The Nordvik Airways pilots' union "
+            "agreed. Other airways kept flying, and Nordvik Airways expects to resume on Friday.")
+    # "Nordvik" alone would be a place; "The" is an ordinary word the text writes in lower case too.
+    assert core_terms(title, text) == ("Nordvik Airways",)

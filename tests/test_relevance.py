@@ -10,7 +10,7 @@ from pipelines import textsig
 from pipelines.dedup import find_duplicate, source_copy
 from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
-from pipelines.relevance import assess, older_than_window, passages
+from pipelines.relevance import alone, assess, latin_text, older_than_window, passages
 
 SOURCE = next(p for p in PAGES if p.expect == "story_source")
 
@@ -200,3 +200,78 @@ def test_german_common_nouns_are_not_other_subjects(profile):
             "überprüfen ihre Investitionen, die Anleger ihre Erwartungen an die Branche.")
     result = judge(profile, "Kurssturz: Anleger fürchten DeepSeek", text)
     assert result.signals["salience"] > 0 and result.label == "followup", result
+
+
+def test_a_name_of_the_source_takes_salience_only_when_it_dominates(profile):
+    # Nvidia is a name of the source: named three times against the story's twice, it is context.
+    text = ("Nvidia shares fell again on Monday. DeepSeek released a second model, and Nvidia said demand "
+            "for its chips was unchanged. Analysts expect Nvidia to report in February. "
+            "Investors are watching how DeepSeek trains its models with fewer chips.")
+    assert judge(profile, "Chip stocks slide for a second day", text).signals["salience"] > 0
+    # Six times against twice: Nvidia is what the text is about.
+    assert judge(profile, "Chip stocks slide for a second day",
+                 text + " Nvidia, Nvidia and Nvidia again.").signals["salience"] == 0.0
+
+
+# A story named by several things: an operator, a numbered service, as a drafted profile names it.
+FERRY_SOURCE = (
+    "Harbor Line Ferry 212: engine fire forces evacuation near Kesteven Island\n"
+    "A fire broke out in the engine room of Harbor Line's Ferry 212 on Saturday, shortly after it left "
+    "Portwick with 340 passengers on board. The crew evacuated everyone to lifeboats near Kesteven Island, "
+    "and the Coast Guard took them ashore within two hours. The Maritime Safety Board opened an inquiry on "
+    "Sunday. Captain Ilse Moreau said the alarm sounded 47 minutes into the crossing. Harbor Line suspended "
+    "its two other ships of the same class while inspectors look at their fuel lines."
+)
+
+
+FLEET = ("Harbor Line said on Tuesday it has ordered three new ships from a yard in Finland, to be delivered "
+         "from 2027. Harbor Line will retire its oldest vessels as the new ones arrive, and expects the order "
+         "to lower its fuel costs by a fifth. The company carried more passengers last year than ever before, "
+         "and Harbor Line plans a new route to the southern islands next summer.")
+
+
+def test_terms_sharing_a_word_are_one_family_and_other_scripts_are_in_none():
+    profile = StoryProfile.build(name="s", url="", language="en",
+                                 terms=("Harbor Line", "Ferry 212", "Harbor Line Ferry 212", "Ferry-212", "渡轮"))
+    families = profile.families
+    assert families["Ferry 212"] == families["Harbor Line Ferry 212"] == families["Harbor Line"]
+    assert families["Ferry-212"] == families["Ferry 212"] and "渡轮" not in families
+    two = StoryProfile.build(name="s", url="", language="en", terms=("Harbor Line", "Ferry 212"))
+    assert two.families["Harbor Line"] != two.families["Ferry 212"]
+    assert two.plain_families == {two.families["Harbor Line"]}
+
+
+def test_the_operator_alone_is_its_own_news_not_the_story():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    result = judge(profile, "Harbor Line orders three new ships", FLEET)
+    assert result.label == "mention" and result.signals["alone"] < 0, result
+    # The numbered name is specific on its own: the same text naming the ferry is about it.
+    named = judge(profile, "Harbor Line orders three new ships",
+                  FLEET + " The order follows the fire on Ferry 212 in the spring.")
+    assert "alone" not in named.signals, named
+
+
+def test_the_operator_with_the_source_specifics_is_a_followup():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    text = ("Harbor Line has blamed a cracked fuel line for the engine fire near Kesteven Island. In a report "
+            "sent to the Maritime Safety Board, Harbor Line said its inspectors found the same crack on a "
+            "sister ship. Captain Ilse Moreau and her crew will be honoured in Portwick next week.")
+    result = judge(profile, "Harbor Line blames a fuel line for the fire", text)
+    assert result.label == "followup" and "alone" not in result.signals, result
+
+
+def test_a_story_named_by_one_thing_is_that_thing():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line",), text=FERRY_SOURCE)
+    result = judge(profile, "Harbor Line orders three new ships", FLEET)
+    assert result.label == "followup" and "alone" not in result.signals, result
+
+
+def test_the_operator_alone_is_not_judged_where_the_source_names_cannot_be_read():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    # The same finding in Latin letters is capped; in Chinese the source's names would not be written as they are.
+    assert alone(profile, ["Harbor Line"], set(), FLEET)
+    assert not alone(profile, ["Harbor Line"], set(), "Harbor Line 宣布向芬兰船厂订购三艘新船，二〇二七年起交付。")
+    assert not latin_text("港湾线宣布订购三艘新船") and latin_text("Ça dépend: Đà Nẵng, Łódź")
