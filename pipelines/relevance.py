@@ -28,7 +28,9 @@ A story named by several different things (an airline, a flight number, an
 aircraft: pipelines/profile ``families``) is where they meet: a text naming
 only one of them, a plain name without a number, and fewer than
 ``CORROBORATION`` of the source's other names and numbers, is that name's
-news (the airline's merger), held below the threshold by the ``alone`` signal.
+news (the airline's merger), held below the threshold by the ``alone`` signal —
+only when one of those names is numbered (the event); a story of plain names
+only (a company and its founder) holds none back.
 
 From ``MONITOR_FOLLOWUP_SCORE`` (0.4) the label is ``followup``. Below it, a
 text that still names the story (``MONITOR_MENTION_MIN_TERMS`` tracked-term
@@ -205,8 +207,11 @@ def alone(profile: StoryProfile, found: list[str], anchors: set[str], text: str)
     1282; a story named by an airline, a flight and an aircraft is where
     they meet. A numbered name (``Flight 1282``, ``737 Max 9``) is specific
     on its own, and a story named by one thing (``DeepSeek``) is that thing.
+    A story with no numbered name (``DeepSeek``, ``Liang Wenfeng``) says
+    nothing of which of its names is the event: none is held back.
     """
-    if len(set(profile.families.values())) < 2 or any(term not in profile.families for term in found):
+    specific = set(profile.families.values()) - profile.plain_families
+    if not specific or any(term not in profile.families for term in found):
         return False
     families = {profile.families[term] for term in found}
     if len(families) != 1 or not families <= profile.plain_families:

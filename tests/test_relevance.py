@@ -268,6 +268,14 @@ def test_a_story_named_by_one_thing_is_that_thing():
     assert result.label == "followup" and "alone" not in result.signals, result
 
 
+def test_a_story_of_plain_names_only_holds_none_of_them_back():
+    # A company and its founder: no numbered name says which one is the event, so the company alone is the story.
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ilse Moreau"),
+                                 text=FERRY_SOURCE)
+    result = judge(profile, "Harbor Line orders three new ships", FLEET)
+    assert result.label == "followup" and "alone" not in result.signals, result
+
+
 def test_the_operator_alone_is_not_judged_where_the_source_names_cannot_be_read():
     profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
                                  text=FERRY_SOURCE)
