@@ -81,20 +81,29 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
 
 # "Veröffentlicht am 16.08.2019", "Published on June 13, 2019", "Publié le 5 février 2021": a page that
 # declares no date often writes it after such words; the first one in the page is the article's.
+_AFTER_LEAD_IN = (r"\s*(?:am|on|le|el|il|op|dnia|dne|den|:)?\s*:?\s*"
+                  r"(\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
+                  r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?\s+(?:de\s+)?\d{4}|[^\W\d_]{3,12}\.?\s+\d{1,2},?\s+\d{4})")
 _ANNOUNCED = re.compile(
-    r"\b(?:(?:veröffentlicht|publiziert|erschienen|erstellt|geschrieben|verfasst|published|posted|publié|publiée"
+    r"\b(?:(?:veröffentlicht|publiziert|erschienen|erstellt|geschrieben|verfasst|published|posted|written|publié|publiée"
     r"|publicado|publicada|pubblicato|gepubliceerd|opublikowano|publikováno|julkaistu|publicerad|udgivet|publisert)"
-    r"|(?:datum|date|fecha|data)\s*:)"
-    r"\s*(?:am|on|le|el|il|op|dnia|dne|den|:)?\s*:?\s*"
-    r"(\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
-    r"|\d{1,2}\.?\s+(?:de\s+)?[^\W\d_]{3,12}\.?\s+(?:de\s+)?\d{4}|[^\W\d_]{3,12}\.?\s+\d{1,2},?\s+\d{4})", re.I)
+    r"|(?:datum|date|fecha|data)\s*:)" + _AFTER_LEAD_IN, re.I)
+# The last change announced, when no publication is: still the date the reader is given.
+_ANNOUNCED_CHANGE = re.compile(
+    r"\b(?:aktualisiert|updated|actualizado|actualisé|mis\s+à\s+jour|aggiornato|bijgewerkt|letzte\s+änderung"
+    r"|zuletzt\s+geändert|last\s+(?:modified|updated)|stand)" + _AFTER_LEAD_IN, re.I)
 _CODE_TAGS = {"script", "style", "noscript", "template"}
 MAX_ANNOUNCED_SCAN = 300_000  # characters of the page's text searched for an announced date
 
 
 def announced_date(tree: HtmlElement) -> str | None:
-    """The date a page announces in words ("Veröffentlicht am 16.08.2019"), when it declares none."""
-    match = _ANNOUNCED.search(_visible_text(tree, MAX_ANNOUNCED_SCAN))
+    """The date a page announces in words ("Veröffentlicht am 16.08.2019"), when it declares none.
+
+    A publication announced comes first; else the last change announced
+    ("Aktualisiert am …", "Stand: …"): still the date the reader is given.
+    """
+    text = _visible_text(tree, MAX_ANNOUNCED_SCAN)
+    match = _ANNOUNCED.search(text) or _ANNOUNCED_CHANGE.search(text)
     if not match:
         return None
     import dateparser  # htmldate's own dependency; loaded only for pages that announce a date in words

@@ -91,3 +91,12 @@ def test_a_date_announced_in_words_beats_the_time_of_a_comment():
 def test_an_announced_date_does_not_override_a_declared_one():
     head = '<meta property="article:published_time" content="2021-03-02T10:00:00+01:00">'
     assert day_of(head, "<p>Published on 5 March 2021</p>") == "2021-03-02"
+
+
+def test_a_change_announced_dates_a_page_that_announces_no_publication():
+    page = "<p>Interne Unterlagen im Netz</p><p>Stand: 28.04.2020 18:05 Uhr</p>"
+    tree = trafilatura.load_html(f"<html><head></head><body>{page}<p>{'Text. ' * 50}</p></body></html>")
+    assert read_metadata(tree, url="https://www.sender.example/investigativ/leak-101.html").published == "2020-04-28"
+    both = "<p>Updated June 20, 2019</p><p>Written: 2019-06-13</p>"
+    tree = trafilatura.load_html(f"<html><head></head><body>{both}<p>{'Text. ' * 50}</p></body></html>")
+    assert read_metadata(tree, url="https://www.recipes.example/cake").published == "2019-06-13"
