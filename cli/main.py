@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import subprocess
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -163,10 +163,11 @@ def browse(db: str, port: int, host: str) -> None:
     metadata = Path(importlib.import_module("desk").__file__ or "").with_name("metadata.json")
     if metadata.is_file():
         command += ["--metadata", str(metadata)]
-    try:
-        sys.exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        sys.exit(130)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Datasette takes this process's place: a stop signal (Ctrl-C, a supervisor's SIGTERM) reaches the server,
+    # which a child process would have outlived.
+    os.execv(sys.executable, command)
 
 
 @cli.command()

@@ -142,6 +142,9 @@ def test_browse_serves_the_store(crawled):
         process.wait(timeout=30)
         if process.stdout is not None:
             process.stdout.close()
+    # Stopping `monitor browse` stops the server: nothing is left listening (a child would have outlived it).
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{match.group(1)}/", timeout=5)
 
 
 def test_commands_on_a_store_that_is_not_there_say_so(tmp_path):
