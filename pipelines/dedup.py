@@ -66,8 +66,7 @@ def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_
     if inside:
         return inside
     if language != profile.language:
-        sequence = containment.anchor_sequence(text, skip=profile.term_words)
-        return (containment.translation_copy(sequence, profile.sequence, cover=translation)
+        return (containment.translated_copy(text, profile.sequence, skip=profile.term_words, cover=translation)
                 or containment.structure_copy(text, profile.text, skip=profile.term_words))
     return None
 
