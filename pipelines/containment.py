@@ -323,7 +323,7 @@ def _may_share(paragraph: str, source_text: str) -> bool:
     return _occurrences(paragraph, _source_markers(source_text)) > 0
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)
 def _fold_word(word: str) -> str:
     """:func:`~pipelines.terms.fold` of one word, remembered: most words of a language recur from page to page."""
     return fold(word)
