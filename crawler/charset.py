@@ -96,7 +96,9 @@ def decode_page(body: bytes, *, content_type: str | None, used: str, text: str) 
     said = f"declared {declared}" if declared else "no charset declared"
     if used.startswith(("utf-16", "utf-32")):
         return _checked(text, used)
-    utf8 = _utf8(body)
+    # Decoded as UTF-8 by Scrapy, which replaces what does not decode: without U+FFFD in its text the bytes
+    # are UTF-8, and decoding them again (a copy of the page) tells nothing more.
+    utf8 = text if used == "utf-8" and "\ufffd" not in text else _utf8(body)
     if used != "utf-8" and utf8 is not None:
         return _chosen(utf8, "utf-8", "utf8_mislabelled", f"{said}, decoded as {used}; the bytes are UTF-8")
     if used == "utf-8" and utf8 is None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 _SPACE = re.compile(r"\s+")
@@ -70,11 +71,14 @@ class Boilerplate:
 
     def learn(self, source: str, text: str) -> None:
         """Count the distinct lines of one page of ``source``."""
+        self._learn(source, map(line_key, text.split("\n")))
+
+    def _learn(self, source: str, keys: Iterable[str | None]) -> None:
         if source not in self.lines and len(self.lines) >= self.max_sources:
             return  # bounded: a crawl of more outlets than that learns for the first ones only
         counts = self.lines.setdefault(source, Counter())
         self.pages[source] += 1
-        for key in {k for k in map(line_key, text.split("\n")) if k}:
+        for key in {k for k in keys if k}:
             counts[key] += 1
         if len(counts) > self.max_lines:
             self._forget(counts)
@@ -88,7 +92,9 @@ class Boilerplate:
                 del counts[key]
 
     def is_boilerplate(self, source: str, line: str) -> bool:
-        key = line_key(line)
+        return self._recurs(source, line_key(line))
+
+    def _recurs(self, source: str, key: str | None) -> bool:
         counts = self.lines.get(source)
         if key is None or not counts:
             return False
@@ -97,16 +103,24 @@ class Boilerplate:
 
     def clean(self, source: str, text: str) -> str:
         """``text`` without the lines that recur on ``source``'s pages; unchanged if that would empty it."""
+        lines = text.split("\n")
+        return self._clean(source, text, lines, [line_key(line) for line in lines])
+
+    def _clean(self, source: str, text: str, lines: list[str], keys: list[str | None]) -> str:
         if source not in self.lines:
             return text
-        kept = [line for line in text.split("\n") if not self.is_boilerplate(source, line)]
+        kept = [line for line, key in zip(lines, keys, strict=True) if not self._recurs(source, key)]
         cleaned = "\n".join(kept).strip()
         return cleaned or text
 
     def learn_and_clean(self, source: str, text: str) -> str:
-        """Clean ``text`` with what is known so far, then count it (a page never removes its own lines)."""
-        cleaned = self.clean(source, text)
-        self.learn(source, text)
+        """Clean ``text`` with what is known so far, then count it (a page never removes its own lines).
+
+        Each line is hashed once, for both."""
+        lines = text.split("\n")
+        keys = [line_key(line) for line in lines]
+        cleaned = self._clean(source, text, lines, keys)
+        self._learn(source, keys)
         return cleaned
 
     def source_state(self, source: str) -> dict[str, Any]:

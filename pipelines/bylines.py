@@ -70,6 +70,8 @@ _NAME_XPATH = XPath('.//*[@itemprop="name" or contains(concat(" ", normalize-spa
 # Class tokens that name an author element; tokens such as "tag-bylaw" or "category-authors" are a post's labels.
 _AUTHOR_MARK = re.compile(r"author|autor|auteur|byl|writer|contributor|creator|signature|username|submitted"
                           r"|postmetadata", re.I)
+# The same, for lower-cased ASCII text: an alternation without IGNORECASE is searched several times faster.
+_AUTHOR_MARK_LOWER = re.compile(_AUTHOR_MARK.pattern)
 _LABEL_TOKEN = re.compile(r"^(?:tag|category|post|type|format|status)-(?!(?:author|byline)$)", re.I)
 _POST = {"post", "hentry", "type-post", "single-post", "blog-post"}
 _CONTAINERS = {"article", "main", "section", "body", "html", "header"}
@@ -178,9 +180,16 @@ def _author_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
             continue
         marks = element.get("class")
         if (element.get("rel") == "author" or element.get("itemprop") == "author"
-                or (marks and _AUTHOR_MARK.search(marks)) or "author" in (element.get("id") or "")):
+                or (marks and _author_mark(marks)) or "author" in (element.get("id") or "")):
             if _marked_author(element):
                 yield element
+
+
+def _author_mark(marks: str) -> bool:
+    """``_AUTHOR_MARK`` in a class attribute (every element's: most of a byline search's time)."""
+    if marks.isascii():  # for ASCII, IGNORECASE is lower-casing
+        return _AUTHOR_MARK_LOWER.search(marks.lower()) is not None
+    return _AUTHOR_MARK.search(marks) is not None
 
 
 def _marked_author(element: HtmlElement) -> bool:

@@ -183,6 +183,31 @@ def translation_copy(sequence: list[str], source: list[str], *,
     return None
 
 
+def translated_copy(text: str, source: list[str], *, skip: frozenset[str] = frozenset(),
+                    cover: float = TRANSLATION_COVER) -> dict[str, float] | None:
+    """:func:`translation_copy` of the text's :func:`anchor_sequence`, which is not read when the text
+    holds too few of the source's anchors for either of its tests (most pages).
+
+    The common subsequence is at most the number of the text's numbers and
+    Latin-script words that are anchors of the source, found without the
+    per-word checks of :func:`anchor_sequence`.
+    """
+    if len(source) < PARTIAL_MIN_COMMON:
+        return None
+    if cover > 0:
+        most = _occurrences(text, frozenset(source))
+        if most < PARTIAL_MIN_COMMON and most < cover * len(source):
+            return None
+    return translation_copy(anchor_sequence(text, skip=skip), source, cover=cover)
+
+
+def _occurrences(text: str, markers: frozenset[str]) -> int:
+    """How many of the text's numbers and Latin-script words are ``markers``: at least as many as its
+    :func:`anchor_sequence` has (that sequence keeps some of them)."""
+    numbers = sum(_number(m.group(0)) in markers for m in _NUMBER_RE.finditer(text))
+    return numbers + sum(map(markers.__contains__, map(_fold_word, _LATIN_RE.findall(text))))  # a loop in C
+
+
 def _units(paragraph: str) -> float:
     """Length of a paragraph in roughly language-neutral units (a CJK character weighs three letters)."""
     return len(paragraph) + 2 * sum(1 for c in paragraph if "\u3040" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af")
@@ -221,9 +246,12 @@ def structure_copy(text: str, source_text: str, *, skip: frozenset[str] = frozen
     theirs, marks_theirs, sets_theirs = _source_paragraphs(source_text)
     if len(mine) < MIN_ALIGNED or len(theirs) < MIN_ALIGNED:
         return None
+    needed = max(MIN_ALIGNED, ALIGNED_SHARE * len(mine))
+    if sum(1 for p in mine if _may_share(p, source_text)) < needed:
+        # An aligned pair shares a marker: too few paragraphs can (most pages), no alignment can be long enough.
+        return None
     marks_mine = [anchor_sequence(p) for p in mine]
     own = sum(1 for marks in marks_mine for m in marks if _evidence(m, skip))
-    needed = max(MIN_ALIGNED, ALIGNED_SHARE * len(mine))
     pairs = {}
     for i, a in enumerate(marks_mine):
         mine_set = set(a)
@@ -277,6 +305,28 @@ def _source_paragraphs(source_text: str) -> tuple[list[str], list[list[str]], li
     theirs = _paragraphs(source_text)
     marks = [anchor_sequence(p) for p in theirs]
     return theirs, marks, [frozenset(m) for m in marks]
+
+
+@functools.lru_cache(maxsize=16)
+def _source_markers(source_text: str) -> frozenset[str]:
+    """Every marker of the source's paragraphs."""
+    return frozenset(m for marks in _source_paragraphs(source_text)[1] for m in marks)
+
+
+def _may_share(paragraph: str, source_text: str) -> bool:
+    """Whether the paragraph may have a marker of the source's paragraphs (never False when it has one).
+
+    A paragraph's markers (:func:`anchor_sequence`) are some of its numbers
+    and the folded forms of some of its Latin-script words: any of them being a
+    marker of the source is enough here, which spares the per-word checks.
+    """
+    return _occurrences(paragraph, _source_markers(source_text)) > 0
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _fold_word(word: str) -> str:
+    """:func:`~pipelines.terms.fold` of one word, remembered: most words of a language recur from page to page."""
+    return fold(word)
 
 
 def _evidence(marker: str, skip: frozenset[str]) -> bool:

@@ -66,8 +66,7 @@ def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_
     if inside:
         return inside
     if language != profile.language:
-        sequence = containment.anchor_sequence(text, skip=profile.term_words)
-        return (containment.translation_copy(sequence, profile.sequence, cover=translation)
+        return (containment.translated_copy(text, profile.sequence, skip=profile.term_words, cover=translation)
                 or containment.structure_copy(text, profile.text, skip=profile.term_words))
     return None
 
@@ -104,8 +103,9 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
             raise StorySource(f"the source article of story {story.name!r}: {item.url}")
     if profile is not None and item.label not in ("followup", "mention") and not traces(item.matched, item.signals):
         raise _off_topic(item)  # nothing of the source in it: no copy to look for (MinHash, containment)
-    item.text_hash = textsig.text_hash(text)
-    shingles = textsig.shingle_hashes(text)
+    words = textsig.tokens(text)  # once, for the hash and the shingles
+    item.text_hash = textsig.text_hash(text, words=words)
+    shingles = textsig.shingle_hashes(text, words=words)
     item.signature = textsig.signature(text, hashes=shingles)
     if profile is not None:
         evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,

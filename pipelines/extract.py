@@ -15,6 +15,7 @@ reads ``{"id", "url", "html"}`` lines and writes ``{"id", "url", "title",
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 import sqlite3
@@ -23,6 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
 from core.items import ArticleItem
 from pipelines.boilerplate import Boilerplate, drop_prompts
@@ -34,6 +36,8 @@ from pipelines.pagemeta import read_metadata
 from pipelines.titles import TitleAffixes, strip_learned
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from scrapy.crawler import Crawler
     from sqlite_utils import Database
 
@@ -104,7 +108,7 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     """
     if not html or not html.strip():
         return None
-    import trafilatura  # here, not at the top: the crawl process only extracts in its workers
+    trafilatura = _trafilatura()  # here, not at the top: the crawl process only extracts in its workers
 
     try:
         tree = trafilatura.load_html(html)
@@ -129,6 +133,27 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     if not fields["author"]:
         fields["author"] = agency_in_dateline(text)  # a wire story signs in its dateline: "Hamburg (dpa) - ..."
     return Extracted(text=text, html_lang=declared_language(html), **fields)
+
+
+@functools.cache
+def _trafilatura() -> ModuleType:
+    """trafilatura, its HTML parser set to give every element lxml hands to Python the class ``HtmlElement``.
+
+    lxml.html's parser picks an element's class with a Python method, called for
+    each element a walk of the tree touches (millions a crawl, ~5 % of a
+    worker's CPU); ``ElementDefaultClassLookup`` does the same in C. What it
+    does not do is give ``<form>``, ``<input>``, ``<select>``, ``<textarea>`` and
+    ``<label>`` their own classes (their form-filling helpers), which neither
+    trafilatura nor we use: the 990 pages of bench/extraction.py come out the same.
+    """
+    import trafilatura
+    from trafilatura import utils
+
+    parser = getattr(utils, "HTML_PARSER", None)
+    if parser is not None:
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+    return trafilatura
 
 
 def looks_thin(text: str, declared: str | None, *, page_chars: int | None = None) -> bool:
@@ -186,9 +211,7 @@ def _kept(part: str, whole: str) -> float:
 
 
 def _main_text(tree: Any, *, url: str, fast: bool, favor_precision: bool) -> str:
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(tree, url=url, fast=fast, with_metadata=False, include_comments=False,
+    doc = _trafilatura().bare_extraction(tree, url=url, fast=fast, with_metadata=False, include_comments=False,
                                       include_tables=True, favor_precision=favor_precision)
     if doc is None:
         return ""

@@ -24,12 +24,12 @@ from collections import Counter
 from pipelines.textsig import SENTENCE_END
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # a regex: str.translate is slow on non-ASCII text
 MAX_SPAN = 4
 
 
 def clean(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
 
 
 def _capitalised(word: str) -> bool:

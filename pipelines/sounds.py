@@ -61,6 +61,9 @@ _FINAL = ["", "k", "k", "ks", "n", "ns", "n", "t", "r", "rk", "rm", "rp", "rs", 
 # Katakana apart from hiragana: foreign names are written in katakana, particles in hiragana.
 _WORD_RE = re.compile(r"[\u30a0-\u30ff]+|[\uac00-\ud7af]+|[\u0400-\u04ff]+|[\u0370-\u03ff]+"
                       r"|[\u0600-\u06ff]+|[\u0900-\u0d7f]+")
+# Any letter of those scripts: searched first, as most texts have none (one class is scanned ~15 times
+# faster than the alternation above).
+_ANY_RE = re.compile(r"[\u30a0-\u30ff\uac00-\ud7af\u0400-\u04ff\u0370-\u03ff\u0600-\u06ff\u0900-\u0d7f]")
 
 
 def _squeeze(consonants: str) -> str:
@@ -113,7 +116,7 @@ class SoundMatcher:
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, term)`` of each word (or pair of words) that sounds like a term."""
-        if not self.by_skeleton or not text or text.isascii():
+        if not self.by_skeleton or not text or text.isascii() or not _ANY_RE.search(text):
             return []
         found = []
         words = list(_WORD_RE.finditer(text))

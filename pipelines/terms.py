@@ -55,17 +55,21 @@ _NUMBER_RE = re.compile(r"(?<![\d.,])\d+(?![\d]|[.,]\d)")
 _NUMBER_GAP = 10
 _GAP = rf"[^\d\n.,;:!?。、，！？]{{0,{_NUMBER_GAP}}}"
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640"), None)
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640]")
 _ARABIC_VARIANTS = str.maketrans({"ی": "ي", "ى": "ي", "ک": "ك", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا"})
+# str.translate looks every character of a non-ASCII text up in its table: most of fold's cost on a page,
+# for letters most texts do not have. A search for them first is a scan in C.
+_ARABIC_VARIANTS_RE = re.compile("[یىکةأإآ]")
 _ACCENTS_RE = re.compile("[\u0300-\u036f\u064b-\u065f\u0670]")
 
 
 def fold(text: str) -> str:
     """The form terms are matched in (see the module docstring); ``fold(fold(x)) == fold(x)``."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)).casefold()
     if not text.isascii():
         text = unicodedata.normalize("NFC", _ACCENTS_RE.sub("", unicodedata.normalize("NFD", text)))
-        text = text.translate(_ARABIC_VARIANTS)
+        if _ARABIC_VARIANTS_RE.search(text):
+            text = text.translate(_ARABIC_VARIANTS)
     return text
 
 

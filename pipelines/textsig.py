@@ -53,22 +53,25 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(normalize(text))
 
 
-def shingles(text: str, size: int = SHINGLE) -> set[str]:
-    words = tokens(text)
+def shingles(text: str, size: int = SHINGLE, *, words: list[str] | None = None) -> set[str]:
+    """Word ``size``-shingles of the text; ``words`` are its :func:`tokens` when the caller has them already."""
+    words = tokens(text) if words is None else words
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
-def text_hash(text: str) -> str:
-    """Hash of the normalised text: equal for byte-identical copies."""
-    return hashlib.sha1(" ".join(tokens(text)).encode("utf-8")).hexdigest()
+def text_hash(text: str, *, words: list[str] | None = None) -> str:
+    """Hash of the normalised text: equal for byte-identical copies. ``words``: as for :func:`shingles`."""
+    return hashlib.sha1(" ".join(tokens(text) if words is None else words).encode("utf-8")).hexdigest()
 
 
-def shingle_hashes(text: str) -> frozenset[int]:
-    """32-bit hashes of the text's word shingles: exact overlaps (containment) and MinHash both use them."""
+def shingle_hashes(text: str, *, words: list[str] | None = None) -> frozenset[int]:
+    """32-bit hashes of the text's word shingles: exact overlaps (containment) and MinHash both use them.
+
+    ``words``: as for :func:`shingles`."""
     return frozenset(int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=4).digest(), "little")
-                     for s in shingles(text))
+                     for s in shingles(text, words=words))
 
 
 def signature(text: str, *, hashes: frozenset[int] | None = None) -> tuple[int, ...]:
@@ -83,8 +86,10 @@ def signature(text: str, *, hashes: frozenset[int] | None = None) -> tuple[int, 
     hashes_array = np.fromiter(found, dtype=np.uint64, count=len(found))
     # (a*x + b) mod 2**64, top 32 bits: one hash per permutation; minimum over the shingles.
     with np.errstate(over="ignore"):
-        values = (hashes_array[:, None] * a + b) >> np.uint64(32)
-    return tuple(int(v) for v in values.min(axis=0))
+        values = hashes_array[:, None] * a
+        values += b  # in place: the table is shingles x permutations
+    values >>= np.uint64(32)
+    return tuple(values.min(axis=0).tolist())
 
 
 @functools.cache
@@ -146,14 +151,15 @@ def anchors(text: str) -> set[str]:
         if any(c.isdigit() for c in match.group(1)) and len(match.group(1)) <= 6:
             found.add(match.group(1).lower())
     for match in _NAME_RE.finditer(text):
+        name = match.group(1)
+        if len(name) < 3 or not name[0].isupper():
+            continue  # most words: no need to look back
         start = match.start() - 1
         while start >= 0 and text[start] in " \u00a0":  # the character before the word, spaces skipped
             start -= 1
         if start < 0 or text[start] in SENTENCE_END:
             continue  # sentence starts are capitalised in every language
-        name = match.group(1)
-        if name[0].isupper() and len(name) >= 3:
-            found.add(name.lower())
+        found.add(name.lower())
     return found
 
 

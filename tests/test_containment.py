@@ -107,3 +107,22 @@ CHINESE = """\
 def test_a_translation_into_a_script_that_rewrites_the_names_is_a_copy(profile):
     assert containment.anchor_sequence("1月20日发布,耗资560万") == ["20", "560"]
     assert copy(profile, CHINESE, "zh")
+
+
+@pytest.mark.parametrize("text", [TRANSLATION, FOLLOWUP, CHINESE, "\n".join(TRANSLATION.split("\n")[:6]),
+                                  "Un autre sujet, sans rien du pont.\nLe 20 mars, rien.\nToujours rien."])
+@pytest.mark.parametrize("cover", [0.0, 0.3, settings.MONITOR_TRANSLATION_ANCHORS, 1.0])
+def test_translated_copy_answers_as_translation_copy_of_the_whole_sequence(profile, text, cover):
+    """The count that spares reading the sequence never turns a copy away."""
+    whole = containment.translation_copy(containment.anchor_sequence(text, skip=profile.term_words),
+                                         profile.sequence, cover=cover)
+    assert containment.translated_copy(text, profile.sequence, skip=profile.term_words, cover=cover) == whole
+
+
+def test_a_paragraph_with_a_marker_of_the_source_may_share_one():
+    markers = containment._source_markers(SOURCE)
+    for text in (TRANSLATION, FOLLOWUP, CHINESE):
+        for paragraph in containment._paragraphs(text):
+            if set(containment.anchor_sequence(paragraph)) & markers:
+                assert containment._may_share(paragraph, SOURCE)
+    assert not containment._may_share("Rien à voir, ici, avec les autres pages du site.", SOURCE)
