@@ -228,6 +228,37 @@ def _shown_day(shown_text: str | None, value: str, day: str, declared: Iterable[
     return None
 
 
+# Month names as pages write them, by the first letters that tell them apart (en, de, fr, es, it, pt, nl).
+_MONTH_NAMES = {1: "jan|jän|ene|gen", 2: "feb|fév|fev", 3: "mar|mär|mrt", 4: "apr|avr|abr", 5: "may|mai|mei|mag",
+                6: "jun|juin|giu", 7: "jul|juil|lug", 8: "aug|aoû|ago", 9: "sep|set", 10: "oct|okt|ott|out",
+                11: "nov", 12: "dec|dez|déc|dic"}
+
+
+def written_on_page(day: dt.date, text: str) -> bool:
+    """Whether ``text`` writes ``day`` as pages do: ``05.02.2025``, ``2025-02-05``, ``5/2/2025``, ``5 Feb 2025``…"""
+    d, m, y = day.day, day.month, day.year
+    names = _MONTH_NAMES[m]
+    pattern = (rf"(?<!\d)0?{d}\.\s?0?{m}\.\s?(?:{y}|{y % 100:02d})(?!\d)|{y}-{m:02d}-{d:02d}"
+               rf"|(?<!\d)0?{d}/0?{m}/{y}|(?<!\d)0?{m}/0?{d}/{y}"
+               rf"|(?<!\d)0?{d}\.?\s+(?:de\s+)?(?:{names})\w*\.?\s+(?:de\s+)?{y}"
+               rf"|\b(?:{names})\w*\.?\s+0?{d}(?:st|nd|rd|th)?,?\s+{y}")
+    return re.search(pattern, text, re.I) is not None
+
+
+def reader_day(published: str, modified: str | None, text: str) -> str:
+    """The day a reader is given: the declared change, when the page writes it and nowhere the publication.
+
+    Pages that show only "Updated Mar 12, 2020" present that day as theirs;
+    a page that shows its publication day (most) keeps it.
+    """
+    parsed = parse_stamp(modified) if modified else None
+    if parsed is None or parsed[0].isoformat() == published:
+        return published
+    if written_on_page(parsed[0], text) and not written_on_page(dt.date.fromisoformat(published), text):
+        return parsed[0].isoformat()
+    return published
+
+
 def _own_local_time(value: str) -> bool:
     """A timestamp written with a non-UTC offset is already the outlet's local time: its day needs no correcting."""
     parsed = parse_stamp(value)

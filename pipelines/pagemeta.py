@@ -26,7 +26,7 @@ from lxml.html import HtmlElement
 
 from core.boundedjson import loads as load_json
 from pipelines.bylines import pick_author
-from pipelines.dates import dotted_day, parse_stamp, pick_date, strong_values
+from pipelines.dates import dotted_day, parse_stamp, pick_date, reader_day, strong_values
 from pipelines.titles import pick_title, site_names
 
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
@@ -67,6 +67,9 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
                           shown=announced or _time_published(tree) or _time_shown(tree), shown_text=_time_text(tree))
     if published is None and want_date:
         published = find_date(tree, url=url)
+    elif published and want_date and isinstance(modified := ld.get("dateModified") or meta.get("article:modified_time"),
+                                                 str):
+        published = reader_day(published, modified, _visible_text(tree, MAX_ANNOUNCED_SCAN))
     return PageMeta(
         title=_title(tree, meta, ld, names, url),
         author=pick_author(meta, ld, by_id, tree, names),

@@ -9,10 +9,10 @@ from pipelines.pagemeta import read_metadata
 
 
 def day_of(head: str, body: str = "", url: str = "https://www.gazette.example/news/story.html",
-           lang: str = "") -> str | None:
+           lang: str = "", want_date: bool = False) -> str | None:
     html = (f"<html{f' lang={lang!r}' if lang else ''}><head>{head}</head>"
             f"<body>{body}<p>{'Text of the story. ' * 30}</p></body></html>")
-    return read_metadata(trafilatura.load_html(html), url=url, want_date=False).published
+    return read_metadata(trafilatura.load_html(html), url=url, want_date=want_date).published
 
 
 LATE_UTC = '<meta property="article:published_time" content="2022-05-04T00:53:29Z">'
@@ -100,3 +100,19 @@ def test_a_change_announced_dates_a_page_that_announces_no_publication():
     both = "<p>Updated June 20, 2019</p><p>Written: 2019-06-13</p>"
     tree = trafilatura.load_html(f"<html><head></head><body>{both}<p>{'Text. ' * 50}</p></body></html>")
     assert read_metadata(tree, url="https://www.recipes.example/cake").published == "2019-06-13"
+
+
+LD_DATES = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Skin care",'
+            ' "datePublished": "2019-10-15T16:59:59Z", "dateModified": "2020-03-12T14:42:17Z"}</script>')
+
+
+def test_a_page_showing_only_its_change_is_dated_by_it():
+    assert day_of(LD_DATES, '<p class="date">Updated Mar 12, 2020</p>', want_date=True) == "2020-03-12"
+    assert day_of(LD_DATES, '<p class="date">Le 12 mars 2020</p>', want_date=True) == "2020-03-12"
+    # In a crawl the feed's date comes first and the page's is not searched: the declaration is kept.
+    assert day_of(LD_DATES, '<p class="date">Updated Mar 12, 2020</p>') == "2019-10-15"
+
+
+def test_a_page_showing_its_publication_keeps_it():
+    assert day_of(LD_DATES, '<p>Published 15.10.2019, updated 12.03.2020</p>', want_date=True) == "2019-10-15"
+    assert day_of(LD_DATES, "<p>No date written here.</p>", want_date=True) == "2019-10-15"
