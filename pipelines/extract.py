@@ -122,6 +122,10 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
             # bare_extraction works on a copy of the tree it is given: the same tree serves again.
             second = _main_text(tree, url=url, fast=False, favor_precision=favor_precision)
             text = pick_text(text, second, meta.article_body)
+        if meta.live_updates and len(text) < COMPLETE * len(meta.live_updates) \
+                and _kept(text, meta.live_updates) >= AGREES:
+            # A live blog whose main pass holds under COMPLETE of the updates it declares: kept whole.
+            text = meta.live_updates
     except Exception:  # trafilatura can raise on pathological markup
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
@@ -129,7 +133,7 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
     if not text:
         return None
     fields = asdict(meta)
-    del fields["article_body"]  # evidence for the choice of text, not a field of its own
+    del fields["article_body"], fields["live_updates"]  # evidence for the choice of text, not fields of their own
     if not fields["author"]:
         fields["author"] = agency_in_dateline(text)  # a wire story signs in its dateline: "Hamburg (dpa) - ..."
     return Extracted(text=text, html_lang=declared_language(html), **fields)

@@ -30,6 +30,7 @@ from pipelines.dates import dotted_day, parse_stamp, pick_date, reader_day, stro
 from pipelines.titles import pick_title, site_names
 
 MAX_JSONLD_CHARS = 200_000  # a larger script is not metadata; skip it
+MAX_LIVE_UPDATES = 500  # updates of a live blog read from its JSON-LD
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
                  "blogposting", "liveblogposting", "report", "backgroundnewsarticle", "scholarlyarticle",
                  "techarticle", "webpage"}
@@ -50,6 +51,7 @@ class PageMeta:
     description: str | None = None
     page_type: str | None = None  # og:type
     article_body: str | None = None  # JSON-LD articleBody: the text the page declares, when it does
+    live_updates: str | None = None  # a live blog's declared updates (JSON-LD liveBlogUpdate), as one text
 
 
 def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool = True) -> PageMeta:
@@ -79,6 +81,7 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
         description=_clean(meta.get("og:description") or meta.get("description")),
         page_type=_clean(meta.get("og:type")),
         article_body=_body(ld.get("articleBody")),
+        live_updates=_live_updates(ld.get("liveBlogUpdate")),
     )
 
 
@@ -243,6 +246,21 @@ def _body(value: Any) -> str | None:
     if not isinstance(value, str) or "<" in value[:2000] or value.rstrip().endswith(("...", "…", "[…]")):
         return None
     return value.strip() or None
+
+
+def _live_updates(value: Any) -> str | None:
+    """A live blog's declared updates (``LiveBlogPosting.liveBlogUpdate``), each headline and body, as one text."""
+    if isinstance(value, dict):
+        value = [value]
+    if not isinstance(value, list):
+        return None
+    parts: list[str] = []
+    for update in value[:MAX_LIVE_UPDATES]:
+        if not isinstance(update, dict) or not (body := _body(update.get("articleBody"))):
+            continue
+        headline = _clean(update.get("headline"))
+        parts.append(f"{headline}\n{body}" if headline else body)
+    return "\n\n".join(parts) or None
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str]) -> str | None:

@@ -6,7 +6,7 @@ import json
 
 import trafilatura
 
-from pipelines.extract import THIN_TEXT_CHARS, looks_thin, pick_text
+from pipelines.extract import THIN_TEXT_CHARS, extract_article, looks_thin, pick_text
 from pipelines.pagemeta import read_metadata
 
 STORY = "The council voted on Tuesday to close the old bridge to traffic after engineers found cracks."
@@ -39,3 +39,17 @@ def test_a_truncated_or_marked_up_declared_body_is_not_evidence():
     assert declared(f"{STORY} {MORE}") == f"{STORY} {MORE}"
     assert declared(f"{STORY} {MORE}...") is None
     assert declared(f"<p>{STORY}</p><p>{MORE}</p>") is None
+
+
+def test_a_live_blog_is_kept_whole_from_its_declared_updates():
+    updates = [{"@type": "BlogPosting", "headline": f"Update {n}",
+                "articleBody": f"At {9 + n}:00 the council reported step {n} of the bridge repairs. " * 4}
+               for n in range(1, 9)]
+    ld = json.dumps({"@type": "LiveBlogPosting", "headline": "Bridge repairs, live", "liveBlogUpdate": updates})
+    shown = "".join(f"<article><h2>{u['headline']}</h2><p>{u['articleBody']}</p></article>" for u in updates[:2])
+    page = (f'<html><head><script type="application/ld+json">{ld}</script></head><body><main><h1>Bridge repairs, '
+            f'live</h1>{shown}<button>Load more updates</button></main></body></html>')
+    found = extract_article(page, url="https://gazette.example/live/bridge")
+    assert found is not None
+    assert all(f"step {n} of the bridge" in found.text for n in range(1, 9)), found.text
+    assert "Update 8" in found.text
