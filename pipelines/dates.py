@@ -166,22 +166,6 @@ def local_day(value: str, offset: dt.timedelta | None) -> str | None:
     return date.isoformat()
 
 
-_DOTTED = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
-
-
-def dotted_day(text: str | None) -> str | None:
-    """``DD.MM.YYYY`` (how most of Europe writes a date on the page) as an ISO day."""
-    match = _DOTTED.search(text or "")
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        found = _plausible(dt.date(year, month, day))
-    except ValueError:
-        return None
-    return found.isoformat() if found else None
-
-
 _WRITTEN = re.compile(r"\b(\d{1,2})([./])\s?(\d{1,2})\2\s?(\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -206,6 +190,13 @@ def written_days(text: str | None) -> list[dt.date]:
         if day and day not in days:
             days.append(day)
     return days
+
+
+def dotted_day(text: str | None) -> str | None:
+    """``DD.MM.YYYY`` (how most of Europe writes a date on the page) as an ISO day; not a slashed date."""
+    match = _WRITTEN.search(text or "")
+    days = written_days(match.group(0)) if match and match.group(2) == "." else []
+    return days[0].isoformat() if days else None
 
 
 def _shown_day(shown_text: str | None, value: str, day: str, declared: Iterable[str],
