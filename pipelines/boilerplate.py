@@ -26,7 +26,8 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+
+from pipelines.outletcounts import OutletCounts
 
 _SPACE = re.compile(r"\s+")
 MIN_LINE_CHARS = 12  # shorter lines (a name, a date) are too common in real text to be judged by counts
@@ -58,33 +59,32 @@ def drop_prompts(text: str) -> str:
     return "\n".join(kept) if len(kept) < len(lines) else text
 
 
-class Boilerplate:
+class Boilerplate(OutletCounts):
     """Counts of lines per source, and the removal of the recurring ones."""
 
+    KEY = "lines"
+
     def __init__(self, *, min_pages: int = 3, min_share: float = 0.2, max_lines: int = 5000, max_sources: int = 2000):
-        self.min_pages = min_pages
-        self.min_share = min_share
+        super().__init__(min_pages=min_pages, share=min_share, max_sources=max_sources)
         self.max_lines = max_lines
-        self.max_sources = max_sources
-        self.pages: Counter[str] = Counter()
-        self.lines: dict[str, Counter[str]] = {}
 
     def learn(self, source: str, text: str) -> None:
         """Count the distinct lines of one page of ``source``."""
         self._learn(source, map(line_key, text.split("\n")))
 
     def _learn(self, source: str, keys: Iterable[str | None]) -> None:
-        if source not in self.lines and len(self.lines) >= self.max_sources:
+        if self._full(source):
             return  # bounded: a crawl of more outlets than that learns for the first ones only
-        counts = self.lines.setdefault(source, Counter())
+        counts = self.counts.setdefault(source, Counter())
         self.pages[source] += 1
         for key in {k for k in keys if k}:
             counts[key] += 1
-        if len(counts) > self.max_lines:
-            self._forget(counts)
+        self._bound(counts)
 
-    def _forget(self, counts: Counter[str]) -> None:
-        """Drop the lines seen on one page only, then (if still full) the rarest half."""
+    def _bound(self, counts: Counter[str]) -> None:
+        """Past ``max_lines``: drop the lines seen on one page only, then (if still full) the rarest half."""
+        if len(counts) <= self.max_lines:
+            return
         for key in [k for k, n in counts.items() if n <= 1]:
             del counts[key]
         if len(counts) > self.max_lines:
@@ -95,11 +95,7 @@ class Boilerplate:
         return self._recurs(source, line_key(line))
 
     def _recurs(self, source: str, key: str | None) -> bool:
-        counts = self.lines.get(source)
-        if key is None or not counts:
-            return False
-        seen = counts.get(key, 0)
-        return seen >= self.min_pages and seen >= self.min_share * self.pages[source]
+        return key is not None and self.recurs(source, key)
 
     def clean(self, source: str, text: str) -> str:
         """``text`` without the lines that recur on ``source``'s pages; unchanged if that would empty it."""
@@ -107,7 +103,7 @@ class Boilerplate:
         return self._clean(source, text, lines, [line_key(line) for line in lines])
 
     def _clean(self, source: str, text: str, lines: list[str], keys: list[str | None]) -> str:
-        if source not in self.lines:
+        if source not in self.counts:
             return text
         kept = [line for line, key in zip(lines, keys, strict=True) if not self._recurs(source, key)]
         cleaned = "\n".join(kept).strip()
@@ -122,29 +118,3 @@ class Boilerplate:
         cleaned = self._clean(source, text, lines, keys)
         self._learn(source, keys)
         return cleaned
-
-    def source_state(self, source: str) -> dict[str, Any]:
-        """What is known of one source, as JSON (a row of the store's per-outlet memory)."""
-        return {"pages": self.pages.get(source, 0), "lines": dict(self.lines.get(source) or {})}
-
-    def restore(self, source: str, state: dict[str, Any] | None) -> None:
-        """Take up what an earlier crawl learned of ``source`` (what this one learned so far is added to it)."""
-        if not state or (source not in self.lines and len(self.lines) >= self.max_sources):
-            return
-        counts = Counter({k: int(v) for k, v in (state.get("lines") or {}).items()})
-        counts.update(self.lines.get(source) or {})
-        self.lines[source] = counts
-        self.pages[source] += int(state.get("pages") or 0)
-        if len(counts) > self.max_lines:
-            self._forget(counts)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"pages": dict(self.pages), "lines": {source: dict(counts) for source, counts in self.lines.items()}}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], **options: Any) -> Boilerplate:
-        learned = cls(**options)
-        learned.pages = Counter({k: int(v) for k, v in (data.get("pages") or {}).items()})
-        learned.lines = {source: Counter({k: int(v) for k, v in counts.items()})
-                         for source, counts in (data.get("lines") or {}).items()}
-        return learned

@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from pipelines.outletcounts import OutletCounts
+
 # Separators between a title's parts. Spaced hyphens and dashes only (a bare
 # hyphen joins words in Latin scripts); bars, guillemets, "--", "::" and "_" bare.
 _SEPARATORS = re.compile(r"(\s+[-–—|·•»«›~/]{1,2}\s+|\s*(?:\||--|::|»|›|«)\s*|_|(?<=[\u3000-\u9fff\uff00-\uffef])-)")
@@ -277,7 +279,7 @@ def strip_learned(title: str | None, learned: set[str]) -> str | None:
     return clean("".join(parts)) or title
 
 
-class TitleAffixes:
+class TitleAffixes(OutletCounts):
     """Per-outlet counts of the first and last parts of its titles; the recurring ones are site affixes.
 
     Bounded: at most ``max_parts`` distinct parts are kept per outlet (the
@@ -286,22 +288,20 @@ class TitleAffixes:
     do the same for one outlet (the store keeps one row per outlet).
     """
 
+    KEY = "parts"
+
     def __init__(self, *, min_pages: int = 3, share: float = 0.3, max_parts: int = 200, max_sources: int = 2000):
-        self.min_pages = min_pages
-        self.share = share
+        super().__init__(min_pages=min_pages, share=share, max_sources=max_sources)
         self.max_parts = max_parts
-        self.max_sources = max_sources
-        self.pages: Counter[str] = Counter()
-        self.parts: dict[str, Counter[str]] = {}
 
     def learn(self, source: str, title: str | None) -> None:
-        if not (title := clean(title)) or (source not in self.pages and len(self.pages) >= self.max_sources):
+        if not (title := clean(title)) or self._full(source):
             return
         pieces = split_title(title)
         if len(pieces) < 3:
             self.pages[source] += 1
             return
-        counts = self.parts.setdefault(source, Counter())
+        counts = self.counts.setdefault(source, Counter())
         self.pages[source] += 1
         for piece in {clean(pieces[0]), clean(pieces[-1])}:
             if piece:
@@ -314,9 +314,7 @@ class TitleAffixes:
                 del counts[piece]
 
     def affixes(self, source: str) -> list[str]:
-        pages = self.pages.get(source, 0)
-        counts = self.parts.get(source) or Counter()
-        return [p for p, n in counts.items() if n >= self.min_pages and n >= self.share * pages]
+        return [part for part in self.counts.get(source) or () if self.recurs(source, part)]
 
     def clean(self, source: str, title: str | None) -> str | None:
         """``title`` without the leading and trailing parts that recur on ``source``'s titles."""
@@ -327,27 +325,3 @@ class TitleAffixes:
         cleaned = self.clean(source, title)
         self.learn(source, title)
         return cleaned
-
-    def source_state(self, source: str) -> dict[str, Any]:
-        """What is known of one source, as JSON (a row of the store's per-outlet memory)."""
-        return {"pages": self.pages.get(source, 0), "parts": dict(self.parts.get(source) or {})}
-
-    def restore(self, source: str, state: dict[str, Any] | None) -> None:
-        """Take up what an earlier crawl learned of ``source`` (what this one learned so far is added to it)."""
-        if not state or (source not in self.pages and len(self.pages) >= self.max_sources):
-            return
-        counts = Counter({k: int(v) for k, v in (state.get("parts") or {}).items()})
-        counts.update(self.parts.get(source) or {})
-        self.parts[source] = counts
-        self.pages[source] += int(state.get("pages") or 0)
-        self._bound(counts)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"pages": dict(self.pages), "parts": {s: dict(c) for s, c in self.parts.items()}}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any], **options: Any) -> TitleAffixes:
-        learned = cls(**options)
-        learned.pages = Counter(data.get("pages") or {})
-        learned.parts = {s: Counter(c) for s, c in (data.get("parts") or {}).items()}
-        return learned

@@ -40,7 +40,7 @@ def test_counts_are_bounded_and_round_trip_through_json():
         learned.learn("gazette", page(number))
     learned.learn("second", page(1))
     learned.learn("third", page(1))  # beyond max_sources: not learned
-    assert len(learned.lines["gazette"]) <= 50 and "third" not in learned.lines
+    assert len(learned.counts["gazette"]) <= 50 and "third" not in learned.counts
     restored = Boilerplate.from_json(json.loads(json.dumps(learned.to_json())), min_pages=3)
     assert restored.clean("gazette", page(500)) == learned.clean("gazette", page(500))
     assert NEWSLETTER not in restored.clean("gazette", page(500))
