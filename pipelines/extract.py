@@ -27,6 +27,7 @@ from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 
 from core.items import ArticleItem
+from pipelines.bodytext import THIN_TEXT_CHARS, looks_thin, paragraph_chars, pick_text, with_live_updates
 from pipelines.boilerplate import Boilerplate, drop_prompts
 from pipelines.bylines import agency_in_dateline
 from pipelines.dates import date_from_url
@@ -48,15 +49,6 @@ logging.getLogger("htmldate").setLevel(logging.WARNING)
 _LANG_RE = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
 _LOCALE_RE = re.compile(r"<meta\b[^>]*?property\s*=\s*[\"']og:locale[\"'][^>]*?content\s*=\s*[\"']([A-Za-z_-]+)", re.I)
 _JSONLD_ARTICLE_RE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis|Opinion)?Article"')
-# Below this many characters the main pass "looks thin" and trafilatura's fallback
-# (readability, jusText) is asked too: on extraction-trafilatura this recovers most of
-# the fallback's recall for about a tenth of its cost (few pages are that short).
-THIN_TEXT_CHARS = 1000
-# A main pass with this share of the declared articleBody's length has the article: no second pass.
-COMPLETE = 0.8
-DENSE = 3.0  # the page's paragraphs hold this many times the text found: the main pass is thin
-AGREES = 0.8  # a declared body must have this share of the main pass's words to replace it
-_WORDS = re.compile(r"\w+")
 # og:type values that mean "this page is not one article".
 NOT_ARTICLE_TYPES = {"website", "profile", "video.other", "book", "music.song"}
 Language = tuple[Detected, str]  # a page's language as its worker detected it, and the sample it read
@@ -118,14 +110,11 @@ def extract_article(html: str, *, url: str, favor_precision: bool = False, want_
         _drop_code(tree)
         text = _main_text(tree, url=url, fast=fast, favor_precision=favor_precision)
         if fast and len(text) < THIN_TEXT_CHARS and looks_thin(text, meta.article_body,
-                                                               page_chars=_paragraph_chars(tree)):
+                                                               page_chars=paragraph_chars(tree)):
             # bare_extraction works on a copy of the tree it is given: the same tree serves again.
             second = _main_text(tree, url=url, fast=False, favor_precision=favor_precision)
             text = pick_text(text, second, meta.article_body)
-        if meta.live_updates and len(text) < COMPLETE * len(meta.live_updates) \
-                and _kept(text, meta.live_updates) >= AGREES:
-            # A live blog whose main pass holds under COMPLETE of the updates it declares: kept whole.
-            text = meta.live_updates
+        text = with_live_updates(text, meta.live_updates)
     except Exception:  # trafilatura can raise on pathological markup
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         return None
@@ -160,22 +149,6 @@ def _trafilatura() -> ModuleType:
     return trafilatura
 
 
-def looks_thin(text: str, declared: str | None, *, page_chars: int | None = None) -> bool:
-    """Whether the main pass may have missed the article.
-
-    It is short (under ``THIN_TEXT_CHARS``), and short of the evidence: of the
-    body the page declares, when it declares one; else of the text the page's
-    paragraphs hold (``page_chars``, under ``DENSE`` times the text found means
-    the page is simply short). A page with no paragraphs at all (forums, pages
-    of ``<div>``) gives no evidence either way: asked.
-    """
-    if len(text) >= THIN_TEXT_CHARS:
-        return False
-    if declared is not None:
-        return len(text) < COMPLETE * len(declared)
-    return not page_chars or page_chars > DENSE * len(text)
-
-
 def _drop_code(tree: Any) -> None:
     """Remove scripts (but JSON-LD), styles and inline SVG: trafilatura removes them too, after copying
     the tree twice and walking it several times; removed first, every later pass has less to do."""
@@ -183,35 +156,6 @@ def _drop_code(tree: Any) -> None:
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             script.drop_tree()  # keeps its tail text
     etree.strip_elements(tree, "style", "svg", with_tail=False)
-
-
-def _paragraph_chars(tree: Any) -> int:
-    """Characters of text in the page's ``<p>`` elements (what is left of them after the main pass)."""
-    return sum(len(p.text_content()) for p in tree.iter("p"))
-
-
-def pick_text(first: str, second: str, declared: str | None) -> str:
-    """The main pass, the second opinion or the declared body.
-
-    The second opinion is only asked on evidence (:func:`looks_thin`); asked, the
-    longer text wins. (Also requiring the longer to keep most of the main pass's
-    words helped on the pages studied and hurt on the held-out outlets: not kept.)
-    The declared ``articleBody`` is taken when it is longer than both and agrees
-    with the main pass.
-    """
-    chosen = second if len(second) > len(first) else first
-    if declared and len(declared) > len(chosen) and _kept(first, declared) >= AGREES:
-        return declared
-    return chosen
-
-
-def _kept(part: str, whole: str) -> float:
-    """The share of ``part``'s words that ``whole`` has too (1 for an empty ``part``)."""
-    words = _WORDS.findall(part.casefold())
-    if not words:
-        return 1.0
-    found = set(_WORDS.findall(whole.casefold()))
-    return sum(w in found for w in words) / len(words)
 
 
 def _main_text(tree: Any, *, url: str, fast: bool, favor_precision: bool) -> str:

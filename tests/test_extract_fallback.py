@@ -6,7 +6,8 @@ import json
 
 import trafilatura
 
-from pipelines.extract import THIN_TEXT_CHARS, extract_article, looks_thin, pick_text
+from pipelines.bodytext import THIN_TEXT_CHARS, looks_thin, pick_text
+from pipelines.extract import extract_article
 from pipelines.pagemeta import read_metadata
 
 STORY = "The council voted on Tuesday to close the old bridge to traffic after engineers found cracks."
