@@ -61,17 +61,21 @@ def read_metadata(tree: HtmlElement, *, url: str | None = None, want_date: bool 
     names = site_names(meta, ld, url)
     language = tree.get("lang") or meta.get("og:locale") or meta.get("content-language")
     declared = [ld.get("datePublished"), ld.get("dateCreated")]
+    modified = ld.get("dateModified") or meta.get("article:modified_time")
+    strong = bool(strong_values(meta, declared))
+    # The page's text, read once: for the date it announces in words, or to see which declared day it shows.
+    text = _visible_text(tree, MAX_ANNOUNCED_SCAN) if want_date and (not strong or isinstance(modified, str)) else ""
     # Without a declaration, the date a page announces in words beats its <time> elements (comments have them).
-    announced = None if strong_values(meta, declared) or not want_date else announced_date(tree)
+    announced = None if strong or not want_date else announced_date(text)
+    times = list(tree.iter("time"))
     published = pick_date(meta, declared, language=language, url=url,
                           extra_stamps=[v for v in [ld.get("dateModified")] if isinstance(v, str)],
-                          offset_stamps=_time_stamps(tree),
-                          shown=announced or _time_published(tree) or _time_shown(tree), shown_text=_time_text(tree))
+                          offset_stamps=_time_stamps(times),
+                          shown=announced or _time_published(times) or _time_shown(times), shown_text=_time_text(times))
     if published is None and want_date:
         published = find_date(tree, url=url)
-    elif published and want_date and isinstance(modified := ld.get("dateModified") or meta.get("article:modified_time"),
-                                                 str):
-        published = reader_day(published, modified, _visible_text(tree, MAX_ANNOUNCED_SCAN))
+    elif published and want_date and isinstance(modified, str):
+        published = reader_day(published, modified, text)
     return PageMeta(
         title=_title(tree, meta, ld, names, url),
         author=pick_author(meta, ld, by_id, tree, names),
@@ -102,13 +106,12 @@ _CODE_TAGS = {"script", "style", "noscript", "template"}
 MAX_ANNOUNCED_SCAN = 300_000  # characters of the page's text searched for an announced date
 
 
-def announced_date(tree: HtmlElement) -> str | None:
-    """The date a page announces in words ("Veröffentlicht am 16.08.2019"), when it declares none.
+def announced_date(text: str) -> str | None:
+    """The date a page's ``text`` announces in words ("Veröffentlicht am 16.08.2019"), when it declares none.
 
     A publication announced comes first; else the last change announced
     ("Aktualisiert am …", "Stand: …"): still the date the reader is given.
     """
-    text = _visible_text(tree, MAX_ANNOUNCED_SCAN)
     match = _ANNOUNCED.search(text) or _ANNOUNCED_CHANGE.search(text)
     if not match:
         return None
@@ -270,8 +273,8 @@ def _canonical(tree: HtmlElement, meta: dict[str, str]) -> str | None:
     return _clean(meta.get("og:url"))
 
 
-def _time_published(tree: HtmlElement) -> str | None:
-    for element in tree.iter("time"):
+def _time_published(times: list[HtmlElement]) -> str | None:
+    for element in times:
         when = element.get("datetime")
         if when and ((element.get("itemprop") or "").lower() == "datepublished"
                      or "pubdate" in element.attrib or "publish" in (element.get("class") or "").lower()):
@@ -279,23 +282,22 @@ def _time_published(tree: HtmlElement) -> str | None:
     return None
 
 
-def _time_stamps(tree: HtmlElement, limit: int = 5) -> list[str]:
+def _time_stamps(times: list[HtmlElement], limit: int = 5) -> list[str]:
     """The first ``datetime`` values of ``<time>`` elements: the page's own offset is often written there."""
-    return [when for _, when in zip(range(limit), (e.get("datetime") for e in tree.iter("time") if e.get("datetime")),
-                                    strict=False)]
+    return [when for when in (e.get("datetime") for e in times) if when][:limit]
 
 
-def _time_text(tree: HtmlElement) -> str | None:
+def _time_text(times: list[HtmlElement]) -> str | None:
     """The text of the first ``<time>`` element that writes something: the date as a reader sees it."""
-    for element in tree.iter("time"):
+    for element in times:
         if text := element.text_content().strip():
             return text[:80]
     return None
 
 
-def _time_shown(tree: HtmlElement) -> str | None:
+def _time_shown(times: list[HtmlElement]) -> str | None:
     """The first date a ``<time>`` element shows: its ``datetime``, else its text (``DD.MM.YYYY``)."""
-    for element in tree.iter("time"):
+    for element in times:
         if (when := element.get("datetime")) and parse_stamp(when):
             return when
         if day := dotted_day(element.text_content()):
