@@ -295,8 +295,8 @@ ADDONS = {
 # Mirrored in the docstring of pipelines/__init__.py (a test keeps them equal).
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
-    "pipelines.language.LanguagePipeline": 200,
-    "pipelines.relevance.RelevancePipeline": 300,
+    "pipelines.relevance.RelevancePipeline": 200,
+    "pipelines.language.LanguagePipeline": 300,
     "pipelines.dedup.DedupPipeline": 400,
     "pipelines.store.StorePipeline": 500,
 }

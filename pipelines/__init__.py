@@ -1,8 +1,8 @@
 """Item pipelines, one step per module, in this order (``ITEM_PIPELINES``):
 
     100  pipelines.extract.ExtractPipeline      page → text and metadata (trafilatura)
-    200  pipelines.language.LanguagePipeline    text → language (langdetect, seeded)
-    300  pipelines.relevance.RelevancePipeline  text → score, matched terms, followup | off_topic
+    200  pipelines.relevance.RelevancePipeline  text → score, matched terms, followup | mention | off_topic
+    300  pipelines.language.LanguagePipeline    language of a page relevance kept (langdetect, seeded)
     400  pipelines.dedup.DedupPipeline          source copies, off-topic drop, near-duplicates
     500  pipelines.store.StorePipeline          article + ledger rows, crawl_runs counts
 

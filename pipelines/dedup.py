@@ -30,6 +30,7 @@ from pipelines.dupindex import (
     PendingAwareIndex,
     StoreIndex,
 )
+from pipelines.language import detect_item
 from pipelines.profile import StoryProfile
 from storage import StorageError, open_crawl_store
 from storage.vocabulary import Label
@@ -41,9 +42,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+class LanguageNeeded(Exception):  # noqa: N818 (a request, not an error)
+    """:func:`deduplicate` cannot answer without the page's language, which nobody has detected yet.
+
+    Most pages a crawl reads are off topic and never need one; the caller
+    detects it (:func:`pipelines.language.detect_item`) and asks again.
+    """
+
+
 def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_text: float,
                 translation: float, signature: tuple[int, ...] | None = None,
-                shingles: frozenset[int] | None = None, urls: tuple[str | None, ...] = ()) -> dict[str, float] | None:
+                shingles: frozenset[int] | None = None, urls: tuple[str | None, ...] = (),
+                language_known: bool = True) -> dict[str, float] | None:
     """Evidence that the text is the story's source article again, or None.
 
     The source's own address; the same text (MinHash); one text mostly inside
@@ -51,24 +61,41 @@ def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_
     language, the source's anchors in the source's order, or its paragraphs
     one by one (a translation, whole or in part).
     ``translation`` is the share of the source's ordered anchors a whole
-    translation must carry.
+    translation must carry. Without ``language_known``, a translation's
+    evidence raises :class:`LanguageNeeded` (is it in another language?).
     """
     if containment.is_source_address(profile.url, *urls):
         return {"source_address": 1.0}
     if not profile.text:
         return None
     shingles = textsig.shingle_hashes(text) if shingles is None else shingles
-    signature = textsig.signature(text, hashes=shingles) if signature is None else signature
-    sim = textsig.similarity(signature, profile.signature or ())
-    if sim >= same_text:
-        return {"source_similarity": round(sim, 3)}
+    if signature is not None or _may_be_same_text(shingles, profile.shingles, same_text):
+        signature = textsig.signature(text, hashes=shingles) if signature is None else signature
+        sim = textsig.similarity(signature, profile.signature or ())
+        if sim >= same_text:
+            return {"source_similarity": round(sim, 3)}
     inside = containment.contained_copy(shingles, profile.shingles)
     if inside:
         return inside
-    if language != profile.language:
-        return (containment.translated_copy(text, profile.sequence, skip=profile.term_words, cover=translation)
-                or containment.structure_copy(text, profile.text, skip=profile.term_words))
-    return None
+    if language_known and language == profile.language:
+        return None
+    found = (containment.translated_copy(text, profile.sequence, skip=profile.term_words, cover=translation)
+             or containment.structure_copy(text, profile.text, skip=profile.term_words))
+    if found and not language_known:
+        raise LanguageNeeded
+    return found
+
+
+def _may_be_same_text(shingles: frozenset[int], source: frozenset[int], same_text: float) -> bool:
+    """Whether the MinHash estimate of the two texts' resemblance could reach ``same_text``.
+
+    Their exact resemblance (Jaccard) costs a set intersection; the estimate, a
+    signature (120 hashes of every shingle). At half the threshold the estimate
+    would be more than seven standard deviations off to reach it: not computed.
+    """
+    shared = len(shingles & source)
+    union = len(shingles) + len(source) - shared
+    return union > 0 and shared / union >= same_text / 2
 
 
 def find_duplicate(index: Index, *, text_hash: str, signature: tuple[int, ...], language: str | None,
@@ -93,29 +120,42 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
     are looked up (for a crawl, the store and its queued writes:
     :class:`~pipelines.dupindex.PendingAwareIndex`); the thresholds are
     ``MONITOR_DEDUP_SIMILARITY`` and ``MONITOR_TRANSLATION_ANCHORS``. Raises
-    :class:`~pipelines.drops.StorySource` for a story's own source page and
-    :class:`~pipelines.drops.OffTopic` for a page relevance did not keep.
+    :class:`~pipelines.drops.StorySource` for a story's own source page,
+    :class:`~pipelines.drops.OffTopic` for a page relevance did not keep, and
+    :class:`LanguageNeeded` when the answer needs the page's language and
+    ``item.language_reason`` says it was not detected (call again once it is).
     """
     profile = profiles.get(item.story or "")
     text = item.text or ""
     for story in profiles.values():
         if containment.is_source_address(story.url, item.url, item.canonical_url):
             raise StorySource(f"the source article of story {story.name!r}: {item.url}")
-    if profile is not None and item.label not in ("followup", "mention") and not traces(item.matched, item.signals):
+    kept = item.label in (Label.FOLLOWUP, Label.MENTION)
+    if profile is not None and not kept and not traces(item.matched, item.signals):
         raise _off_topic(item)  # nothing of the source in it: no copy to look for (MinHash, containment)
+    known = item.language_reason is not None
+    if not known and kept:
+        raise LanguageNeeded  # kept: stored, and its duplicates are looked for in its language
     words = textsig.tokens(text)  # once, for the hash and the shingles
-    item.text_hash = textsig.text_hash(text, words=words)
     shingles = textsig.shingle_hashes(text, words=words)
-    item.signature = textsig.signature(text, hashes=shingles)
+    if kept:  # stored: its hash and signature find its duplicates, now and later
+        item.text_hash = textsig.text_hash(text, words=words)
+        item.signature = textsig.signature(text, hashes=shingles)
     if profile is not None:
         evidence = source_copy(profile, text=text, signature=item.signature, shingles=shingles,
-                               language=item.language, same_text=same_text, translation=translation)
+                               language=item.language, same_text=same_text, translation=translation,
+                               language_known=known)
         if evidence:
+            if not known:
+                raise LanguageNeeded  # a copy of the source is stored like any article
             item.label = Label.SOURCE_COPY
             item.signals = {**item.signals, **evidence}
+            item.text_hash = item.text_hash or textsig.text_hash(text, words=words)
+            item.signature = item.signature or textsig.signature(text, hashes=shingles)
             return item
-    if item.label not in ("followup", "mention"):
+    if not kept:
         raise _off_topic(item)
+    assert item.text_hash is not None and item.signature is not None
     found = find_duplicate(index, text_hash=item.text_hash, signature=item.signature,
                            language=item.language, threshold=same_text)
     if found is not None:
@@ -165,9 +205,17 @@ class DedupPipeline:
         if self.db is not None:
             self.db.close()
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
+        assert self.index is not None
+        try:
+            return self._deduplicate(item)
+        except LanguageNeeded:
+            await detect_item(self.crawler, item)
+            return self._deduplicate(item)
+
+    def _deduplicate(self, item: ArticleItem) -> ArticleItem:
         assert self.index is not None
         return deduplicate(item, profiles=MonitorContext.of(self.crawler).profiles, index=self.index,
                            same_text=self.same_text, translation=self.translation)

@@ -32,9 +32,9 @@ from pipelines.boilerplate import Boilerplate, drop_prompts
 from pipelines.bylines import agency_in_dateline
 from pipelines.dates import date_from_url
 from pipelines.jsonl import read_lines, write_line
-from pipelines.language import Detected, detect_language, detect_sample, language_sample
+from pipelines.language import detect_language
 from pipelines.pagemeta import read_metadata
-from pipelines.titles import TitleAffixes, strip_learned
+from pipelines.titles import TitleAffixes
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -51,7 +51,6 @@ _LOCALE_RE = re.compile(r"<meta\b[^>]*?property\s*=\s*[\"']og:locale[\"'][^>]*?c
 _JSONLD_ARTICLE_RE = re.compile(r'"@type"\s*:\s*\[?\s*"(?:News|Reportage|Analysis|Opinion)?Article"')
 # og:type values that mean "this page is not one article".
 NOT_ARTICLE_TYPES = {"website", "profile", "video.other", "book", "music.song"}
-Language = tuple[Detected, str]  # a page's language as its worker detected it, and the sample it read
 
 
 @dataclass(frozen=True)
@@ -167,28 +166,17 @@ def _main_text(tree: Any, *, url: str, fast: bool, favor_precision: bool) -> str
     return (fields.get("text") or "").strip()
 
 
-def read_page(html: str, url: str, *, want_date: bool = True, fallback: bool = False, min_chars: int = 0,
-              entry_title: str | None = None, entry_language: str | None = None,
-              affixes: frozenset[str] = frozenset()) -> tuple[Extracted | None, bool, Language | None]:
-    """What a worker process does with a page: extract it, tell whether it is a listing, and detect
-    its language.
+def read_page(html: str, url: str, *, want_date: bool = True, fallback: bool = False) -> tuple[Extracted | None, bool]:
+    """What a worker process does with a page: extract it, and tell whether it is a listing.
 
-    The language is detected here, in the same task, rather than in a second
-    one (a round trip through the pool, and the text pickled twice more). It is
-    read from the title as the crawl process will clean it with the outlet's
-    known title ``affixes`` (else ``entry_title``): with the sample it read, so
-    that the crawl process keeps it only when its own sample is the same.
+    Its language is not detected here: most pages crawled are about something
+    else, and nothing decides on an off-topic page's language
+    (:mod:`pipelines.language` detects it for the pages that may be stored).
     """
     found = extract_article(html, url=url, want_date=want_date, fast=not fallback)
     if found is None:
-        return None, False, None
-    if looks_like_listing(html, url=url, page_type=found.page_type):
-        return found, True, None
-    if len(found.text) < min_chars:
-        return found, False, None
-    title = strip_learned(found.title, set(affixes)) or entry_title
-    sample = language_sample(f"{title or ''}\n{found.text}")
-    return found, False, (detect_sample(sample, declared=found.html_lang or entry_language), sample)
+        return None, False
+    return found, looks_like_listing(html, url=url, page_type=found.page_type)
 
 
 class ExtractPipeline:
@@ -299,14 +287,11 @@ class ExtractPipeline:
         if not html.strip():
             raise EmptyBody(f"empty body: {item.url}")
         # The page's own date is searched only when the feed or sitemap gave none.
-        self.recall(item.source)  # its title affixes go with the page
         future = CpuPool.of(self.crawler).pool.submit(
-            read_page, html, item.url, want_date=not item.entry_published, fallback=self.fallback,
-            min_chars=self.min_text_chars, entry_title=item.entry_title, entry_language=item.entry_language,
-            affixes=frozenset(self.titles.affixes(item.source)))
+            read_page, html, item.url, want_date=not item.entry_published, fallback=self.fallback)
         del html  # held by the pool until a worker has it, then gone
         try:
-            found, listing, language = await asyncio.wrap_future(future)
+            found, listing = await asyncio.wrap_future(future)
         except WorkerTimeout as exc:
             raise ExtractTimeout(f"extraction timed out ({exc}): {item.url}", detail=str(exc)) from None
         except Exception as exc:  # WorkerCrashed, TaskError: the page gets a reason, the crawl goes on
@@ -326,8 +311,6 @@ class ExtractPipeline:
         item.canonical_url = found.canonical_url
         item.sitename = found.sitename
         item.html_lang = found.html_lang or item.entry_language
-        if language is not None and language[1] == language_sample(f"{item.title or ''}\n{item.text}"):
-            item.language, item.language_reason = language[0].language, language[0].reason
         item.published, item.published_from = pick_published(item, found.published)
         return item
 

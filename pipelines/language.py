@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.items import ArticleItem
+from storage.vocabulary import Label
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 SAMPLE_CHARS = 700
 MIN_CHARS = 40
 MIN_PROBABILITY = 0.70
+KEPT = (Label.FOLLOWUP, Label.MENTION)  # relevance's labels of a page it keeps
 
 
 @dataclass(frozen=True)
@@ -104,14 +106,31 @@ def detect_sample(sample: str, *, declared: str | None = None) -> Detected:
     return Detected(language, "detected+declared" if hint == language else "detected")
 
 
-class LanguagePipeline:
-    """Text → language, detected in a worker process of the crawl's pool (:mod:`pipelines.pool`).
+async def detect_item(crawler: Crawler, item: ArticleItem) -> None:
+    """Detect ``item``'s language in a worker process of the crawl's pool (:mod:`pipelines.pool`)."""
+    from pipelines.drops import ExtractCrash, ExtractTimeout
+    from pipelines.pool import CpuPool, WorkerTimeout
 
-    Most pages come detected already: the worker that extracted the page
-    detected its language too (:func:`pipelines.extract.read_page`), and the
-    extract pipeline kept that answer when the sample it read is the sample of
-    the title and text as cleaned since. The others (a learned title affix or
-    boilerplate line changed the sample) are detected here.
+    text = f"{item.title or ''}\n{item.text or ''}"
+    try:
+        found = await CpuPool.of(crawler).run(detect_language, text, declared=item.html_lang)
+    except WorkerTimeout as exc:
+        raise ExtractTimeout(f"language detection timed out ({exc}): {item.url}", detail=str(exc)) from None
+    except Exception as exc:  # the worker crashed or failed: a reason, not a lost page
+        logger.warning("language detection failed on %s: %s", item.url, exc)
+        raise ExtractCrash(f"language detection failed ({exc}): {item.url}",
+                           detail=f"language detection: {exc}"[:500]) from None
+    item.language, item.language_reason = found.language, found.reason
+
+
+class LanguagePipeline:
+    """The language of a page relevance kept (a follow-up, a mention), detected in a worker process.
+
+    After relevance, which reads any language, and only for the pages it
+    kept: most pages a crawl reads are about something else, and nothing
+    decides on their language (langdetect was a tenth of the CPU a page
+    cost). The dedup step asks for the language of the few others it keeps
+    (a copy of the source) or needs it for (a translation's evidence).
     """
 
     def __init__(self, crawler: Crawler):
@@ -122,22 +141,6 @@ class LanguagePipeline:
         return cls(crawler)
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, ArticleItem):
-            return item
-        from pipelines.drops import ExtractCrash, ExtractTimeout
-        from pipelines.pool import CpuPool, WorkerTimeout
-
-        if item.language_reason is not None:  # detected with the extraction, on the same sample
-            return item
-        self.crawler.stats.inc_value("monitor/language_detected_again")
-        text = f"{item.title or ''}\n{item.text or ''}"
-        try:
-            found = await CpuPool.of(self.crawler).run(detect_language, text, declared=item.html_lang)
-        except WorkerTimeout as exc:
-            raise ExtractTimeout(f"language detection timed out ({exc}): {item.url}", detail=str(exc)) from None
-        except Exception as exc:  # the worker crashed or failed: a reason, not a lost page
-            logger.warning("language detection failed on %s: %s", item.url, exc)
-            raise ExtractCrash(f"language detection failed ({exc}): {item.url}",
-                               detail=f"language detection: {exc}"[:500]) from None
-        item.language, item.language_reason = found.language, found.reason
+        if isinstance(item, ArticleItem) and item.language_reason is None and item.label in KEPT:
+            await detect_item(self.crawler, item)
         return item
