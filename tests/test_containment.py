@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from core.items import ArticleItem
 from crawler import settings
 from pipelines import containment
-from pipelines.dedup import source_copy
+from pipelines.dedup import LanguageNeeded, deduplicate, source_copy
+from pipelines.drops import OffTopic
+from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
+from pipelines.relevance import assess
 
 # Our own text, written for these tests, in the shape of a news article.
 SOURCE = """\
@@ -126,3 +130,42 @@ def test_a_paragraph_with_a_marker_of_the_source_may_share_one():
             if set(containment.anchor_sequence(paragraph)) & markers:
                 assert containment._may_share(paragraph, SOURCE)
     assert not containment._may_share("Rien à voir, ici, avec les autres pages du site.", SOURCE)
+
+
+# -- the language, detected only when the answer needs it (pipelines.dedup.LanguageNeeded) -----------
+
+def _page(profile: StoryProfile, text: str, *, label: str, language: str | None = None) -> ArticleItem:
+    relevance = assess(profile, title="", text=text)
+    return ArticleItem(url="https://elsewhere.example/a.html", source="s", found_via="feed", text=text,
+                       story=profile.name, label=label, matched=relevance.matched, signals=relevance.signals,
+                       language=language, language_reason=None if language is None else "detected")
+
+
+def _dedup(profile: StoryProfile, item: ArticleItem) -> ArticleItem:
+    return deduplicate(item, profiles={profile.name: profile}, index=MemoryIndex(),
+                       same_text=settings.MONITOR_DEDUP_SIMILARITY, translation=settings.MONITOR_TRANSLATION_ANCHORS)
+
+
+def test_an_off_topic_page_with_no_copy_in_it_never_needs_its_language(profile):
+    page = _page(profile, FOLLOWUP, label="off_topic")  # the source's traces, not a copy of it
+    with pytest.raises(OffTopic):
+        _dedup(profile, page)
+    assert page.language_reason is None and page.signature is None
+
+
+def test_a_translation_among_off_topic_pages_asks_for_its_language_then_is_a_copy(profile):
+    page = _page(profile, TRANSLATION, label="off_topic")
+    with pytest.raises(LanguageNeeded):
+        _dedup(profile, page)
+    page.language, page.language_reason = "fr", "detected"
+    assert _dedup(profile, page).label == "source_copy"
+    same_language = _page(profile, TRANSLATION, label="off_topic", language="en")  # said to be the source's
+    with pytest.raises(OffTopic):
+        _dedup(profile, same_language)
+
+
+def test_a_kept_page_is_stored_with_its_language(profile):
+    with pytest.raises(LanguageNeeded):
+        _dedup(profile, _page(profile, FOLLOWUP, label="followup"))
+    stored = _dedup(profile, _page(profile, FOLLOWUP, label="followup", language="fr"))
+    assert stored.label == "followup" and stored.signature and stored.text_hash
