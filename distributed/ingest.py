@@ -49,10 +49,9 @@ from distributed import codec, frontier
 from distributed.ledger import apply_message
 from distributed.scheduler import article_fingerprint
 from pipelines.batch import WriteBatch
-from pipelines.dedup import LanguageNeeded, deduplicate
+from pipelines.dedup import deduplicate_detecting
 from pipelines.drops import Skipped
 from pipelines.dupindex import PendingAwareIndex, StoreIndex
-from pipelines.language import detect_language
 from pipelines.profile import StoryProfile
 from pipelines.store import ArticleStore, begin_run, describe
 from storage import StorageError, open_crawl_store, queries, writes
@@ -254,7 +253,8 @@ class Ingest:
                 return []
             self.pending.add(first)
             try:
-                self.store.write(self._deduplicate(item))
+                self.store.write(deduplicate_detecting(item, profiles=self.profiles, index=self.index,
+                                                       same_text=self.same_text, translation=self.translation))
             except DropItem as exc:
                 self.store.dropped(item, exc)
             except StorageError as exc:
@@ -268,18 +268,6 @@ class Ingest:
         else:
             logger.error("unknown message kind %r: ignored", kind)
         return urls
-
-    def _deduplicate(self, item: ArticleItem) -> ArticleItem:
-        """:func:`deduplicate`, the page's language detected here when the answer needs it (a rare copy
-        of the source among off-topic pages: workers detect the language of the pages they keep)."""
-        try:
-            return deduplicate(item, profiles=self.profiles, index=self.index, same_text=self.same_text,
-                               translation=self.translation)
-        except LanguageNeeded:
-            found = detect_language(f"{item.title or ''}\n{item.text or ''}", declared=item.html_lang)
-            item.language, item.language_reason = found.language, found.reason
-            return deduplicate(item, profiles=self.profiles, index=self.index, same_text=self.same_text,
-                               translation=self.translation)
 
     def _share_ledger(self, touched: list[tuple[str, str]]) -> None:
         if not touched:

@@ -163,6 +163,15 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
     return item
 
 
+def deduplicate_detecting(item: ArticleItem, **how: Any) -> ArticleItem:
+    """:func:`deduplicate`, the page's language detected when the answer needs it (``how``: its keywords)."""
+    try:
+        return deduplicate(item, **how)
+    except LanguageNeeded:
+        detect_item(item)
+        return deduplicate(item, **how)
+
+
 def traces(matched: list[str], signals: dict[str, float]) -> bool:
     """Whether relevance saw anything of its story in the page: a tracked term or one of the source's anchors.
 
@@ -205,17 +214,9 @@ class DedupPipeline:
         if self.db is not None:
             self.db.close()
 
-    async def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         assert self.index is not None
-        try:
-            return self._deduplicate(item)
-        except LanguageNeeded:
-            await detect_item(self.crawler, item)
-            return self._deduplicate(item)
-
-    def _deduplicate(self, item: ArticleItem) -> ArticleItem:
-        assert self.index is not None
-        return deduplicate(item, profiles=MonitorContext.of(self.crawler).profiles, index=self.index,
-                           same_text=self.same_text, translation=self.translation)
+        return deduplicate_detecting(item, profiles=MonitorContext.of(self.crawler).profiles, index=self.index,
+                                     same_text=self.same_text, translation=self.translation)

@@ -106,41 +106,32 @@ def detect_sample(sample: str, *, declared: str | None = None) -> Detected:
     return Detected(language, "detected+declared" if hint == language else "detected")
 
 
-async def detect_item(crawler: Crawler, item: ArticleItem) -> None:
-    """Detect ``item``'s language in a worker process of the crawl's pool (:mod:`pipelines.pool`)."""
-    from pipelines.drops import ExtractCrash, ExtractTimeout
-    from pipelines.pool import CpuPool, WorkerTimeout
-
-    text = f"{item.title or ''}\n{item.text or ''}"
-    try:
-        found = await CpuPool.of(crawler).run(detect_language, text, declared=item.html_lang)
-    except WorkerTimeout as exc:
-        raise ExtractTimeout(f"language detection timed out ({exc}): {item.url}", detail=str(exc)) from None
-    except Exception as exc:  # the worker crashed or failed: a reason, not a lost page
-        logger.warning("language detection failed on %s: %s", item.url, exc)
-        raise ExtractCrash(f"language detection failed ({exc}): {item.url}",
-                           detail=f"language detection: {exc}"[:500]) from None
+def detect_item(item: ArticleItem) -> None:
+    """Detect ``item``'s language from its title and text, checked against its declared one."""
+    found = detect_language(f"{item.title or ''}\n{item.text or ''}", declared=item.html_lang)
     item.language, item.language_reason = found.language, found.reason
 
 
 class LanguagePipeline:
-    """The language of a page relevance kept (a follow-up, a mention), detected in a worker process.
+    """The language of a page relevance kept (a follow-up, a mention).
 
     After relevance, which reads any language, and only for the pages it
     kept: most pages a crawl reads are about something else, and nothing
     decides on their language (langdetect was a tenth of the CPU a page
     cost). The dedup step asks for the language of the few others it keeps
     (a copy of the source) or needs it for (a translation's evidence).
-    """
 
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
+    Detected here, in the crawl process, not in the worker pool: it reads a
+    bounded sample (a few ms), and langdetect's profiles (~100 MB) are then
+    loaded by the one process of a crawl that keeps a page, not held by every
+    worker of every crawl.
+    """
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LanguagePipeline:
-        return cls(crawler)
+        return cls()
 
-    async def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem) and item.language_reason is None and item.label in KEPT:
-            await detect_item(self.crawler, item)
+            detect_item(item)
         return item

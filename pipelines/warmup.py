@@ -1,10 +1,10 @@
 """Warm the worker processes up once, in the forkserver, before any worker is forked.
 
-Importing this module reads one small page and detects one language, so
-that everything trafilatura, htmldate, dateparser and langdetect load or
-compile lazily on first use (language profiles, per-locale date regexes) is
-done once, in the forkserver, and shared by every forked worker (copy on
-write) instead of being redone, and held, by each. Only the crawl's
+Importing this module reads one small page, so that everything trafilatura,
+htmldate, dateparser and jusText load or compile lazily on first use
+(stoplists, per-locale date regexes) is done once, in the forkserver, and
+shared by every forked worker (copy on write) instead of being redone, and
+held, by each. Workers do not detect languages (:mod:`pipelines.language`). Only the crawl's
 forkserver imports it (``pipelines.pool.PRELOAD``).
 """
 
@@ -15,7 +15,6 @@ import sys
 from types import TracebackType
 
 from pipelines.extract import read_page
-from pipelines.language import detect_language
 
 _PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Warm-up page</title><meta property="og:type" content="article">
@@ -43,15 +42,12 @@ def warm_up() -> None:
     from trafilatura.external import jt_stoplist_init
 
     jt_stoplist_init()
-    for text in ("This short English sentence is here to load the language profiles of the detector.",
-                 "Diese Seite wird einmal gelesen, damit die Sprachprofile geladen sind."):
-        detect_language(text)
 
 
 # The forkserver hands a failure of a child it just forked to sys.excepthook.
 sys.excepthook = _one_line
 warm_up()
-# What the forkserver holds now (modules, language profiles, compiled patterns)
+# What the forkserver holds now (modules, stoplists, compiled patterns)
 # is moved out of the garbage collector's sight: a collection in a forked worker
 # would otherwise write to every object's header and copy the page it is on.
 gc.freeze()
