@@ -70,7 +70,7 @@ MONITOR_DEDUP_SIMILARITY = float(os.environ.get("MONITOR_DEDUP_SIMILARITY", "0.6
 # itself (title, lead, spread, salience, anchors) is scored in
 # pipelines/relevance against MONITOR_FOLLOWUP_SCORE.
 MONITOR_TRANSLATION_ANCHORS = float(os.environ.get("MONITOR_TRANSLATION_ANCHORS", "0.6"))
-# Worker processes that read pages (extraction, language detection) while the
+# Worker processes that read pages (extraction, dates, bylines) while the
 # crawl goes on downloading; 0 = one per usable CPU core. Started once per crawl.
 MONITOR_WORKERS = int(os.environ.get("MONITOR_WORKERS", "0"))
 # Seconds a worker may spend on one page before it is killed and replaced
