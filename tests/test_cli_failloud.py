@@ -38,6 +38,22 @@ def test_a_story_without_terms_is_refused_with_exit_2(tmp_path, terms):
         assert "[[story]] #1 's': no 'terms'" in line and "monitor init" in line and "(line " in line
 
 
+def test_scrapy_crawl_of_a_config_with_a_mistake_exits_2_naming_it(tmp_path):
+    (tmp_path / "s.toml").write_text(STORY.format(terms=""), encoding="utf-8")
+    result = scrapy("crawl", "feeds", "-s", f"MONITOR_SOURCES={tmp_path / 's.toml'}", "-s",
+                    f"MONITOR_DB={tmp_path / 's.db'}", "-s", "LOG_LEVEL=WARNING")
+    assert result.returncode == 2, result.stderr
+    assert "[[story]] #1 's': no 'terms'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scrapy_crawl_exit_status_follows_how_the_crawl_closed():
+    from crawler.commands.crawl import exit_status
+
+    assert exit_status("finished") == 0 and exit_status(None) == 0
+    assert exit_status("config_error") == 2 and exit_status("storage_error") == 2
+    assert exit_status("closespider_timeout") == 1 and exit_status("shutdown") == 1
+
+
 def test_scrapy_crawl_with_a_misspelt_spider_is_one_line():
     result = scrapy("crawl", "feed")
     assert result.returncode == 2

@@ -1,16 +1,23 @@
-"""``scrapy crawl <spider>``, with the mistakes a user makes refused in one line.
+"""``scrapy crawl <spider>``, with the mistakes a user makes refused in one line, and an honest exit status.
 
 Scrapy's own command answers a misspelt spider name (``scrapy crawl feed``)
 with a 37-line traceback, and sets a misspelt argument (``-a sources=x``) as
 an attribute nobody reads, so every source is crawled. This one names the
 problem and what is known, and exits 2 before anything starts.
+
+Scrapy's command also exits 0 whenever the crawl started, whatever stopped
+it. This one exits as the README says: 2 when the crawl closed on a mistake
+in the config or a store that cannot be written (``config_error``,
+``storage_error``: the one line naming the fix is in the log), 1 when it
+closed for any other reason than ``finished`` (a timeout, Ctrl-C, memory).
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.spiderloader import get_spider_loader
 
@@ -18,6 +25,8 @@ from crawler.spiders.base import argument_problem
 
 if TYPE_CHECKING:
     import argparse
+
+    from scrapy.crawler import Crawler
 
 USAGE_ERROR = 2
 
@@ -30,7 +39,32 @@ def refusal(spiders: list[str], known: list[str], spargs: dict[str, str]) -> str
     return argument_problem(spargs)
 
 
+NOT_STARTED = {"config_error": USAGE_ERROR, "storage_error": USAGE_ERROR}
+NOT_FINISHED = 1
+
+
+def exit_status(reason: str | None) -> int:
+    """The exit status of a crawl that closed with ``reason`` (None: it never opened)."""
+    if reason is None or reason == "finished":
+        return 0
+    return NOT_STARTED.get(reason, NOT_FINISHED)
+
+
 class Command(ScrapyCrawl):
+    reason: str | None = None
+
+    def _create_crawler(self, spidercls: Any) -> Crawler:
+        crawler = super()._create_crawler(spidercls)
+        crawler.signals.connect(self._closed, signal=signals.spider_closed)
+        return crawler
+
+    def _closed(self, spider: Any, reason: str) -> None:
+        self.reason = reason
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        self.exitcode = self.exitcode or exit_status(self.reason)
+
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         # Checked here, before Scrapy builds its crawler process and logs its banner.
