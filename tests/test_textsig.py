@@ -1,0 +1,29 @@
+"""Text signatures: the source's anchors in a text, found by visiting only its capitalised words."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines import textsig
+
+TEXTS = [
+    "Die Bundesregierung in Berlin will die Förderung für Ärzte in Baden-Württemberg erhöhen, sagte Olaf Scholz.",
+    "Le fondateur Liang Wenfeng a présenté le modèle R1 à Hangzhou; l'e-Mail de Jean-Pierre Dupont suivait.",
+    "x1-Abc and foo-Bar-Baz, then (Quoted) «Guillemets» — Dash-Start, 3M-Corp and ÉCOLE Normale.",
+    "Ωmega-Beta meets Ǆemal and ǅx; 𝐀lpha 𝐁eta and 😀 Emoji Times in Москва Кремль.",
+    "中国のAI企業DeepSeekが開発したR1モデル。OpenAIのSam Altman氏はNvidiaに言及した。",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_anchors_visit_capitalised_words_only_yet_find_what_a_full_scan_finds(text, monkeypatch):
+    found = textsig.anchors(text)
+    monkeypatch.setattr(textsig, "_CAPITALISED_RE", textsig._NAME_RE)  # every word visited
+    assert found == textsig.anchors(text)
+    assert found  # each text has names to find
+
+
+def test_names_at_sentence_starts_and_after_hyphens_are_not_anchors():
+    found = textsig.anchors("Heute kam Angela Merkel. Gestern nicht. Ein e-Mail-Verkehr mit Foo-Bar.")
+    assert {"angela", "merkel", "foo-bar"} <= found
+    assert not {"heute", "gestern", "mail", "verkehr", "ein"} & found
