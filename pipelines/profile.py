@@ -101,6 +101,22 @@ class StoryProfile:
         return frozenset(set(self.families.values()) - numbered)
 
     @functools.cached_property
+    def sibling_pattern(self) -> re.Pattern[str] | None:
+        """A word of the story's Latin-script terms followed by a number none of its terms carries, in folded
+        text: another member of the story's family (``Boeing 777`` beside ``Boeing 737 Max 9``, ``Flight 1437``
+        beside ``Flight 1282``). None for a story without a numbered name, whose words name no series."""
+        if set(self.families.values()) <= self.plain_families:
+            return None
+        words = sorted({w for term in self.families for w in _WORD_SPLIT_RE.split(fold(term))
+                        if len(w) >= 3 and w.isalpha()}, key=len, reverse=True)
+        if not words:
+            return None
+        known = "|".join(sorted({n for term in self.families for n in re.findall(r"\d+", term)}))
+        # Years (``Alaska Airlines 2024``) date a name, they do not number another one.
+        other = rf"(?!(?:{known})(?!\d))(?!(?:19|20)\d\d(?!\d))\d+" if known else r"\d+"
+        return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, words))})[\s\-]?{other}(?![\d]|[.,]\d)")
+
+    @functools.cached_property
     def folded_anchors(self) -> frozenset[str]:
         """The anchors as terms are matched (:func:`fold`: accents dropped, ``États-Unis`` = ``etats-unis``)."""
         return frozenset(fold(a) for a in self.anchors)

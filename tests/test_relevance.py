@@ -10,7 +10,7 @@ from pipelines import textsig
 from pipelines.dedup import find_duplicate, source_copy
 from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
-from pipelines.relevance import alone, assess, latin_text, older_than_window, passages
+from pipelines.relevance import alone, assess, latin_text, older_than_window, passages, sibling
 
 SOURCE = next(p for p in PAGES if p.expect == "story_source")
 
@@ -283,3 +283,31 @@ def test_the_operator_alone_is_not_judged_where_the_source_names_cannot_be_read(
     assert alone(profile, ["Harbor Line"], set(), FLEET)
     assert not alone(profile, ["Harbor Line"], set(), "Harbor Line 宣布向芬兰船厂订购三艘新船，二〇二七年起交付。")
     assert not latin_text("港湾线宣布订购三艘新船") and latin_text("Ça dépend: Đà Nẵng, Łódź")
+
+
+TOW = ("Ferry 318 lost power in its main generator on Monday and was towed back to Portwick with 120 passengers "
+       "on board. It was the second scare for Harbor Line this year: in the spring, an engine fire on Ferry 212 "
+       "forced the evacuation of 340 passengers near Kesteven Island, and the Maritime Safety Board is still "
+       "looking into it.")
+
+
+def test_a_headline_naming_another_member_of_the_story_family_is_at_most_a_mention():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    result = judge(profile, "Ferry 318 towed back to port after a generator failure", TOW)
+    assert result.label == "mention" and result.signals["sibling"] < 0, result
+    # The same text under a headline that names the story's own ferry is not held back.
+    named = judge(profile, "Ferry 212 inquiry still open as Ferry 318 is towed back to port", TOW)
+    assert named.label == "followup" and "sibling" not in named.signals, named
+
+
+def test_a_sibling_is_the_story_words_with_another_number_not_a_year():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    assert sibling(profile, "Ferry-318 towed back") == "ferry-318"
+    assert sibling(profile, "Harbor Line 2025: record year") is None  # a year dates a name
+    assert sibling(profile, "Ferry 212 back in service") is None  # the story's own number
+    assert sibling(profile, "Harbor Line pays 4,5 million") is None
+    # A story without a numbered name is not one of a series.
+    plain = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line",), text=FERRY_SOURCE)
+    assert sibling(plain, "Harbor Line 318 towed back") is None
