@@ -18,7 +18,7 @@ from pipelines import textsig
 from pipelines.containment import anchor_sequence
 from pipelines.names import names, word_cases
 from pipelines.sounds import SoundMatcher
-from pipelines.terms import TermMatcher, fold
+from pipelines.terms import HANGUL, UNSPACED, TermMatcher, fold
 
 # A term written in Latin letters, digits, spaces and punctuation only.
 _LATIN_RE = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
@@ -114,7 +114,9 @@ class StoryProfile:
         known = "|".join(sorted({n for term in self.families for n in re.findall(r"\d+", term)}))
         # Years (``Alaska Airlines 2024``) date a name, they do not number another one.
         other = rf"(?!(?:{known})(?!\d))(?!(?:19|20)\d\d(?!\d))\d+" if known else r"\d+"
-        return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, words))})[\s\-]?{other}(?![\d]|[.,]\d)")
+        # Not inside a word of a spaced script; glued to Chinese or Japanese is fine (``波音MAX8``).
+        series = "|".join(map(re.escape, words))
+        return re.compile(rf"(?<![^\W_{UNSPACED}{HANGUL}])(?:{series})[\s\-]?{other}(?![\d]|[.,]\d)")
 
     @functools.cached_property
     def folded_anchors(self) -> frozenset[str]:

@@ -31,10 +31,11 @@ only one of them, a plain name without a number, and fewer than
 news (the airline's merger), held below the threshold by the ``alone`` signal —
 only when one of those names is numbered (the event); a story of plain names
 only (a company and its founder) holds none back. For the same reason a
-headline that names none of the story's terms but another member of its
-numbered series (``Boeing 777`` for ``Boeing 737 Max 9``, ``Flight 1437`` for
-``Flight 1282``) is about that other aircraft or flight: held below the
-threshold by the ``sibling`` signal.
+headline that names none of the story's terms is about another member of
+its numbered series (``Boeing 777`` for ``Boeing 737 Max 9``, ``Flight 1437``
+for ``Flight 1282``) when it names that member, or when the text names it at
+least as often as the story's own numbered names: held below the threshold
+by the ``sibling`` signal.
 
 From ``MONITOR_FOLLOWUP_SCORE`` (0.4) the label is ``followup``. Below it, a
 text that still names the story (``MONITOR_MENTION_MIN_TERMS`` tracked-term
@@ -224,22 +225,25 @@ def alone(profile: StoryProfile, found: list[str], anchors: set[str], text: str)
     return len(others) < CORROBORATION and latin_text(text)
 
 
-def sibling(profile: StoryProfile, title: str) -> str | None:
-    """Another member of the story's family that a headline names instead of the story, or None.
+def sibling(profile: StoryProfile, title: str, text: str = "", numbered: int = 0) -> str | None:
+    """Another member of the story's series that a text is about instead of the story, or None.
 
     A story named by a numbered name (a flight, an aircraft model) is one
     event of a series its words name: ``Boeing 777`` is another aircraft than
     ``Boeing 737 Max 9``, ``Flight 1437`` another flight than ``Flight 1282``.
-    A headline that names one of those, and none of the story's terms, is
-    about that other member (another incident, another model), however much
-    its text recalls the story: at most a mention. Numbers are written alike
-    in every language; years are not members.
+    A text whose headline names none of the story's terms is about that other
+    member when the headline names it, or when the text names it at least as
+    often as it names the story's own numbered names (``numbered``: another
+    cargo door on another Max 8, the January blowout recalled beside it).
+    Numbers are written alike in every language; years are not members.
     """
     pattern = profile.sibling_pattern
-    if pattern is None or not title:
+    if pattern is None:
         return None
-    found = pattern.search(fold(title))
-    return found.group(0) if found else None
+    if title and (found := pattern.search(fold(title))):
+        return found.group(0)
+    members = pattern.findall(fold(text)) if text else []
+    return members[0] if len(members) >= max(1, numbered) else None
 
 
 def latin_text(text: str) -> bool:
@@ -277,7 +281,8 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         # One plain name of a story named by several (the airline of a flight) is that name's news, not the
         # story's: at most a mention. The amount that keeps it below the threshold is a signal of its own.
         signals["alone"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
-    if threshold > 0 and not title_terms and sibling(profile, title):
+    numbered = sum(1 for term in title_terms + text_terms if any(c.isdigit() for c in term))
+    if threshold > 0 and not title_terms and sibling(profile, title, text, numbered):
         # The headline's subject is another member of the story's family: held below the threshold.
         signals["sibling"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)

@@ -311,3 +311,16 @@ def test_a_sibling_is_the_story_words_with_another_number_not_a_year():
     # A story without a numbered name is not one of a series.
     plain = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line",), text=FERRY_SOURCE)
     assert sibling(plain, "Harbor Line 318 towed back") is None
+
+
+def test_a_text_naming_another_member_as_often_as_the_story_is_about_that_member():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    # The headline names neither; the text names the other ferry as often as the story's (once each).
+    result = judge(profile, "Second scare of the year: a ship towed back to Portwick", TOW)
+    assert result.label == "mention" and result.signals["sibling"] < 0, result
+    # Named more often than the other member, the story's ferry is the subject.
+    recap = TOW + " Ferry 212 itself has not sailed since the fire."
+    assert "sibling" not in judge(profile, "Second scare of the year: a ship towed back to Portwick", recap).signals
+    # Glued to Chinese text, a member is read as in Latin text.
+    assert sibling(profile, "", "港湾线的Ferry318周一失去动力", numbered=1) == "ferry318"
