@@ -102,21 +102,23 @@ class StoryProfile:
 
     @functools.cached_property
     def sibling_pattern(self) -> re.Pattern[str] | None:
-        """A word of the story's Latin-script terms followed by a number none of its terms carries, in folded
-        text: another member of the story's family (``Boeing 777`` beside ``Boeing 737 Max 9``, ``Flight 1437``
-        beside ``Flight 1282``). None for a story without a numbered name, whose words name no series."""
-        if set(self.families.values()) <= self.plain_families:
-            return None
-        words = sorted({w for term in self.families for w in _WORD_SPLIT_RE.split(fold(term))
-                        if len(w) >= 3 and w.isalpha()}, key=len, reverse=True)
-        if not words:
+        """Another member of the story's series in folded text: a word that numbers a member in the story's
+        Latin-script terms followed by another number of as many digits (``Boeing 777`` beside ``Boeing 737
+        Max 9``, ``Max 8`` beside ``Max 9``, ``Flight 1437`` beside ``Flight 1282``); an amount (``Boeing 3
+        billion``) or a year (``Alaska Airlines 2024``) is not numbered like a member. None for a story
+        without a numbered name, whose words name no series."""
+        shapes: dict[str, set[int]] = {}
+        for term in self.families:
+            for word, number in re.findall(r"([^\W\d_]{3,})[\s\-]?(\d+)(?!\d)", fold(term)):
+                shapes.setdefault(word, set()).add(len(number))
+        if not shapes:
             return None
         known = "|".join(sorted({n for term in self.families for n in re.findall(r"\d+", term)}))
-        # Years (``Alaska Airlines 2024``) date a name, they do not number another one.
-        other = rf"(?!(?:{known})(?!\d))(?!(?:19|20)\d\d(?!\d))\d+" if known else r"\d+"
+        members = "|".join(rf"{re.escape(word)}[\s\-]?(?!(?:{known})(?!\d))(?!(?:19|20)\d\d(?!\d))"
+                           rf"\d{{{min(sizes)},{max(sizes)}}}"
+                           for word, sizes in sorted(shapes.items(), key=lambda kv: -len(kv[0])))
         # Not inside a word of a spaced script; glued to Chinese or Japanese is fine (``波音MAX8``).
-        series = "|".join(map(re.escape, words))
-        return re.compile(rf"(?<![^\W_{UNSPACED}{HANGUL}])(?:{series})[\s\-]?{other}(?![\d]|[.,]\d)")
+        return re.compile(rf"(?<![^\W_{UNSPACED}{HANGUL}])(?:{members})(?![\d]|[.,]\d)")
 
     @functools.cached_property
     def folded_anchors(self) -> frozenset[str]:

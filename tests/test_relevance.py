@@ -308,6 +308,8 @@ def test_a_sibling_is_the_story_words_with_another_number_not_a_year():
     assert sibling(profile, "Harbor Line 2025: record year") is None  # a year dates a name
     assert sibling(profile, "Ferry 212 back in service") is None  # the story's own number
     assert sibling(profile, "Harbor Line pays 4,5 million") is None
+    # Numbered like the story's member (three digits after Ferry), not an amount or a count.
+    assert sibling(profile, "Ferry 40 passengers rescued") is None
     # A story without a numbered name is not one of a series.
     plain = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line",), text=FERRY_SOURCE)
     assert sibling(plain, "Harbor Line 318 towed back") is None
