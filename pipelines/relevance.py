@@ -281,10 +281,11 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         # One plain name of a story named by several (the airline of a flight) is that name's news, not the
         # story's: at most a mention. The amount that keeps it below the threshold is a signal of its own.
         signals["alone"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
-    numbered = sum(1 for term in title_terms + text_terms if any(c.isdigit() for c in term))
-    if threshold > 0 and not title_terms and sibling(profile, title, text, numbered):
-        # The headline's subject is another member of the story's family: held below the threshold.
-        signals["sibling"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
+    if threshold > 0 and not title_terms and sum(signals.values()) >= threshold:
+        numbered = sum(1 for term in text_terms if any(c.isdigit() for c in term))
+        if sibling(profile, title, text, numbered):
+            # The text is about another member of the story's series: held below the threshold.
+            signals["sibling"] = round(threshold - 0.001 - sum(signals.values()), 3)
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
     matched = sorted(set(title_terms + text_terms), key=str.lower)
     if score >= threshold:
