@@ -1,8 +1,8 @@
 """Is this article about the story? A score from 0 to 1, the terms that matched, and why.
 
 Whether a text is *about* the story, or names it in passing, shows in where
-and how it names it, in any language. The score adds five signals (and one
-limit, ``alone``, below), each
+and how it names it, in any language. The score adds five signals (and two
+limits, ``alone`` and ``sibling``, below), each
 visible in ``articles.signals``:
 
 * ``title`` (0.45 when the story is the headline's subject, -0.20 when
