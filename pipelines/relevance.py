@@ -60,7 +60,7 @@ from core.dates import parse_date
 from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.drops import TooOld
-from pipelines.names import capitalises_nouns, name_shaped, names
+from pipelines.names import capitalises_nouns, heading, name_shaped, names
 from pipelines.profile import StoryProfile
 from pipelines.terms import UNSPACED, TermMatcher, fold
 from storage.vocabulary import Label
@@ -176,7 +176,8 @@ def _named_in(name: str, folded_title: str) -> int:
     return spans[0][0] if spans else -1
 
 
-def title_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> str | None:
+def title_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int,
+                  text: str = "") -> str | None:
     """Another name that is the subject of the title, rather than the story; None when there is none.
 
     The grammatical subject of a headline usually comes first. Reading the
@@ -187,14 +188,47 @@ def title_subject(profile: StoryProfile, title: str, others: dict[str, int], sto
     Wenfeng, founder of DeepSeek", "Nvidia loses $600bn"): one of them is the
     subject only when the text names it more than ``CONTEXT_DOMINANCE`` times
     as often as the story ("Nvidia Q4 earnings", DeepSeek in two sentences).
+    A name before the story is also the subject when the story is one item of
+    a list after it (:func:`listed`: "Alibaba says its model beats DeepSeek
+    and GPT-4"), however often the text names the story.
     """
     folded = fold(title)
     spans = profile.matcher.spans(folded) if profile.matcher else []
     first = spans[0][0] if spans else len(folded)
     placed = sorted((at, name) for name in others if 0 <= (at := _named_in(name, folded)) < first)
+    if placed and spans and listed(title, spans[0][1], others, capitals=not capitalises_nouns(text)):
+        return placed[0][1]
     return next((name for _, name in placed if (others[name] > CONTEXT_DOMINANCE * max(2, story_count)
                                                 if context_name(profile, name)
                                                 else others[name] > max(1, story_count))), None)
+
+
+# After a name: a list separator, or a short lower-case word between two names (y, and, et, und, и, và),
+# then the next word.
+_NEXT_ITEM_RE = re.compile(r"\s*[,、&/]\s*([^\W_]+(?:[-.][^\W_]+)*)|\s+([^\W\d_]{1,3})\s+([^\W_]+(?:[-.][^\W_]+)*)")
+
+
+def listed(title: str, end: int, others: dict[str, int], *, capitals: bool = True) -> bool:
+    """Whether the title's name ending at ``end`` is followed by another name as the next item of a list.
+
+    "…es mejor que DeepSeek y ChatGPT", "…supera a DeepSeek y GPT-4": when
+    another name comes first, the story is one of the things that name is
+    compared with or listed among, not the headline's subject. Lists are
+    written with a separator or a short lower-case word (``y``, ``and``,
+    ``et``, ``und``, ``и``) in most scripts; the next item is a name by its
+    capital (not in a title-case headline, nor where ``capitals`` is false:
+    a text that capitalises every noun), by its form (``GPT-4``, ``OpenAI``)
+    or because the text reads it as one. A short preposition reads the same
+    ("DeepSeek of China"): which is why a name must come before the story.
+    """
+    if len(fold(title)) != len(title):
+        return False  # offsets of the folded title would not fall on the title's words
+    found = _NEXT_ITEM_RE.match(title, end)
+    if found is None or (found.group(2) is not None and not found.group(2).islower()):
+        return False
+    word = found.group(1) or found.group(3)
+    return (name_shaped(word) or (capitals and word[0].isupper() and not heading(title))
+            or any(fold(name).split()[0] == fold(word) for name in others))
 
 
 def outnamed(profile: StoryProfile, others: dict[str, int], count: int) -> bool:
@@ -264,7 +298,7 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     count = len(title_terms) + len(text_terms)
     anchors = textsig.anchors(f"{title}\n{text}")
     anchor_share = textsig.containment(anchors, profile.anchors)
-    if title_subject(profile, title, others, count) is not None:
+    if title_subject(profile, title, others, count, text) is not None:
         title_signal = -0.20
     else:
         title_signal = 0.45 if title_terms else 0.0

@@ -10,7 +10,7 @@ from pipelines import textsig
 from pipelines.dedup import find_duplicate, source_copy
 from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
-from pipelines.relevance import alone, assess, latin_text, older_than_window, passages, sibling
+from pipelines.relevance import alone, assess, latin_text, listed, older_than_window, passages, sibling
 
 SOURCE = next(p for p in PAGES if p.expect == "story_source")
 
@@ -148,6 +148,39 @@ RIVAL_LAUNCH = (
 ])
 def test_the_headline_role_decides_between_subject_and_mention(profile, title, label):
     assert judge(profile, title, RIVAL_LAUNCH).label == label
+
+
+RIVAL_BACKGROUND = (
+    "Moonshot AI released Kimi k1.5 on Monday, a week after DeepSeek shook the industry with its R1 model.\n"
+    "The Beijing start-up says its model matches DeepSeek R1 on mathematics and coding, and that DeepSeek's "
+    "success has pushed every Chinese laboratory to publish its results sooner.\n"
+    "DeepSeek, like Moonshot, offers its assistant for free; analysts expect the price war started by "
+    "DeepSeek to spread to cloud services.\n"
+    "Moonshot did not say how much the training of Kimi k1.5 cost."
+)
+
+
+@pytest.mark.parametrize("title, label", [
+    # another name first, the story one item of a list after it: what that name is compared with
+    ("Moonshot says Kimi k1.5 beats DeepSeek and OpenAI o1", "mention"),
+    ("Moonshot asegura que Kimi k1.5 supera a DeepSeek y GPT-4o", "mention"),
+    # the story first, or alone after the other name: the story stays the headline's subject
+    ("DeepSeek and OpenAI o1 beaten by Kimi k1.5, Moonshot says", "followup"),
+    ("Moonshot answers DeepSeek with Kimi k1.5", "followup"),
+])
+def test_the_story_as_one_item_of_a_list_after_another_name_is_a_compared_object(profile, title, label):
+    assert judge(profile, title, RIVAL_BACKGROUND).label == label
+
+
+def test_a_list_item_is_a_name_after_a_separator_or_a_short_lower_case_word():
+    def after(title: str, word: str = "DeepSeek") -> bool:
+        return listed(title, title.index(word) + len(word), {})
+    assert after("beats DeepSeek y ChatGPT") and after("beats DeepSeek, GPT-4o") and after("超越DeepSeek、GPT-4o")
+    assert not after("Nhà Sáng Lập DeepSeek Kẻ Thách Thức OpenAI")  # a capitalised word is no conjunction
+    assert not after("Alibaba Challenges DeepSeek With New Model")  # four letters: not a short linking word
+    assert not after("Alibaba Challenges DeepSeek And Others")  # a capitalised word is no conjunction
+    assert not after("Alibaba Challenges DeepSeek and Others Again")  # title case: a capital says nothing
+    assert listed("Beats DeepSeek und Claude", 14, {"Claude": 2})  # the text reads it as a name
 
 
 def test_passages_are_cut_at_sentence_ends_whatever_the_paragraphs():
