@@ -6,7 +6,8 @@ limits, ``alone`` and ``sibling``, below), each
 visible in ``articles.signals``:
 
 * ``title`` (0.45 when the story is the headline's subject, -0.20 when
-  another name is, else 0): the headline's subject is its first name, in
+  another name is, 0.10 when the headline names nothing at all and the text
+  names the story, else 0): the headline's subject is its first name, in
   title order, that the text names more often than the story (and twice),
   if it comes before the story — "Qwen 2.5-Max claims edge over DeepSeek",
   "Nvidia Q4 earnings" with DeepSeek in two sentences. Names are counted
@@ -231,6 +232,17 @@ def listed(title: str, end: int, others: dict[str, int], *, capitals: bool = Tru
             or any(fold(name).split()[0] == fold(word) for name in others))
 
 
+def names_nothing(title: str, others: dict[str, int]) -> bool:
+    """A headline written in a cased script that names none of the text's names ("The epicenter of
+    open-source AI may shift", "Wegen China-KI – Tech-Index bricht ein"): it points at no other subject.
+    In Chinese or Japanese no name can be read, so nothing can be said of what a headline names."""
+    letters = [c for c in title if c.isalpha()]
+    if sum(1 for c in letters if c.isupper() or c.islower()) * 2 <= len(letters):
+        return False
+    folded = fold(title)
+    return not any(_named_in(name, folded) >= 0 for name in others)
+
+
 def outnamed(profile: StoryProfile, others: dict[str, int], count: int) -> bool:
     """Whether another name is named more often than the story (a name of the source: ``CONTEXT_DOMINANCE`` times)."""
     return any(n > count and (n > CONTEXT_DOMINANCE * count or not context_name(profile, name))
@@ -300,8 +312,11 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     anchor_share = textsig.containment(anchors, profile.anchors)
     if title_subject(profile, title, others, count, text) is not None:
         title_signal = -0.20
+    elif title_terms:
+        title_signal = 0.45
     else:
-        title_signal = 0.45 if title_terms else 0.0
+        # A headline that names nothing leaves the subject to the text: unlike one naming something else.
+        title_signal = 0.10 if text_terms and names_nothing(title, others) else 0.0
     signals = {
         "title": title_signal,
         "lead": 0.15 if lead else 0.0,

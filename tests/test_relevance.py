@@ -183,6 +183,29 @@ def test_a_list_item_is_a_name_after_a_separator_or_a_short_lower_case_word():
     assert listed("Beats DeepSeek und Claude", 14, {"Claude": 2})  # the text reads it as a name
 
 
+LESSON = (
+    "The main lesson of the week, several researchers wrote, is not where the model came from but that it "
+    "was published. Open weights let anyone test the claims, and many did within days.\n"
+    "DeepSeek released its R1 model under a permissive licence, and its report describes the training in "
+    "detail; DeepSeek also published smaller versions. Laboratories that keep their models closed now have "
+    "to explain what they add.\n"
+    "Venture investors, for their part, asked whether the costs of training will fall for everyone."
+)
+
+
+def test_a_headline_naming_nothing_leaves_the_subject_to_the_text(profile):
+    bare = judge(profile, "The lesson of the week is about openness", LESSON)
+    assert bare.signals["title"] == 0.10 and bare.label == "followup", bare
+    # A headline naming something else (not often enough to be the subject) points away from the story.
+    other = judge(profile, "Meta researchers draw the lesson of the week", LESSON + " So did researchers at Meta.")
+    assert other.signals["title"] == 0.0 and other.label == "mention", other
+    # In Chinese no name can be read: nothing is known of what the headline names.
+    assert judge(profile, "本周的教训在于开放", LESSON).signals["title"] == 0.0
+    # A text that never names the story gets nothing from its headline.
+    assert judge(profile, "The lesson of the week is about openness",
+                 LESSON.replace("DeepSeek", "The laboratory")).signals["title"] == 0.0
+
+
 def test_passages_are_cut_at_sentence_ends_whatever_the_paragraphs():
     one_block = " ".join(["This sentence is about forty characters."] * 30)
     parts = passages(one_block)
