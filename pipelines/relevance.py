@@ -74,6 +74,7 @@ _SENTENCE_RE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 FULL_SPREAD = 0.6
 CONTEXT_DOMINANCE = 2
 CORROBORATION = 2  # of the source's names and numbers, besides the story's own words
+JOINED = 3  # characters between two names written as one (a possessive: "Alibaba's Qwen3", 阿里巴巴的通义)
 _UNSPACED_RE = re.compile(f"[{UNSPACED}]")
 
 
@@ -189,9 +190,12 @@ def title_subject(profile: StoryProfile, title: str, others: dict[str, int], sto
     Wenfeng, founder of DeepSeek", "Nvidia loses $600bn"): one of them is the
     subject only when the text names it more than ``CONTEXT_DOMINANCE`` times
     as often as the story ("Nvidia Q4 earnings", DeepSeek in two sentences).
-    A name before the story is also the subject when the story is one item of
-    a list after it (:func:`listed`: "Alibaba says its model beats DeepSeek
-    and GPT-4"), however often the text names the story.
+    When the headline opens with one of them, it is the subject, or none is:
+    a later name is a complement ("OpenAI … wants to work with China as
+    DeepSeek…", "NTSB report … into Baltimore bridge"). A name before the
+    story is also the subject when the story is one item of a list after it
+    (:func:`listed`: "Alibaba says its model beats DeepSeek and GPT-4"),
+    however often the text names the story.
     """
     folded = fold(title)
     spans = profile.matcher.spans(folded) if profile.matcher else []
@@ -199,6 +203,15 @@ def title_subject(profile: StoryProfile, title: str, others: dict[str, int], sto
     placed = sorted((at, name) for name in others if 0 <= (at := _named_in(name, folded)) < first)
     if placed and spans and listed(title, spans[0][1], others, capitals=not capitalises_nouns(text)):
         return placed[0][1]
+    if placed and context_name(profile, placed[0][1]):
+        # Opened by a name of the source, the headline is about the story's context: its subject is that
+        # name, with the names written onto it ("Alibaba's Qwen3"), never a later one ("…with China").
+        group = placed[:1]
+        for at, name in placed[1:]:
+            if at - (group[-1][0] + len(fold(group[-1][1]))) > JOINED:
+                break
+            group.append((at, name))
+        placed = group
     return next((name for _, name in placed if (others[name] > CONTEXT_DOMINANCE * max(2, story_count)
                                                 if context_name(profile, name)
                                                 else others[name] > max(1, story_count))), None)

@@ -206,6 +206,34 @@ def test_a_headline_naming_nothing_leaves_the_subject_to_the_text(profile):
                  LESSON.replace("DeepSeek", "The laboratory")).signals["title"] == 0.0
 
 
+EUROPE_PIVOT = (
+    "The chief executive of OpenAI said on Tuesday that OpenAI wants an office in Brussels, a week after "
+    "DeepSeek shook the industry with a cheaper model.\n"
+    "Brussels has courted American laboratories for a year; officials in Brussels said the talks had "
+    "sped up since DeepSeek released R1 under an open licence.\n"
+    "Lawyers in Brussels expect the new rules to apply to DeepSeek as well. OpenAI declined to comment, "
+    "and Brussels did not say when a decision would come."
+)
+
+
+@pytest.mark.parametrize("title, label", [
+    # opened by a name of the source (OpenAI), the headline's subject is the story's context, not Brussels
+    ("OpenAI courts Brussels as DeepSeek rattles the industry", "followup"),
+    # opened by another name that the text names more than the story: that name is the subject
+    ("Brussels courts OpenAI as DeepSeek rattles the industry", "mention"),
+])
+def test_a_headline_opened_by_a_name_of_the_source_has_no_later_subject(profile, title, label):
+    assert judge(profile, title, EUROPE_PIVOT).label == label
+
+
+def test_names_written_onto_the_opening_name_of_the_source_share_its_role(profile):
+    # "Meta's Llama4" is one noun phrase: Llama4, named far more than the story, is the subject.
+    text = ("Llama4 is out. Llama4 beats older models, and Llama4 is free to download; Llama4 runs on one "
+            "machine. Developers tried Llama4 all week, some comparing Llama4 with DeepSeek. Llama4 "
+            "comes in three sizes, and Llama4 will get a larger version later this year.")
+    assert judge(profile, "Meta's Llama4 tops the charts, ahead of DeepSeek", text).signals["title"] == -0.20
+
+
 def test_passages_are_cut_at_sentence_ends_whatever_the_paragraphs():
     one_block = " ".join(["This sentence is about forty characters."] * 30)
     parts = passages(one_block)
