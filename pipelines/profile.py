@@ -18,7 +18,7 @@ from pipelines import textsig
 from pipelines.containment import anchor_sequence
 from pipelines.names import names, word_cases
 from pipelines.sounds import SoundMatcher
-from pipelines.terms import TermMatcher, fold
+from pipelines.terms import HANGUL, UNSPACED, TermMatcher, fold
 
 # A term written in Latin letters, digits, spaces and punctuation only.
 _LATIN_RE = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
@@ -99,6 +99,26 @@ class StoryProfile:
         or a model (``Flight 1282``, ``737 Max 9``), which a number makes specific."""
         numbered = {f for term, f in self.families.items() if any(c.isdigit() for c in term)}
         return frozenset(set(self.families.values()) - numbered)
+
+    @functools.cached_property
+    def sibling_pattern(self) -> re.Pattern[str] | None:
+        """Another member of the story's series in folded text: a word that numbers a member in the story's
+        Latin-script terms followed by another number of as many digits (``Boeing 777`` beside ``Boeing 737
+        Max 9``, ``Max 8`` beside ``Max 9``, ``Flight 1437`` beside ``Flight 1282``); an amount (``Boeing 3
+        billion``) or a year (``Alaska Airlines 2024``) is not numbered like a member. None for a story
+        without a numbered name, whose words name no series."""
+        shapes: dict[str, set[int]] = {}
+        for term in self.families:
+            for word, number in re.findall(r"([^\W\d_]{3,})[\s\-]?(\d+)(?!\d)", fold(term)):
+                shapes.setdefault(word, set()).add(len(number))
+        if not shapes:
+            return None
+        known = "|".join(sorted({n for term in self.families for n in re.findall(r"\d+", term)}))
+        members = "|".join(rf"{re.escape(word)}[\s\-]?(?!(?:{known})(?!\d))(?!(?:19|20)\d\d(?!\d))"
+                           rf"\d{{{min(sizes)},{max(sizes)}}}"
+                           for word, sizes in sorted(shapes.items(), key=lambda kv: -len(kv[0])))
+        # Not inside a word of a spaced script; glued to Chinese or Japanese is fine (``波音MAX8``).
+        return re.compile(rf"(?<![^\W_{UNSPACED}{HANGUL}])(?:{members})(?![\d]|[.,]\d)")
 
     @functools.cached_property
     def folded_anchors(self) -> frozenset[str]:

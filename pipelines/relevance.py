@@ -1,12 +1,13 @@
 """Is this article about the story? A score from 0 to 1, the terms that matched, and why.
 
 Whether a text is *about* the story, or names it in passing, shows in where
-and how it names it, in any language. The score adds five signals (and one
-limit, ``alone``, below), each
+and how it names it, in any language. The score adds five signals (and two
+limits, ``alone`` and ``sibling``, below), each
 visible in ``articles.signals``:
 
 * ``title`` (0.45 when the story is the headline's subject, -0.20 when
-  another name is, else 0): the headline's subject is its first name, in
+  another name is, 0.10 when the headline names nothing at all and the text
+  names the story, else 0): the headline's subject is its first name, in
   title order, that the text names more often than the story (and twice),
   if it comes before the story — "Qwen 2.5-Max claims edge over DeepSeek",
   "Nvidia Q4 earnings" with DeepSeek in two sentences. Names are counted
@@ -30,7 +31,12 @@ only one of them, a plain name without a number, and fewer than
 ``CORROBORATION`` of the source's other names and numbers, is that name's
 news (the airline's merger), held below the threshold by the ``alone`` signal —
 only when one of those names is numbered (the event); a story of plain names
-only (a company and its founder) holds none back.
+only (a company and its founder) holds none back. For the same reason a
+headline that names none of the story's terms is about another member of
+its numbered series (``Boeing 777`` for ``Boeing 737 Max 9``, ``Flight 1437``
+for ``Flight 1282``) when it names that member, or when the text names it at
+least as often as the story's own numbered names: held below the threshold
+by the ``sibling`` signal.
 
 From ``MONITOR_FOLLOWUP_SCORE`` (0.4) the label is ``followup``. Below it, a
 text that still names the story (``MONITOR_MENTION_MIN_TERMS`` tracked-term
@@ -55,7 +61,7 @@ from core.dates import parse_date
 from core.items import ArticleItem
 from pipelines import textsig
 from pipelines.drops import TooOld
-from pipelines.names import capitalises_nouns, name_shaped, names
+from pipelines.names import capitalises_nouns, heading, name_shaped, names
 from pipelines.profile import StoryProfile
 from pipelines.terms import UNSPACED, TermMatcher, fold
 from storage.vocabulary import Label
@@ -68,6 +74,7 @@ _SENTENCE_RE = re.compile(r"(?<=[.!?。！？])\s+|(?<=[。！？])")
 FULL_SPREAD = 0.6
 CONTEXT_DOMINANCE = 2
 CORROBORATION = 2  # of the source's names and numbers, besides the story's own words
+JOINED = 3  # characters between two names written as one (a possessive: "Alibaba's Qwen3", 阿里巴巴的通义)
 _UNSPACED_RE = re.compile(f"[{UNSPACED}]")
 
 
@@ -171,7 +178,8 @@ def _named_in(name: str, folded_title: str) -> int:
     return spans[0][0] if spans else -1
 
 
-def title_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int) -> str | None:
+def title_subject(profile: StoryProfile, title: str, others: dict[str, int], story_count: int,
+                  text: str = "") -> str | None:
     """Another name that is the subject of the title, rather than the story; None when there is none.
 
     The grammatical subject of a headline usually comes first. Reading the
@@ -182,14 +190,70 @@ def title_subject(profile: StoryProfile, title: str, others: dict[str, int], sto
     Wenfeng, founder of DeepSeek", "Nvidia loses $600bn"): one of them is the
     subject only when the text names it more than ``CONTEXT_DOMINANCE`` times
     as often as the story ("Nvidia Q4 earnings", DeepSeek in two sentences).
+    When the headline opens with one of them, it is the subject, or none is:
+    a later name is a complement ("OpenAI … wants to work with China as
+    DeepSeek…", "NTSB report … into Baltimore bridge"). A name before the
+    story is also the subject when the story is one item of a list after it
+    (:func:`listed`: "Alibaba says its model beats DeepSeek and GPT-4"),
+    however often the text names the story.
     """
     folded = fold(title)
     spans = profile.matcher.spans(folded) if profile.matcher else []
     first = spans[0][0] if spans else len(folded)
     placed = sorted((at, name) for name in others if 0 <= (at := _named_in(name, folded)) < first)
+    if placed and spans and listed(title, spans[0][1], others, capitals=not capitalises_nouns(text)):
+        return placed[0][1]
+    if placed and context_name(profile, placed[0][1]):
+        # Opened by a name of the source, the headline is about the story's context: its subject is that
+        # name, with the names written onto it ("Alibaba's Qwen3"), never a later one ("…with China").
+        group = placed[:1]
+        for at, name in placed[1:]:
+            if at - (group[-1][0] + len(fold(group[-1][1]))) > JOINED:
+                break
+            group.append((at, name))
+        placed = group
     return next((name for _, name in placed if (others[name] > CONTEXT_DOMINANCE * max(2, story_count)
                                                 if context_name(profile, name)
                                                 else others[name] > max(1, story_count))), None)
+
+
+# After a name: a list separator, or a short lower-case word between two names (y, and, et, und, и, và),
+# then the next word.
+_NEXT_ITEM_RE = re.compile(r"\s*[,、&/]\s*([^\W_]+(?:[-.][^\W_]+)*)|\s+([^\W\d_]{1,3})\s+([^\W_]+(?:[-.][^\W_]+)*)")
+
+
+def listed(title: str, end: int, others: dict[str, int], *, capitals: bool = True) -> bool:
+    """Whether the title's name ending at ``end`` is followed by another name as the next item of a list.
+
+    "…es mejor que DeepSeek y ChatGPT", "…supera a DeepSeek y GPT-4": when
+    another name comes first, the story is one of the things that name is
+    compared with or listed among, not the headline's subject. Lists are
+    written with a separator or a short lower-case word (``y``, ``and``,
+    ``et``, ``und``, ``и``) in most scripts; the next item is a name by its
+    capital (not in a title-case headline, nor where ``capitals`` is false:
+    a text that capitalises every noun), by its form (``GPT-4``, ``OpenAI``)
+    or because the text reads it as one. A short preposition reads the same
+    ("DeepSeek of China"): which is why a name must come before the story.
+    """
+    if len(fold(title)) != len(title):
+        return False  # offsets of the folded title would not fall on the title's words
+    found = _NEXT_ITEM_RE.match(title, end)
+    if found is None or (found.group(2) is not None and not found.group(2).islower()):
+        return False
+    word = found.group(1) or found.group(3)
+    return (name_shaped(word) or (capitals and word[0].isupper() and not heading(title))
+            or any(fold(name).split()[0] == fold(word) for name in others))
+
+
+def names_nothing(title: str, others: dict[str, int]) -> bool:
+    """A headline written in a cased script that names none of the text's names ("The epicenter of
+    open-source AI may shift", "Wegen China-KI – Tech-Index bricht ein"): it points at no other subject.
+    In Chinese or Japanese no name can be read, so nothing can be said of what a headline names."""
+    letters = [c for c in title if c.isalpha()]
+    if sum(1 for c in letters if c.isupper() or c.islower()) * 2 <= len(letters):
+        return False
+    folded = fold(title)
+    return not any(_named_in(name, folded) >= 0 for name in others)
 
 
 def outnamed(profile: StoryProfile, others: dict[str, int], count: int) -> bool:
@@ -220,6 +284,27 @@ def alone(profile: StoryProfile, found: list[str], anchors: set[str], text: str)
     return len(others) < CORROBORATION and latin_text(text)
 
 
+def sibling(profile: StoryProfile, title: str, text: str = "", numbered: int = 0) -> str | None:
+    """Another member of the story's series that a text is about instead of the story, or None.
+
+    A story named by a numbered name (a flight, an aircraft model) is one
+    event of a series its words name: ``Boeing 777`` is another aircraft than
+    ``Boeing 737 Max 9``, ``Flight 1437`` another flight than ``Flight 1282``.
+    A text whose headline names none of the story's terms is about that other
+    member when the headline names it, or when the text names it at least as
+    often as it names the story's own numbered names (``numbered``: another
+    cargo door on another Max 8, the January blowout recalled beside it).
+    Numbers are written alike in every language; years are not members.
+    """
+    pattern = profile.sibling_pattern
+    if pattern is None:
+        return None
+    if title and (found := pattern.search(fold(title))):
+        return found.group(0)
+    members = pattern.findall(fold(text)) if text else []
+    return members[0] if len(members) >= max(1, numbered) else None
+
+
 def latin_text(text: str) -> bool:
     """Most of the text's letters are Latin ones (a name of the source would be written as in the source)."""
     letters = [c for c in text if c.isalpha()]
@@ -238,10 +323,13 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     count = len(title_terms) + len(text_terms)
     anchors = textsig.anchors(f"{title}\n{text}")
     anchor_share = textsig.containment(anchors, profile.anchors)
-    if title_subject(profile, title, others, count) is not None:
+    if title_subject(profile, title, others, count, text) is not None:
         title_signal = -0.20
+    elif title_terms:
+        title_signal = 0.45
     else:
-        title_signal = 0.45 if title_terms else 0.0
+        # A headline that names nothing leaves the subject to the text: unlike one naming something else.
+        title_signal = 0.10 if text_terms and names_nothing(title, others) else 0.0
     signals = {
         "title": title_signal,
         "lead": 0.15 if lead else 0.0,
@@ -255,6 +343,11 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
         # One plain name of a story named by several (the airline of a flight) is that name's news, not the
         # story's: at most a mention. The amount that keeps it below the threshold is a signal of its own.
         signals["alone"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
+    if threshold > 0 and not title_terms and sum(signals.values()) >= threshold:
+        numbered = sum(1 for term in text_terms if any(c.isdigit() for c in term))
+        if sibling(profile, title, text, numbered):
+            # The text is about another member of the story's series: held below the threshold.
+            signals["sibling"] = round(threshold - 0.001 - sum(signals.values()), 3)
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
     matched = sorted(set(title_terms + text_terms), key=str.lower)
     if score >= threshold:

@@ -10,7 +10,7 @@ from pipelines import textsig
 from pipelines.dedup import find_duplicate, source_copy
 from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
-from pipelines.relevance import alone, assess, latin_text, older_than_window, passages
+from pipelines.relevance import alone, assess, latin_text, listed, older_than_window, passages, sibling
 
 SOURCE = next(p for p in PAGES if p.expect == "story_source")
 
@@ -150,6 +150,90 @@ def test_the_headline_role_decides_between_subject_and_mention(profile, title, l
     assert judge(profile, title, RIVAL_LAUNCH).label == label
 
 
+RIVAL_BACKGROUND = (
+    "Moonshot AI released Kimi k1.5 on Monday, a week after DeepSeek shook the industry with its R1 model.\n"
+    "The Beijing start-up says its model matches DeepSeek R1 on mathematics and coding, and that DeepSeek's "
+    "success has pushed every Chinese laboratory to publish its results sooner.\n"
+    "DeepSeek, like Moonshot, offers its assistant for free; analysts expect the price war started by "
+    "DeepSeek to spread to cloud services.\n"
+    "Moonshot did not say how much the training of Kimi k1.5 cost."
+)
+
+
+@pytest.mark.parametrize("title, label", [
+    # another name first, the story one item of a list after it: what that name is compared with
+    ("Moonshot says Kimi k1.5 beats DeepSeek and OpenAI o1", "mention"),
+    ("Moonshot asegura que Kimi k1.5 supera a DeepSeek y GPT-4o", "mention"),
+    # the story first, or alone after the other name: the story stays the headline's subject
+    ("DeepSeek and OpenAI o1 beaten by Kimi k1.5, Moonshot says", "followup"),
+    ("Moonshot answers DeepSeek with Kimi k1.5", "followup"),
+])
+def test_the_story_as_one_item_of_a_list_after_another_name_is_a_compared_object(profile, title, label):
+    assert judge(profile, title, RIVAL_BACKGROUND).label == label
+
+
+def test_a_list_item_is_a_name_after_a_separator_or_a_short_lower_case_word():
+    def after(title: str, word: str = "DeepSeek") -> bool:
+        return listed(title, title.index(word) + len(word), {})
+    assert after("beats DeepSeek y ChatGPT") and after("beats DeepSeek, GPT-4o") and after("超越DeepSeek、GPT-4o")
+    assert not after("Nhà Sáng Lập DeepSeek Kẻ Thách Thức OpenAI")  # a capitalised word is no conjunction
+    assert not after("Alibaba Challenges DeepSeek With New Model")  # four letters: not a short linking word
+    assert not after("Alibaba Challenges DeepSeek And Others")  # a capitalised word is no conjunction
+    assert not after("Alibaba Challenges DeepSeek and Others Again")  # title case: a capital says nothing
+    assert listed("Beats DeepSeek und Claude", 14, {"Claude": 2})  # the text reads it as a name
+
+
+LESSON = (
+    "The main lesson of the week, several researchers wrote, is not where the model came from but that it "
+    "was published. Open weights let anyone test the claims, and many did within days.\n"
+    "DeepSeek released its R1 model under a permissive licence, and its report describes the training in "
+    "detail; DeepSeek also published smaller versions. Laboratories that keep their models closed now have "
+    "to explain what they add.\n"
+    "Venture investors, for their part, asked whether the costs of training will fall for everyone."
+)
+
+
+def test_a_headline_naming_nothing_leaves_the_subject_to_the_text(profile):
+    bare = judge(profile, "The lesson of the week is about openness", LESSON)
+    assert bare.signals["title"] == 0.10 and bare.label == "followup", bare
+    # A headline naming something else (not often enough to be the subject) points away from the story.
+    other = judge(profile, "Meta researchers draw the lesson of the week", LESSON + " So did researchers at Meta.")
+    assert other.signals["title"] == 0.0 and other.label == "mention", other
+    # In Chinese no name can be read: nothing is known of what the headline names.
+    assert judge(profile, "本周的教训在于开放", LESSON).signals["title"] == 0.0
+    # A text that never names the story gets nothing from its headline.
+    assert judge(profile, "The lesson of the week is about openness",
+                 LESSON.replace("DeepSeek", "The laboratory")).signals["title"] == 0.0
+
+
+EUROPE_PIVOT = (
+    "The chief executive of OpenAI said on Tuesday that OpenAI wants an office in Brussels, a week after "
+    "DeepSeek shook the industry with a cheaper model.\n"
+    "Brussels has courted American laboratories for a year; officials in Brussels said the talks had "
+    "sped up since DeepSeek released R1 under an open licence.\n"
+    "Lawyers in Brussels expect the new rules to apply to DeepSeek as well. OpenAI declined to comment, "
+    "and Brussels did not say when a decision would come."
+)
+
+
+@pytest.mark.parametrize("title, label", [
+    # opened by a name of the source (OpenAI), the headline's subject is the story's context, not Brussels
+    ("OpenAI courts Brussels as DeepSeek rattles the industry", "followup"),
+    # opened by another name that the text names more than the story: that name is the subject
+    ("Brussels courts OpenAI as DeepSeek rattles the industry", "mention"),
+])
+def test_a_headline_opened_by_a_name_of_the_source_has_no_later_subject(profile, title, label):
+    assert judge(profile, title, EUROPE_PIVOT).label == label
+
+
+def test_names_written_onto_the_opening_name_of_the_source_share_its_role(profile):
+    # "Meta's Llama4" is one noun phrase: Llama4, named far more than the story, is the subject.
+    text = ("Llama4 is out. Llama4 beats older models, and Llama4 is free to download; Llama4 runs on one "
+            "machine. Developers tried Llama4 all week, some comparing Llama4 with DeepSeek. Llama4 "
+            "comes in three sizes, and Llama4 will get a larger version later this year.")
+    assert judge(profile, "Meta's Llama4 tops the charts, ahead of DeepSeek", text).signals["title"] == -0.20
+
+
 def test_passages_are_cut_at_sentence_ends_whatever_the_paragraphs():
     one_block = " ".join(["This sentence is about forty characters."] * 30)
     parts = passages(one_block)
@@ -283,3 +367,46 @@ def test_the_operator_alone_is_not_judged_where_the_source_names_cannot_be_read(
     assert alone(profile, ["Harbor Line"], set(), FLEET)
     assert not alone(profile, ["Harbor Line"], set(), "Harbor Line 宣布向芬兰船厂订购三艘新船，二〇二七年起交付。")
     assert not latin_text("港湾线宣布订购三艘新船") and latin_text("Ça dépend: Đà Nẵng, Łódź")
+
+
+TOW = ("Ferry 318 lost power in its main generator on Monday and was towed back to Portwick with 120 passengers "
+       "on board. It was the second scare for Harbor Line this year: in the spring, an engine fire on Ferry 212 "
+       "forced the evacuation of 340 passengers near Kesteven Island, and the Maritime Safety Board is still "
+       "looking into it.")
+
+
+def test_a_headline_naming_another_member_of_the_story_family_is_at_most_a_mention():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    result = judge(profile, "Ferry 318 towed back to port after a generator failure", TOW)
+    assert result.label == "mention" and result.signals["sibling"] < 0, result
+    # The same text under a headline that names the story's own ferry is not held back.
+    named = judge(profile, "Ferry 212 inquiry still open as Ferry 318 is towed back to port", TOW)
+    assert named.label == "followup" and "sibling" not in named.signals, named
+
+
+def test_a_sibling_is_the_story_words_with_another_number_not_a_year():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    assert sibling(profile, "Ferry-318 towed back") == "ferry-318"
+    assert sibling(profile, "Harbor Line 2025: record year") is None  # a year dates a name
+    assert sibling(profile, "Ferry 212 back in service") is None  # the story's own number
+    assert sibling(profile, "Harbor Line pays 4,5 million") is None
+    # Numbered like the story's member (three digits after Ferry), not an amount or a count.
+    assert sibling(profile, "Ferry 40 passengers rescued") is None
+    # A story without a numbered name is not one of a series.
+    plain = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line",), text=FERRY_SOURCE)
+    assert sibling(plain, "Harbor Line 318 towed back") is None
+
+
+def test_a_text_naming_another_member_as_often_as_the_story_is_about_that_member():
+    profile = StoryProfile.build(name="ferry", url="", language="en", terms=("Harbor Line", "Ferry 212"),
+                                 text=FERRY_SOURCE)
+    # The headline names neither; the text names the other ferry as often as the story's (once each).
+    result = judge(profile, "Second scare of the year: a ship towed back to Portwick", TOW)
+    assert result.label == "mention" and result.signals["sibling"] < 0, result
+    # Named more often than the other member, the story's ferry is the subject.
+    recap = TOW + " Ferry 212 itself has not sailed since the fire."
+    assert "sibling" not in judge(profile, "Second scare of the year: a ship towed back to Portwick", recap).signals
+    # Glued to Chinese text, a member is read as in Latin text.
+    assert sibling(profile, "", "港湾线的Ferry318周一失去动力", numbered=1) == "ferry318"
