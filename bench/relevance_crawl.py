@@ -107,14 +107,19 @@ def classified(path: Path, rows: list[dict]) -> dict[str, str]:
     return labels
 
 
-def page_html(row: dict, outlet: str, when: datetime) -> bytes:
-    """The row as a plain news page: its title as the headline, its text's lines as paragraphs."""
+def page_html(row: dict, outlet: str, when: datetime, *, headline_inside: bool = True) -> bytes:
+    """The row as a plain news page: its title as the headline, its text's lines as paragraphs.
+
+    The headline is in the ``<article>`` with the paragraphs, or above it
+    (``headline_inside=False``), where extraction leaves it out of the text.
+    """
     title = html.escape(row.get("title") or "")
     lines = [line.strip() for line in (row.get("text") or "").split("\n") if line.strip()]
     if lines and lines[0] == (row.get("title") or "").strip():
         lines = lines[1:]  # the text starts with its headline: shown once, as the headline
     paragraphs = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
     stamp = when.isoformat()
+    headline = f'<div class="article-header"><h1>{title}</h1></div>'
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(row.get('language') or 'und')}"><head><meta charset="utf-8">
 <title>{title} | {outlet}</title>
@@ -124,8 +129,8 @@ def page_html(row: dict, outlet: str, when: datetime) -> bytes:
 </head><body>
 <header><nav><a href="/">{outlet}</a> <a href="/world/">World</a> <a href="/tech/">Tech</a>
 <a href="/business/">Business</a></nav></header>
-<main><article>
-<h1>{title}</h1>
+<main>{"" if headline_inside else headline}<article>
+{headline if headline_inside else ""}
 <p class="byline">By the {outlet} desk, <time datetime="{stamp}">{when:%d %B %Y}</time></p>
 {paragraphs}
 </article></main>
@@ -160,7 +165,7 @@ def sources_toml(story: dict, story_dir: Path, outlets: list[Outlet]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def crawl_set(path: Path, *, outlets: int, work: Path, show_errors: bool) -> dict[str, object]:
+def crawl_set(path: Path, *, outlets: int, work: Path, show_errors: bool, headline_inside: bool = True) -> dict[str, object]:
     story_path = path.with_suffix(".story.toml")
     story = tomllib.loads(story_path.read_text(encoding="utf-8"))["story"]
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -172,7 +177,7 @@ def crawl_set(path: Path, *, outlets: int, work: Path, show_errors: bool) -> dic
         server = servers[index % outlets]
         when = page_day(row, since, index)
         page = f"/{when:%Y/%m/%d}/{row['id']}.html"
-        server.pages[page] = page_html(row, server.name, when)
+        server.pages[page] = page_html(row, server.name, when, headline_inside=headline_inside)
         server.entries.append((page, row.get("title") or row["id"], when))
         where[f"{server.base}{page}"] = row
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
@@ -237,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outlets", type=int, default=8)
     parser.add_argument("--keep", type=Path, help="keep the stores and crawl logs in this folder")
     parser.add_argument("--errors", action="store_true", help="print every page crawled otherwise than classified")
+    parser.add_argument("--headline-outside", action="store_true",
+                        help="put each page's <h1> above its <article>, where extraction leaves it out of the text")
     args = parser.parse_args(argv)
     sets = [p for p in sorted(SETS.glob("*.jsonl")) if p.with_suffix(".story.toml").exists()
             and (not args.only or p.stem == args.only)]
@@ -246,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="relevance-crawl-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        result = {p.stem: crawl_set(p, outlets=args.outlets, work=work, show_errors=args.errors) for p in sets}
+        result = {p.stem: crawl_set(p, outlets=args.outlets, work=work, show_errors=args.errors,
+                                    headline_inside=not args.headline_outside) for p in sets}
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

@@ -311,6 +311,22 @@ def latin_text(text: str) -> bool:
     return sum(1 for c in letters if c <= "\u024f" or "\u1e00" <= c <= "\u1eff") * 2 > len(letters)
 
 
+def headed(title: str, text: str) -> str:
+    """A crawled page's text as its reader meets it: the headline, then the body.
+
+    Pages differ in whether their extracted text repeats the headline (an
+    ``<h1>`` inside the article's container or above it); relevance reads the
+    same text either way (its signals were measured on texts that open with
+    their headline): one whose first line is not the headline gets it. Not
+    for a feed entry's title and summary (:mod:`pipelines.classify`), which
+    are two things, not a page.
+    """
+    headline = " ".join(title.split())
+    if not headline or " ".join(text.lstrip()[:len(title) + 40].split()).startswith(headline):
+        return text
+    return f"{title.strip()}\n{text}"
+
+
 def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0.4,
            mention_terms: int = 1) -> Relevance:
     title_terms = profile.find_terms(title)
@@ -395,7 +411,7 @@ class RelevancePipeline:
         if too_old:
             raise TooOld(f"{too_old} ({item.published_from} date): {item.url}",
                          detail=f"{too_old} ({item.published_from})")
-        found = best_story(profiles, title=item.title or "", text=item.text or "",
+        found = best_story(profiles, title=item.title or "", text=headed(item.title or "", item.text or ""),
                            threshold=self.threshold, mention_terms=self.mention_terms)
         if found is not None:
             item.story, item.score, item.label = found.story, found.score, found.label

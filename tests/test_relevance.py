@@ -10,7 +10,7 @@ from pipelines import textsig
 from pipelines.dedup import find_duplicate, source_copy
 from pipelines.dupindex import MemoryIndex
 from pipelines.profile import StoryProfile
-from pipelines.relevance import alone, assess, latin_text, listed, older_than_window, passages, sibling
+from pipelines.relevance import alone, assess, headed, latin_text, listed, older_than_window, passages, sibling
 
 SOURCE = next(p for p in PAGES if p.expect == "story_source")
 
@@ -410,3 +410,12 @@ def test_a_text_naming_another_member_as_often_as_the_story_is_about_that_member
     assert "sibling" not in judge(profile, "Second scare of the year: a ship towed back to Portwick", recap).signals
     # Glued to Chinese text, a member is read as in Latin text.
     assert sibling(profile, "", "港湾线的Ferry318周一失去动力", numbered=1) == "ferry318"
+
+
+def test_a_crawled_page_reads_the_same_whether_its_text_repeats_the_headline_or_not(profile):
+    title = "DeepSeek faces a new rival in Alibaba's Qwen 2.5-Max"
+    with_headline = f"{title}\n{RIVAL_LAUNCH}"
+    assert headed(title, RIVAL_LAUNCH) == with_headline  # an <h1> above the article: extraction left it out
+    assert headed(title, f"  {title}  \n{RIVAL_LAUNCH}") == f"  {title}  \n{RIVAL_LAUNCH}"  # already there
+    assert headed("", RIVAL_LAUNCH) == RIVAL_LAUNCH
+    assert judge(profile, title, headed(title, RIVAL_LAUNCH)) == judge(profile, title, with_headline)
