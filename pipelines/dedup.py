@@ -17,6 +17,7 @@ Two questions, in this order:
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -86,6 +87,14 @@ def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_
     return found
 
 
+def _may_share_text(words: list[str], profile: StoryProfile, same_text: float) -> bool:
+    """Whether a text could share enough shingles with the source for either same-language test (the
+    MinHash estimate at half ``same_text``, containment's ``MIN_SHARED_SHINGLES``): only its shingles whose
+    every word is one of the source's can be shared; most pages in another language have a handful."""
+    needed = min(containment.MIN_SHARED_SHINGLES, math.ceil(same_text / 2 * len(profile.shingles)))
+    return textsig.shingles_within(words, profile.words) >= needed
+
+
 def _may_be_same_text(shingles: frozenset[int], source: frozenset[int], same_text: float) -> bool:
     """Whether the MinHash estimate of the two texts' resemblance could reach ``same_text``.
 
@@ -137,7 +146,9 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
     if not known and kept:
         raise LanguageNeeded  # kept: stored, and its duplicates are looked for in its language
     words = textsig.tokens(text)  # once, for the hash and the shingles
-    shingles = textsig.shingle_hashes(text, words=words)
+    # Hashed only when the source's same-language tests could use them (an empty set fails both).
+    hashed = kept or profile is None or _may_share_text(words, profile, same_text)
+    shingles = textsig.shingle_hashes(text, words=words) if hashed else frozenset()
     if kept:  # stored: its hash and signature find its duplicates, now and later
         item.text_hash = textsig.text_hash(text, words=words)
         item.signature = textsig.signature(text, hashes=shingles)
@@ -151,7 +162,9 @@ def deduplicate(item: ArticleItem, *, profiles: Mapping[str, StoryProfile], inde
             item.label = Label.SOURCE_COPY
             item.signals = {**item.signals, **evidence}
             item.text_hash = item.text_hash or textsig.text_hash(text, words=words)
-            item.signature = item.signature or textsig.signature(text, hashes=shingles)
+            if item.signature is None:
+                hashes = shingles if hashed else textsig.shingle_hashes(text, words=words)
+                item.signature = textsig.signature(text, hashes=hashes)
             return item
     if not kept:
         raise _off_topic(item)

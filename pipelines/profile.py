@@ -68,6 +68,11 @@ class StoryProfile:
         return textsig.shingle_hashes(self.text) if self.text else frozenset()
 
     @functools.cached_property
+    def words(self) -> frozenset[str]:
+        """The source's words (:func:`~pipelines.textsig.tokens`): a text sharing a shingle with it has them."""
+        return frozenset(textsig.tokens(self.text)) if self.text else frozenset()
+
+    @functools.cached_property
     def term_words(self) -> frozenset[str]:
         """Folded words of the tracked terms: every follow-up has them, so they tell no copy apart."""
         return frozenset(fold(w) for term in self.terms for w in term.split())

@@ -66,6 +66,18 @@ def shingles(text: str, size: int = SHINGLE, *, words: list[str] | None = None) 
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}
 
 
+def shingles_within(words: list[str], vocabulary: frozenset[str], size: int = SHINGLE) -> int:
+    """How many of the word ``size``-shingles of ``words`` have every word in ``vocabulary``: at least as
+    many as the text's shingles another text with that vocabulary can share (without hashing any)."""
+    if len(words) < size:
+        return int(bool(words) and all(w in vocabulary for w in words))
+    run = count = 0
+    for word in words:
+        run = run + 1 if word in vocabulary else 0
+        count += run >= size
+    return count
+
+
 def text_hash(text: str, *, words: list[str] | None = None) -> str:
     """Hash of the normalised text: equal for byte-identical copies. ``words``: as for :func:`shingles`."""
     return hashlib.sha1(" ".join(tokens(text) if words is None else words).encode("utf-8")).hexdigest()

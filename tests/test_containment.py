@@ -6,7 +6,7 @@ import pytest
 
 from core.items import ArticleItem
 from crawler import settings
-from pipelines import containment
+from pipelines import containment, textsig
 from pipelines.dedup import LanguageNeeded, deduplicate, source_copy
 from pipelines.drops import OffTopic
 from pipelines.dupindex import MemoryIndex
@@ -169,3 +169,17 @@ def test_a_kept_page_is_stored_with_its_language(profile):
         _dedup(profile, _page(profile, FOLLOWUP, label="followup"))
     stored = _dedup(profile, _page(profile, FOLLOWUP, label="followup", language="fr"))
     assert stored.label == "followup" and stored.signature and stored.text_hash
+
+
+def test_a_teaser_among_off_topic_pages_is_still_a_copy(profile):
+    teaser = "\n".join(SOURCE.split("\n")[:4]) + "\nRead more"
+    page = _page(profile, teaser, label="off_topic", language="en")
+    assert _dedup(profile, page).label == "source_copy" and page.signature
+
+
+def test_shingles_a_text_can_share_with_the_source_are_bounded_by_its_words(profile):
+    for text in (TRANSLATION, FOLLOWUP, SOURCE, "\n".join(SOURCE.split("\n")[:3]), "Veltmar bridge", ""):
+        words = textsig.tokens(text)
+        shared = len(textsig.shingle_hashes(text, words=words) & profile.shingles)
+        assert textsig.shingles_within(words, profile.words) >= shared
+    assert textsig.shingles_within(textsig.tokens(TRANSLATION), profile.words) < containment.MIN_SHARED_SHINGLES
