@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.items import ArticleItem
-from storage.vocabulary import Label
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -25,7 +24,6 @@ logger = logging.getLogger(__name__)
 SAMPLE_CHARS = 700
 MIN_CHARS = 40
 MIN_PROBABILITY = 0.70
-KEPT = (Label.FOLLOWUP, Label.MENTION)  # relevance's labels of a page it keeps
 
 
 @dataclass(frozen=True)
@@ -132,6 +130,9 @@ class LanguagePipeline:
         return cls()
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, ArticleItem) and item.language_reason is None and item.label in KEPT:
+        from storage.vocabulary import Label  # here: workers import this module, and need no store
+
+        if isinstance(item, ArticleItem) and item.language_reason is None and \
+                item.label in (Label.FOLLOWUP, Label.MENTION):
             detect_item(item)
         return item
