@@ -1,6 +1,6 @@
 """Benchmark: pages per second of our whole crawl against plain trafilatura, same pages, same machine.
 
-    sudo .venv/bin/python bench/throughput.py [--pages 990] [--outlets 9]
+    sudo .venv/bin/python bench/throughput.py [--pages 990] [--outlets 9] [--rounds 3]
 
 Builds a local news web from the real pages of
 ``../shared/data/extraction-trafilatura/html/`` (990 pages, mostly German,
@@ -22,6 +22,13 @@ share of the pages. Then, one after the other:
   as the sum of their PSS (a page shared by the forked workers counted once);
   ``peak_rss_sum_mb`` is the naive sum of their RSS, which counts shared
   pages once per process.
+
+The two crawls run ``--rounds`` times each (default 3), in alternating order
+(CLI then ours, ours then CLI, …): one run of either swings by about ±10 %
+on this shared machine, CLI and ours alike but not together. Reported: the
+round whose CPU ratio is the median (``cpu_ratio_rounds`` lists every round's,
+``cpu_ms_rounds`` every round's CLI and ours ms per page), and the highest
+peak memory of all rounds.
 
 Both crawls are timed from process start to exit, pages = pages served.
 trafilatura refuses bare IP hosts, so the outlets get host names
@@ -46,6 +53,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,6 +295,8 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep logs, store and outputs in this folder")
     parser.add_argument("--project", type=Path, default=ROOT, help="crawl with this checkout (e.g. an older commit)")
     parser.add_argument("--skip-cli", action="store_true", help="for profiling runs: only our crawl")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="CLI and ours this many times each, in alternating order; the median round is reported")
     args = parser.parse_args()
     if not DATA.is_dir():
         raise SystemExit(f"throughput: {DATA} is absent (third-party data lives in ../shared beside the project)")
@@ -297,39 +307,64 @@ def main() -> int:
     pages = [gzip.decompress(p.read_bytes()) for p in sorted(DATA.glob("*.gz"))[:args.pages]]
     servers = start_web(pages, args.outlets)
     set_hosts(servers)
+    rounds: list[dict[str, Any]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="throughput-") as tmp:
-            work = args.keep or Path(tmp)
-            work.mkdir(parents=True, exist_ok=True)
+            base = args.keep or Path(tmp)
+            base.mkdir(parents=True, exist_ok=True)
             bare_pps = 0.0 if args.skip_bare else bare(pages)
             log(f"bare: {bare_pps:.1f} pages/s")
-            before = sum(s.served for s in servers)
-            cli_seconds = 1.0 if args.skip_cli else trafilatura_cli(servers, work)
-            cli_pages = sum(s.served for s in servers) - before
-            cli_written = len(list((work / "cli-out").glob("*"))) if (work / "cli-out").exists() else 0
-            log(f"trafilatura CLI: {cli_pages} pages in {cli_seconds:.1f} s ({cli_written} written)")
-            before = sum(s.served for s in servers)
-            our_seconds, peak, peak_rss, outcomes = ours(servers, work, args.project.resolve())
-            our_pages = sum(s.served for s in servers) - before
-            log(f"ours: {our_pages} pages in {our_seconds:.1f} s, peak memory {peak:.0f} MB PSS "
-                f"({peak_rss:.0f} MB summed RSS), outcomes {outcomes}")
+            for number in range(1, args.rounds + 1):
+                work = base / f"round-{number}" if args.rounds > 1 else base
+                work.mkdir(parents=True, exist_ok=True)
+                # The order alternates from round to round: a drift of the machine weighs on both sides.
+                order = ("cli", "ours") if number % 2 else ("ours", "cli")
+                figures: dict[str, Any] = {}
+                for side in order:
+                    before = sum(s.served for s in servers)
+                    if side == "cli":
+                        seconds = 1.0 if args.skip_cli else trafilatura_cli(servers, work)
+                        served = sum(s.served for s in servers) - before
+                        cpu = LAST_CPU.get(str(BIN / "trafilatura"), 0.0) if not args.skip_cli else 0.0
+                        figures.update(cli_pages=served, cli_seconds=seconds, cli_cpu=cpu)
+                        log(f"round {number}: trafilatura CLI: {served} pages in {seconds:.1f} s")
+                    else:
+                        seconds, peak, peak_rss, outcomes = ours(servers, work, args.project.resolve())
+                        served = sum(s.served for s in servers) - before
+                        figures.update(our_pages=served, our_seconds=seconds, our_cpu=LAST_CPU.get(sys.executable, 0.0),
+                                       peak=peak, peak_rss=peak_rss, outcomes=outcomes)
+                        log(f"round {number}: ours: {served} pages in {seconds:.1f} s, peak memory {peak:.0f} MB PSS "
+                            f"({peak_rss:.0f} MB summed RSS), outcomes {outcomes}")
+                figures["cli_ms"] = 1000 * figures["cli_cpu"] / max(1, figures["cli_pages"])
+                figures["ours_ms"] = 1000 * figures["our_cpu"] / max(1, figures["our_pages"])
+                figures["ratio"] = figures["cli_ms"] / figures["ours_ms"] if figures["ours_ms"] else None
+                rounds.append(figures)
     finally:
         set_hosts(None)
         for server in servers:
             server.shutdown()
-    cli_pps, ours_pps = cli_pages / cli_seconds, our_pages / our_seconds
+    # The median round: one run of each side swings by ±10 % on this shared machine (other tenants).
+    middle = sorted(rounds, key=lambda r: r["ratio"] or 0.0)[(len(rounds) - 1) // 2]  # the lower of two
+    cli_pps = middle["cli_pages"] / middle["cli_seconds"]
+    ours_pps = middle["our_pages"] / middle["our_seconds"]
+    outcomes = middle["outcomes"]
     result = {
-        "pages": len(pages), "outlets": len(servers), "cores": os.cpu_count(),
+        "pages": len(pages), "outlets": len(servers), "cores": os.cpu_count(), "rounds": len(rounds),
         "bare_pps": round(bare_pps, 2), "trafilatura_cli_pps": round(cli_pps, 2), "ours_pps": round(ours_pps, 2),
         "ours_vs_cli": round(ours_pps / cli_pps, 2) if cli_pps else None,
         "ours_vs_bare": round(ours_pps / bare_pps, 2) if bare_pps else None,
-        "cli_cpu_ms_per_page": round(1000 * LAST_CPU.get(str(BIN / "trafilatura"), 0) / max(1, cli_pages), 1),
-        "ours_cpu_ms_per_page": round(1000 * LAST_CPU.get(sys.executable, 0) / max(1, our_pages), 1),
-        # CPU per page of trafilatura's CLI (text alone) over ours (the whole chain): >= 1.0 is the goal.
-        "cpu_ratio": round(LAST_CPU.get(str(BIN / "trafilatura"), 0) / max(1, cli_pages)
-                           / (LAST_CPU.get(sys.executable, 0) / max(1, our_pages)), 2) if LAST_CPU.get(sys.executable) else None,
+        "cli_cpu_ms_per_page": round(middle["cli_ms"], 1),
+        "ours_cpu_ms_per_page": round(middle["ours_ms"], 1),
+        # CPU per page of trafilatura's CLI (text alone) over ours (the whole chain), in the median round
+        # of the ratio (every round's below): >= 1.0 is the goal.
+        "cpu_ratio": round(middle["ratio"], 2) if middle["ratio"] else None,
+        "cpu_ratio_rounds": [round(r["ratio"], 2) if r["ratio"] else None for r in rounds],
+        "cpu_ms_rounds": [[round(r["cli_ms"], 1), round(r["ours_ms"], 1)] for r in rounds],
         "load_average": round(os.getloadavg()[0], 1),
-        "peak_rss_mb": round(peak, 1), "peak_rss_sum_mb": round(peak_rss, 1), "ours_accounted": sum(outcomes.values()), "ours_outcomes": outcomes,
+        # The highest of every round: the budget holds in each.
+        "peak_rss_mb": round(max(r["peak"] for r in rounds), 1),
+        "peak_rss_sum_mb": round(max(r["peak_rss"] for r in rounds), 1),
+        "ours_accounted": sum(outcomes.values()), "ours_outcomes": outcomes,
     }
     print(json.dumps(result))
     return 0
