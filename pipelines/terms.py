@@ -138,6 +138,9 @@ class TermMatcher:
         self.terms = folded
         order = sorted(folded, key=len, reverse=True)
         self._names = [folded[k] for k in order]
+        # Each word of a term is in the text as written whenever the term is (only what separates words
+        # varies): a term with a word missing cannot match, and a text with no such term is not scanned.
+        self._words = [k.split() for k in order]
         self.pattern = re.compile("|".join(f"({_pattern_of(k)})" for k in order)) if order else None
         by_numbers = [(folded[k], p) for k in order if (p := numbers_pattern(k))]
         self._numbered = [name for name, _ in by_numbers]
@@ -150,7 +153,8 @@ class TermMatcher:
         """``(start, end, term)`` of each occurrence in text already :func:`fold`-ed."""
         if self.pattern is None or not folded:
             return []
-        found = [(m.start(), m.end(), self._names[(m.lastindex or 1) - 1]) for m in self.pattern.finditer(folded)]
+        found = [] if not any(all(w in folded for w in words) for words in self._words) else \
+            [(m.start(), m.end(), self._names[(m.lastindex or 1) - 1]) for m in self.pattern.finditer(folded)]
         if self.numbers is not None:
             found += [(m.start(), m.end(), self._numbered[(m.lastindex or 1) - 1])
                       for m in self.numbers.finditer(folded)

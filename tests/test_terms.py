@@ -80,3 +80,13 @@ def test_script_decides_between_chinese_japanese_and_korean():
 def test_a_term_with_numbers_is_found_by_its_numbers_in_any_script(text, expected):
     matcher = TermMatcher(("737 Max 9", "Flight 1282", "Euro 2024", "COVID-19"))
     assert [t for t in matcher.find(text) if t not in ("Euro 2024", "COVID-19")] == expected
+
+
+def test_a_text_is_scanned_only_when_every_word_of_a_term_is_in_it():
+    matcher = TermMatcher(["Liang Wenfeng", "DeepSeek", "Flight 1282"])
+    assert [t for _, _, t in matcher.spans(fold("Liang\u00a0Wenfeng, fondateur de DeepSeek's lab"))] == \
+        ["Liang Wenfeng", "DeepSeek"]
+    # "1282" alone is the flight too (a term's numbers find it, a word missing or not).
+    assert [t for _, _, t in matcher.spans(fold("vol 1282 : le Flight-1282 d'Alaska"))] == ["Flight 1282"] * 2
+    assert matcher.spans(fold("Liang Qichao and the Wenfeng pagoda")) == []  # both words, never together
+    assert matcher.spans(fold("Une page sans aucun des termes.")) == []
