@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,20 @@ def test_scrapy_crawl_of_a_config_with_a_mistake_exits_2_naming_it(tmp_path):
                     f"MONITOR_DB={tmp_path / 's.db'}", "-s", "LOG_LEVEL=WARNING")
     assert result.returncode == 2, result.stderr
     assert "[[story]] #1 's': no 'terms'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scrapy_crawl_where_no_source_answered_exits_3_saying_why(tmp_path):
+    with socket.socket() as probe:  # a loopback port nothing listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    story = STORY.format(terms='terms = ["T"]').replace("https://example.com/f", f"http://127.0.0.1:{port}/feed.xml")
+    (tmp_path / "s.toml").write_text(story, encoding="utf-8")
+    result = scrapy("crawl", "feeds", "-s", f"MONITOR_SOURCES={tmp_path / 's.toml'}", "-s",
+                    f"MONITOR_DB={tmp_path / 's.db'}", "-s", "MONITOR_ALLOWED_HOSTS=127.0.0.0/8", "-s", "LOG_LEVEL=CRITICAL",
+                    "-s", "RETRY_ENABLED=False")
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "scrapy crawl: every source failed: no feed, sitemap or section page answered (connection_refused 1)"]
 
 
 def test_scrapy_crawl_exit_status_follows_how_the_crawl_closed():

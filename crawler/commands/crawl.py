@@ -9,12 +9,17 @@ Scrapy's command also exits 0 whenever the crawl started, whatever stopped
 it. This one exits as the README says: 2 when the crawl closed on a mistake
 in the config or a store that cannot be written (``config_error``,
 ``storage_error``: the one line naming the fix is in the log), 1 when it
-closed for any other reason than ``finished`` (a timeout, Ctrl-C, memory).
+closed for any other reason than ``finished`` (a timeout, Ctrl-C, memory),
+and 3 when it finished but none of the feeds, sitemaps or section pages it
+fetched answered (no network, every host down), with one line counting why,
+as ``monitor crawl`` does.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -22,6 +27,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.spiderloader import get_spider_loader
 
 from crawler.spiders.base import argument_problem
+from storage import StorageError, open_crawl_store, queries, writes
 
 if TYPE_CHECKING:
     import argparse
@@ -41,6 +47,7 @@ def refusal(spiders: list[str], known: list[str], spargs: dict[str, str]) -> str
 
 NOT_STARTED = {"config_error": USAGE_ERROR, "storage_error": USAGE_ERROR}
 NOT_FINISHED = 1
+NONE_ANSWERED = 3
 
 
 def exit_status(reason: str | None) -> int:
@@ -62,8 +69,30 @@ class Command(ScrapyCrawl):
         self.reason = reason
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        since = writes.now()
         super().run(args, opts)
-        self.exitcode = self.exitcode or exit_status(self.reason)
+        self.exitcode = self.exitcode or exit_status(self.reason) or self._none_answered(since)
+
+    def _none_answered(self, since: str) -> int:
+        """``NONE_ANSWERED`` when the crawl fetched listings and none answered, saying why on stderr; else 0."""
+        assert self.settings is not None
+        if self.reason != "finished" or self.settings.get("MONITOR_REDIS_URL"):
+            return 0  # a worker of the shared frontier: its listings are the ingest's
+        try:
+            store = open_crawl_store(self.settings)
+            try:
+                outcome = queries.listing_outcomes(store, since)
+            finally:
+                store.close()
+        except (StorageError, sqlite3.Error):
+            return 0  # the crawl said so already
+        if not outcome or any(o["fetched"] for o in outcome.values()):
+            return 0
+        causes = Counter(cause for o in outcome.values() for cause, n in o["failed"].items() for _ in range(n))
+        counted = ", ".join(f"{cause} {n}" for cause, n in causes.most_common()) or "no listing was fetched"
+        print(f"scrapy crawl: every source failed: no feed, sitemap or section page answered ({counted})",
+              file=sys.stderr)
+        return NONE_ANSWERED
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
