@@ -24,6 +24,9 @@ from collections import Counter
 from pipelines.textsig import SENTENCE_END
 
 _WORD_RE = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
+# Single letters with dots (U.S., E.U., S.A.): the last dot belongs to the word, and what follows may or
+# may not start a sentence.
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # a regex: str.translate is slow on non-ASCII text
 MAX_SPAN = 4
 
@@ -38,22 +41,30 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper() or (has_digit and has_alpha and len(word) <= 10)
 
 
-def _runs(text: str) -> tuple[list[tuple[tuple[str, ...], bool]], set[str], set[str]]:
-    """Runs of capitalised words with whether each starts a sentence; words seen in lower case;
-    capitalised words seen inside a sentence."""
-    runs: list[tuple[tuple[str, ...], bool]] = []
+def _runs(text: str) -> tuple[list[tuple[tuple[str, ...], bool | None]], set[str], set[str]]:
+    """Runs of capitalised words with whether each starts a sentence (None: after an abbreviation's dot,
+    perhaps); words seen in lower case; capitalised words seen inside a sentence."""
+    runs: list[tuple[tuple[str, ...], bool | None]] = []
     lower: set[str] = set()
     inside: set[str] = set()
     current: list[str] = []
-    starts = False
+    starts: bool | None = False
     end = 0
+    abbreviation = False  # the previous word was one (U.S.): its dot may or may not end the sentence
     for match in _WORD_RE.finditer(text):
         word, gap = match.group(0), text[end:match.start()]
+        if abbreviation and gap.startswith("."):
+            gap = gap[1:]  # the abbreviation's own dot
         before = gap.rstrip(" \u00a0\t")
-        sentence_start = (before[-1:] in SENTENCE_END if before else
+        sentence_start: bool | None = (before[-1:] in SENTENCE_END if before else
                           end == 0 or text[:match.start()].rstrip(" \u00a0\t")[-1:] in SENTENCE_END or
                           not text[:match.start()].strip())
+        if abbreviation and not before and gap:
+            sentence_start = None  # "the U.S. Coast Guard" or "in the U.S. The agency": read below
         end = match.end()
+        abbreviation = _ABBREVIATION.fullmatch(word) is not None and text[end:end + 1] == "."
+        if abbreviation:
+            word += "."
         if word == word.lower() and not word.isdigit():
             lower.add(word)
         if word.isdigit() and current and gap in (" ", "\u00a0"):
@@ -64,9 +75,9 @@ def _runs(text: str) -> tuple[list[tuple[tuple[str, ...], bool]], set[str], set[
                 runs.append((tuple(current), starts))
             current = []
             continue
-        if not sentence_start and word[0].isupper():
+        if sentence_start is False and word[0].isupper():
             inside.add(word)
-        if current and gap in (" ", "\u00a0"):
+        if current and gap in (" ", "\u00a0") and sentence_start is not None:
             current.append(word)
             continue
         if current:
@@ -110,8 +121,11 @@ def names(text: str) -> Counter[str]:
     kept: list[tuple[str, ...]] = []
     for run, starts in runs:
         words = list(run)
-        # A sentence's first word is an ordinary word unless the text shows otherwise.
-        if starts and words[0][0].isupper() and (words[0].lower() in lower or words[0] not in inside):
+        # A sentence's first word is an ordinary word unless the text shows otherwise; after an abbreviation's
+        # dot (which may end the sentence or not), unless the text never writes it in lower case.
+        if starts is None and words[0].lower() in lower:
+            words = words[1:]
+        elif starts and words[0][0].isupper() and (words[0].lower() in lower or words[0] not in inside):
             words = words[1:]
         if words:
             kept.append(tuple(words))

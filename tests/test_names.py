@@ -108,3 +108,10 @@ def test_no_proper_part_from_one_word_or_a_sentence_start():
             "agreed. Other airways kept flying, and Nordvik Airways expects to resume on Friday.")
     # "Nordvik" alone would be a place; "The" is an ordinary word the text writes in lower case too.
     assert core_terms(title, text) == ("Nordvik Airways",)
+
+
+def test_an_abbreviation_keeps_its_dot_and_does_not_cut_the_name_after_it():
+    found = names("Divers searched the river with support from the U.S. Coast Guard on Tuesday. "
+                  "Officials in the U.S. The agency said the U.S. Coast Guard would stay.")
+    assert found["Coast Guard"] == 2 and found["U.S."] == 3
+    assert "Guard" not in found and "U.S" not in found and not any(n.startswith("The") for n in found)
