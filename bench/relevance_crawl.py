@@ -44,6 +44,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
+from bench.httpserve import send  # noqa: E402
 from bench.relevance import SETS, load_set_story, scores  # noqa: E402
 from pipelines.classify import Classifier  # noqa: E402
 from pipelines.language import detect_language  # noqa: E402
@@ -83,11 +84,7 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
             return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send(self, 200, kind, body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
         pass

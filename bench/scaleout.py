@@ -51,6 +51,7 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # the project's root, not bench/, first
 
+from bench.httpserve import send  # noqa: E402
 from bench.procstat import CpuMeter  # noqa: E402
 from bench.simulate import add_simulate_arguments, simulate  # noqa: E402
 from core.sources import load_config  # noqa: E402
@@ -88,11 +89,7 @@ def bench_web(hosts: int, pages: int, bodies: list[bytes]) -> tuple[list[str], l
                 else:
                     self.send_error(404)
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                send(self, 200, kind, body)
         return Handler
 
     bases, servers = [], []

@@ -59,6 +59,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.httpserve import send  # noqa: E402
 from bench.procstat import process_stat  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "extraction-trafilatura" / "html"
@@ -106,11 +107,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, "text/plain", b"not found")
 
     def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send(self, status, content_type, body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
