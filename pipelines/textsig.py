@@ -40,12 +40,18 @@ _TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+", re.UNICODE)
 _NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d+)*(?![\w])")
 _NAME_RE = re.compile(r"(?<![\w])([^\W\d_][\w]*(?:-\w+)*)")
 _MODEL_RE = re.compile(r"(?<![\w-])([A-Za-z]{1,3}\d+(?:\.\d+)?)(?![\w])")
-# The words _NAME_RE finds that start with a capital (of the Basic Multilingual Plane): a name can only
-# be one of them. A match inside a longer _NAME_RE match follows its "-", a sentence end for anchors().
-_BMP_CAPITALS = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
-_CAPITALISED_RE = re.compile(rf"(?<![\w])(?=[{re.escape(_BMP_CAPITALS)}])([^\W\d_][\w]*(?:-\w+)*)")
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 SENTENCE_END = set(".!?:;\"«»“”„()[]—–-\n")
+
+
+@functools.cache
+def _capitalised() -> re.Pattern[str]:
+    """The words _NAME_RE finds that start with a capital (of the Basic Multilingual Plane): a name can
+    only be one of them. A match inside a longer _NAME_RE match follows its "-", a sentence end for
+    anchors(). Built on first use (a walk of 65,536 characters), not at import: a crawl's start-up and the
+    tools that only hash texts do not pay it."""
+    capitals = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
+    return re.compile(rf"(?<![\w])(?=[{re.escape(capitals)}])([^\W\d_][\w]*(?:-\w+)*)")
 
 
 def normalize(text: str) -> str:
@@ -168,7 +174,7 @@ def anchors(text: str) -> set[str]:
         if any(c.isdigit() for c in match.group(1)) and len(match.group(1)) <= 6:
             found.add(match.group(1).lower())
     # Most words are not capitalised: only the capitalised are visited (all of them past the BMP).
-    for match in (_NAME_RE if _BEYOND_BMP.search(text) else _CAPITALISED_RE).finditer(text):
+    for match in (_NAME_RE if _BEYOND_BMP.search(text) else _capitalised()).finditer(text):
         name = match.group(1)
         if len(name) < 3 or not name[0].isupper():
             continue  # most words: no need to look back
