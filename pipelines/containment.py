@@ -75,19 +75,33 @@ def is_source_address(source_url: str | None, *urls: str | None) -> bool:
 
 @dataclass(frozen=True)
 class Overlap:
-    part_in_source: float
-    source_in_part: float
+    """The shingles two texts share, and how many each has."""
+
     shared: int
+    part: int
+    source: int
+
+    @property
+    def part_in_source(self) -> float:
+        return self.shared / self.part if self.part else 0.0
+
+    @property
+    def source_in_part(self) -> float:
+        return self.shared / self.source if self.source else 0.0
+
+    @property
+    def resemblance(self) -> float:
+        """Their exact Jaccard resemblance (what a MinHash signature estimates)."""
+        union = self.part + self.source - self.shared
+        return self.shared / union if union else 0.0
 
 
 def overlap(part: frozenset[int], source: frozenset[int]) -> Overlap:
-    shared = len(part & source)
-    return Overlap(shared / len(part) if part else 0.0, shared / len(source) if source else 0.0, shared)
+    return Overlap(len(part & source), len(part), len(source))
 
 
-def contained_copy(part: frozenset[int], source: frozenset[int]) -> dict[str, float] | None:
+def contained_copy(found: Overlap) -> dict[str, float] | None:
     """Evidence that one text holds the other (same language), or None."""
-    found = overlap(part, source)
     if found.shared < MIN_SHARED_SHINGLES:
         return None
     if found.part_in_source >= PART_IN_SOURCE or found.source_in_part >= SOURCE_IN_PART:

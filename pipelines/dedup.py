@@ -70,12 +70,16 @@ def source_copy(profile: StoryProfile, *, text: str, language: str | None, same_
     if not profile.text:
         return None
     shingles = textsig.shingle_hashes(text) if shingles is None else shingles
-    if signature is not None or _may_be_same_text(shingles, profile.shingles, same_text):
+    shared = containment.overlap(shingles, profile.shingles)
+    # The MinHash estimate, a signature of 120 hashes of every shingle, is computed only where it could reach
+    # the threshold: from half of it in exact resemblance (a set intersection), it would be more than seven
+    # standard deviations off.
+    if signature is not None or shared.resemblance >= same_text / 2:
         signature = textsig.signature(text, hashes=shingles) if signature is None else signature
         sim = textsig.similarity(signature, profile.signature or ())
         if sim >= same_text:
             return {"source_similarity": round(sim, 3)}
-    inside = containment.contained_copy(shingles, profile.shingles)
+    inside = containment.contained_copy(shared)
     if inside:
         return inside
     if language_known and language == profile.language:
@@ -93,18 +97,6 @@ def _may_share_text(words: list[str], profile: StoryProfile, same_text: float) -
     every word is one of the source's can be shared; most pages in another language have a handful."""
     needed = min(containment.MIN_SHARED_SHINGLES, math.ceil(same_text / 2 * len(profile.shingles)))
     return textsig.shingles_within(words, profile.words) >= needed
-
-
-def _may_be_same_text(shingles: frozenset[int], source: frozenset[int], same_text: float) -> bool:
-    """Whether the MinHash estimate of the two texts' resemblance could reach ``same_text``.
-
-    Their exact resemblance (Jaccard) costs a set intersection; the estimate, a
-    signature (120 hashes of every shingle). At half the threshold the estimate
-    would be more than seven standard deviations off to reach it: not computed.
-    """
-    shared = len(shingles & source)
-    union = len(shingles) + len(source) - shared
-    return union > 0 and shared / union >= same_text / 2
 
 
 def find_duplicate(index: Index, *, text_hash: str, signature: tuple[int, ...], language: str | None,
