@@ -61,18 +61,15 @@ def crawl_outcome(db: str, since: str) -> dict[str, dict[str, Any]]:
 
 def print_outcome(outcome: dict[str, dict[str, Any]], out: TextIO) -> bool:
     """Say which sources failed and why; True when at least one listing answered."""
-    failed = {name: o for name, o in outcome.items() if not o["fetched"]}
-    causes: Counter[str] = Counter()
-    for o in failed.values():
-        causes.update(o["failed"])
-    counted = ", ".join(f"{cause} {n}" for cause, n in causes.most_common()) or "no listing was fetched"
+    failed, causes = queries.failure_causes(outcome)
+    counted = queries.causes_text(causes)
     hints = "; ".join(f"{cause}: {HINTS[cause]}" for cause, _ in causes.most_common() if cause in HINTS)
     if len(failed) == len(outcome):
         print(f"\nEvery source failed: no feed, sitemap or section page answered ({counted})."
               + (f"\n  {hints}" if hints else ""), file=out)
         return False
     if failed:
-        names = ", ".join(sorted(failed)[:10]) + (" …" if len(failed) > 10 else "")
+        names = ", ".join(failed[:10]) + (" …" if len(failed) > 10 else "")
         print(f"\n{len(failed)} of {len(outcome)} source(s) failed ({counted}): {names}"
               + (f"\n  {hints}" if hints else ""), file=out)
     return True

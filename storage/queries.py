@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlite_utils import Database
@@ -240,6 +241,21 @@ def listing_outcomes(db: Database, since: str) -> dict[str, dict[str, Any]]:
             cause = (row["last_error"] or "fetch_error").split(":")[0].split()[0]
             entry["failed"][cause] = entry["failed"].get(cause, 0) + 1
     return out
+
+
+def failure_causes(outcome: Mapping[str, dict[str, Any]]) -> tuple[list[str], Counter[str]]:
+    """The sources of ``outcome`` (:func:`listing_outcomes`) none of whose listings answered, and their
+    failures counted by cause."""
+    failed = sorted(name for name, o in outcome.items() if not o["fetched"])
+    causes: Counter[str] = Counter()
+    for name in failed:
+        causes.update(outcome[name]["failed"])
+    return failed, causes
+
+
+def causes_text(causes: Counter[str]) -> str:
+    """Failures counted by cause, most frequent first: "dns_error 177, http_404 2"."""
+    return ", ".join(f"{cause} {n}" for cause, n in causes.most_common()) or "no listing was fetched"
 
 
 def source_counts(db: Database, run_ids: Iterable[int]) -> dict[str, dict[str, int]]:

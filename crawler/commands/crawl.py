@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
@@ -86,12 +85,11 @@ class Command(ScrapyCrawl):
                 store.close()
         except (StorageError, sqlite3.Error):
             return 0  # the crawl said so already
-        if not outcome or any(o["fetched"] for o in outcome.values()):
+        failed, causes = queries.failure_causes(outcome)
+        if not outcome or len(failed) < len(outcome):
             return 0
-        causes = Counter(cause for o in outcome.values() for cause, n in o["failed"].items() for _ in range(n))
-        counted = ", ".join(f"{cause} {n}" for cause, n in causes.most_common()) or "no listing was fetched"
-        print(f"scrapy crawl: every source failed: no feed, sitemap or section page answered ({counted})",
-              file=sys.stderr)
+        print("scrapy crawl: every source failed: no feed, sitemap or section page answered "
+              f"({queries.causes_text(causes)})", file=sys.stderr)
         return NONE_ANSWERED
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
