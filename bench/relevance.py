@@ -140,6 +140,14 @@ def in_half(row_id: str, half: str | None) -> bool:
     return bool(digits) and int(digits) % 2 == (0 if half == "even" else 1)
 
 
+def classify_row(classifier: Classifier, row: dict) -> dict:
+    """A development-set row (``id``, ``title``, ``text``, ``language``…) as the crawl's classifier labels it."""
+    title, text = row.get("title") or "", row.get("text") or ""
+    language = detect_language(f"{title}\n{text}", declared=row.get("language")).language
+    return classifier.classify(row["id"], title=title, text=text, language=language,
+                               published=row.get("published"), urls=(row.get("url"), row.get("canonical")))
+
+
 def dev_set(path: Path, *, show_errors: bool, half: str | None = None) -> dict[str, object]:
     toml_path = path.with_suffix(".story.toml")
     if not toml_path.exists():
@@ -155,9 +163,7 @@ def dev_set(path: Path, *, show_errors: bool, half: str | None = None) -> dict[s
     by_language: dict[str, list[int]] = {}
     for row in rows:
         title, text, truth = row.get("title") or "", row.get("text") or "", row["label"]
-        language = detect_language(f"{title}\n{text}", declared=row.get("language")).language
-        result = classifier.classify(row["id"], title=title, text=text, language=language,
-                                     published=row.get("published"), urls=(row.get("url"), row.get("canonical")))
+        result = classify_row(classifier, row)
         label = result["label"]
         named = bool(keyword) and fold(keyword) in fold(f"{title}\n{text}")
         for tally, predicted in ((ours, label == "followup"), (base, named)):

@@ -45,9 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)
 
 from bench.httpserve import send  # noqa: E402
-from bench.relevance import SETS, load_set_story, scores  # noqa: E402
+from bench.relevance import SETS, classify_row, load_set_story, scores  # noqa: E402
 from pipelines.classify import Classifier  # noqa: E402
-from pipelines.language import detect_language  # noqa: E402
 from storage import open_db  # noqa: E402
 
 
@@ -90,18 +89,9 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def classified(path: Path, rows: list[dict]) -> dict[str, str]:
+def classified(classifier: Classifier, rows: list[dict]) -> dict[str, str]:
     """Each row's label as bench/relevance.py classifies its text (``pipelines.classify``)."""
-    profile, _ = load_set_story(path.with_suffix(".story.toml"))
-    classifier = Classifier(profile)
-    labels = {}
-    for row in rows:
-        title, text = row.get("title") or "", row.get("text") or ""
-        language = detect_language(f"{title}\n{text}", declared=row.get("language")).language
-        result = classifier.classify(row["id"], title=title, text=text, language=language,
-                                     published=row.get("published"), urls=(row.get("url"), row.get("canonical")))
-        labels[row["id"]] = result["label"]
-    return labels
+    return {row["id"]: classify_row(classifier, row)["label"] for row in rows}
 
 
 def page_html(row: dict, outlet: str, when: datetime, *, headline_inside: bool = True) -> bytes:
@@ -146,15 +136,14 @@ def page_day(row: dict, since: date, index: int) -> datetime:
     return datetime(day.year, day.month, day.day, 8 + index % 10, 0, tzinfo=UTC)
 
 
-def sources_toml(story: dict, story_dir: Path, outlets: list[Outlet]) -> str:
+def sources_toml(story: dict, terms: tuple[str, ...], story_dir: Path, outlets: list[Outlet]) -> str:
+    """The set's story (with ``terms``) and the outlets, as a sources.toml."""
     lines = ["[[story]]"]
     for key in ("name", "url", "title", "language", "published", "since"):
         if key in story:
             value = story[key]
-            lines.append(f"{key} = {json.dumps(value if not isinstance(value, date) else value.isoformat())}"
-                         if not isinstance(value, date) else f"{key} = {value.isoformat()}")
-    # The terms bench/relevance.py classifies with: the set's own, else drafted from the source.
-    lines.append(f"terms = {json.dumps(list(load_set_story(story_dir / (story['name'] + '.story.toml'))[0].terms))}")
+            lines.append(f"{key} = {value.isoformat() if isinstance(value, date) else json.dumps(value)}")
+    lines.append(f"terms = {json.dumps(list(terms))}")
     if story.get("file"):
         lines.append(f"file = {json.dumps(str((story_dir / story['file']).resolve()))}")
     for outlet in outlets:
@@ -165,6 +154,8 @@ def sources_toml(story: dict, story_dir: Path, outlets: list[Outlet]) -> str:
 def crawl_set(path: Path, *, outlets: int, work: Path, show_errors: bool, headline_inside: bool = True) -> dict[str, object]:
     story_path = path.with_suffix(".story.toml")
     story = tomllib.loads(story_path.read_text(encoding="utf-8"))["story"]
+    # The terms and classifier bench/relevance.py uses: the set's own terms, else drafted from the source.
+    profile, _ = load_set_story(story_path)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     since = story.get("since") or date(2000, 1, 1)
     since = since if isinstance(since, date) else date.fromisoformat(str(since))
@@ -181,7 +172,7 @@ def crawl_set(path: Path, *, outlets: int, work: Path, show_errors: bool, headli
     for thread in threads:
         thread.start()
     try:
-        (work / "sources.toml").write_text(sources_toml(story, story_path.parent, servers), encoding="utf-8")
+        (work / "sources.toml").write_text(sources_toml(story, profile.terms, story_path.parent, servers), encoding="utf-8")
         db = work / f"{path.stem}.db"
         command = [sys.executable, "-m", "scrapy", "crawl", "feeds", "-s", f"MONITOR_SOURCES={work / 'sources.toml'}",
                    "-s", f"MONITOR_DB={db}", "-s", "MONITOR_ALLOWED_HOSTS=127.0.0.0/8", "-s", "DOWNLOAD_DELAY=0",
@@ -200,7 +191,7 @@ def crawl_set(path: Path, *, outlets: int, work: Path, show_errors: bool, headli
     labels = {r["url"]: r["label"] for r in store.query("SELECT url, label FROM articles")}
     ledger = {r["url"]: f"{r['status']}/{r['reason']}" for r in store.query("SELECT url, status, reason FROM urls")}
     store.close()
-    expected_labels = classified(path, rows)
+    expected_labels = classified(Classifier(profile), rows)
     base = [0, 0, 0]
     tally = [0, 0, 0]
     truths: Counter[str] = Counter()
