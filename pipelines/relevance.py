@@ -311,6 +311,11 @@ def latin_text(text: str) -> bool:
     return sum(1 for c in letters if c <= "\u024f" or "\u1e00" <= c <= "\u1eff") * 2 > len(letters)
 
 
+def held_below(threshold: float, signals: dict[str, float]) -> float:
+    """The signal that keeps a score under ``threshold`` (0 when it is under already): a limit's amount."""
+    return round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
+
+
 def headed(title: str, text: str) -> str:
     """A crawled page's text as its reader meets it: the headline, then the body.
 
@@ -358,12 +363,12 @@ def assess(profile: StoryProfile, *, title: str, text: str, threshold: float = 0
     if threshold > 0 and alone(profile, title_terms + text_terms, anchors, text):
         # One plain name of a story named by several (the airline of a flight) is that name's news, not the
         # story's: at most a mention. The amount that keeps it below the threshold is a signal of its own.
-        signals["alone"] = round(min(0.0, threshold - 0.001 - sum(signals.values())), 3)
+        signals["alone"] = held_below(threshold, signals)
     if threshold > 0 and not title_terms and sum(signals.values()) >= threshold:
         numbered = sum(1 for term in text_terms if any(c.isdigit() for c in term))
         if sibling(profile, title, text, numbered):
             # The text is about another member of the story's series: held below the threshold.
-            signals["sibling"] = round(threshold - 0.001 - sum(signals.values()), 3)
+            signals["sibling"] = held_below(threshold, signals)
     score = round(min(1.0, max(0.0, sum(signals.values()))), 3)
     matched = sorted(set(title_terms + text_terms), key=str.lower)
     if score >= threshold:
