@@ -61,6 +61,9 @@ def main(argv: list[str]) -> int:
         print(f"job: {spider} starting ({number}/{len(spiders)})", flush=True)
         if not crawl(spider, source, settings):
             failed = True
+    # The real job ends without the interpreter's teardown (crawler/commands/job.py, os._exit); a Python
+    # exit puts SIGUSR1 back to its default (death) during it, so a drain sent then killed this stand-in.
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
     return 1 if failed else 0
 
 

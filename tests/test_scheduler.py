@@ -245,7 +245,9 @@ def test_a_failing_crawl_is_recorded_with_its_log_and_the_next_run_still_fires(b
     # (The job running at SIGTERM is drained: a spider it did not start is interrupted, not_started.)
     failed = [r for r in busy.runs("fail") if r["finish_reason"] != "not_started"]
     assert len(failed) >= 4 and {r["spider"] for r in failed} == {"feeds", "sitemaps"}
-    assert all(r["status"] == "failed" and r["finish_reason"] == "exit status 1" for r in failed)
+    assert all(r["status"] == "failed" and r["finish_reason"] == "exit status 1" for r in failed), \
+        [(r["spider"], r["status"], r["finish_reason"]) for r in failed
+         if (r["status"], r["finish_reason"]) != ("failed", "exit status 1")]
     assert all("RuntimeError: the feed exploded" in r["log_tail"] for r in failed)
     assert "feeds fail: failed (exit status 1)" in busy.stderr
 
