@@ -44,6 +44,7 @@ If the forkserver cannot start, jobs start the old way, as new processes
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import multiprocessing
@@ -264,6 +265,7 @@ class Launcher:
             probe = self._fork(["-c", "import os; print(os.getppid())"], PROJECT_ROOT, dict(os.environ))
         except LaunchError as exc:
             self._failed = (time.monotonic(), str(exc))
+            _forget_forkserver()
             raise
         finally:
             if blas is None:
@@ -274,6 +276,7 @@ class Launcher:
             said = probe.stdout.read().strip()
         if probe.wait(START_TIMEOUT) != 0 or not said.isdigit():
             self._failed = (time.monotonic(), f"the launcher did not start: {said[-500:]}")
+            _forget_forkserver()
             raise LaunchError(self._failed[1])
         self._pid, self._failed = int(said), None
         logger.info("launcher %s ready in %.3fs", self._pid, time.monotonic() - started)
@@ -304,6 +307,17 @@ class Launcher:
 
     def close(self) -> None:
         """Nothing to stop: the forkserver ends with this process (and the jobs still running)."""
+
+
+def _forget_forkserver() -> None:
+    """Let the next start spawn a forkserver of its own: after a failed start, the standard library still
+    counts the one it spawned (perhaps a child still on its way to a failed exec) as running and would
+    connect to it again (connection refused). Its own way to stop one (``_stop``, which its tests use)
+    asks it to end and waits for it."""
+    from multiprocessing import forkserver
+
+    with contextlib.suppress(AttributeError, OSError):  # ChildProcessError: reaped already
+        forkserver._forkserver._stop()  # type: ignore[attr-defined]
 
 
 def _runs(pid: int) -> bool:
