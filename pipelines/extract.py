@@ -138,18 +138,21 @@ def _trafilatura() -> ModuleType:
     ``<label>`` their own classes (their form-filling helpers), which neither
     trafilatura nor we use: the 990 pages of bench/extraction.py come out the same.
     Its XPath expressions get native tests before their regular expressions
-    (:mod:`pipelines.xpathguard`: the same elements, a tenth less CPU).
+    (:mod:`pipelines.xpathguard`: the same elements, a tenth less CPU), and a
+    page is searched for the characters XML forbids before they are removed
+    (:mod:`pipelines.xmlchars`: the same text, 0.3 ms less per page).
     """
     import trafilatura
     from trafilatura import utils
 
-    from pipelines import xpathguard
+    from pipelines import xmlchars, xpathguard
 
     parser = getattr(utils, "HTML_PARSER", None)
     if parser is not None:
         parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
             element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
     xpathguard.install()
+    xmlchars.install()
     return trafilatura
 
 
