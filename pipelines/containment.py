@@ -51,7 +51,8 @@ MARKER_AGREEMENT = 0.5
 ALL_MARKER_SHARE = 0.8
 MIN_OWN_MARKERS = 2
 
-_NUMBER_RE = re.compile(r"(?<![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff.,])\d+(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?"
+# The lookbehind follows the first digit (textsig's _NUMBER_RE says why).
+_NUMBER_RE = re.compile(r"\d(?<![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff.,]\d)\d*(?:[.,\u202f\u00a0 ]\d{3})*(?:[.,]\d+)?"
                         r"(?![0-9A-Za-z\u00c0-\u024f\u0400-\u04ff])")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f]*(?:[.\-][A-Za-z0-9\u00c0-\u024f]+)*")
 _NOT_LATIN = re.compile(r"[^\u0000-\u024f]+")

@@ -37,10 +37,13 @@ _MAX_HASH = (1 << 32) - 1
 
 _CJK = (r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\u0e00-\u0e7f")
 _TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+", re.UNICODE)
-_NUMBER_RE = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d+)*(?![\w])")
+# The lookbehinds follow a pattern's first character, not precede it: a pattern opening with a character set
+# is searched by skipping, in C, the characters outside it (twice as fast over a page of text).
+_NUMBER_RE = re.compile(r"\d(?<![\w.,]\d)\d*(?:[.,\u202f\u00a0 ]\d+)*(?![\w])")
 _NAME_RE = re.compile(r"(?<![\w])([^\W\d_][\w]*(?:-\w+)*)")
 _MODEL_RE = re.compile(r"(?<![\w-])([A-Za-z]{1,3}\d+(?:\.\d+)?)(?![\w])")
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+_LETTER = re.compile(r"[^\W\d_]")
 SENTENCE_END = set(".!?:;\"«»“”„()[]—–-\n")
 
 
@@ -50,8 +53,8 @@ def _capitalised() -> re.Pattern[str]:
     only be one of them. A match inside a longer _NAME_RE match follows its "-", a sentence end for
     anchors(). Built on first use (a walk of 65,536 characters), not at import: a crawl's start-up and the
     tools that only hash texts do not pay it."""
-    capitals = "".join(c for c in map(chr, range(0x10000)) if c.isupper())
-    return re.compile(rf"(?<![\w])(?=[{re.escape(capitals)}])([^\W\d_][\w]*(?:-\w+)*)")
+    capitals = "".join(c for c in map(chr, range(0x10000)) if c.isupper() and _LETTER.fullmatch(c))
+    return re.compile(rf"([{re.escape(capitals)}](?<!\w.)\w*(?:-\w+)*)")
 
 
 def normalize(text: str) -> str:
