@@ -19,7 +19,11 @@ that libxml2 answers natively placed before every ``re:test``, which XPath's
   ``MAX_LITERALS`` literal strings (:func:`required_literals`; case-sensitive
   patterns only), ``contains(@class, 'literal') or …`` comes first too;
 * expressions that select elements are compiled with ``smart_strings=False``:
-  the attribute values handed to ``re:test`` are plain strings.
+  the attribute values handed to ``re:test`` are plain strings;
+* a union of descendant steps (``.//aside|.//div[P]|.//*[Q]``), which libxml2
+  walks once per step, becomes one step with the tests or-ed
+  (``.//*[self::aside or (self::div and (P)) or (Q)]``), when no predicate
+  depends on a position (:func:`merged_union`).
 
 The same elements in the same order, by construction; ``tests/test_xpathguard.py``
 checks the literals against strings generated from every pattern, and the
@@ -43,6 +47,12 @@ _PREDICATE = re.compile(r"\[[^\[\]]*\]")
 # Once its predicates are out, an expression that names an attribute, calls a function (text(), string())
 # or holds a literal may give strings.
 _NOT_ELEMENTS = re.compile(r"@|[\w-]\s*\(|['\"]")
+
+_STEP = re.compile(r"\s*\.//(\*|[A-Za-z][\w-]*)\s*(?:\[(.*)\])?\s*", re.S)
+_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
+# Outside its literals, what may make a predicate's value depend on the position or be a number.
+_POSITIONAL = re.compile(r"\d|position\(|last\(|count\(|length\(|sum\(|number\(|floor\(|ceiling\(|round\("
+                         r"|\bdiv\b|\bmod\b|[-+*]")
 
 _installed: dict[int, tuple[XPath, XPath]] = {}  # id(original) -> (original, guarded)
 
@@ -178,6 +188,54 @@ def _guarded_call(match: re.Match[str]) -> str:
     return "(" + " and ".join([*guards, match.group(0)]) + ")"
 
 
+def _top_level(path: str, separator: str) -> list[str] | None:
+    """``path`` split at each ``separator`` outside brackets, parentheses and literals (None if unbalanced)."""
+    parts, depth, start, quote = [], 0, 0, ""
+    for index, char in enumerate(path):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == separator and depth == 0:
+            parts.append(path[start:index])
+            start = index + 1
+    if depth or quote:
+        return None
+    return [*parts, path[start:]]
+
+
+def merged_union(path: str) -> str:
+    """A union of descendant steps with at most one position-free predicate each, as one step; else ``path``."""
+    parts = _top_level(path, "|")
+    if parts is None or len(parts) < 2:
+        return path
+    tests = []
+    for part in parts:
+        match = _STEP.fullmatch(part)
+        if match is None:
+            return path
+        name, predicate = match.group(1), match.group(2)
+        if predicate is not None:
+            inner = _top_level(predicate, "|")  # balanced, so the step has exactly one predicate
+            if inner is None or _POSITIONAL.search(_LITERAL.sub("", predicate)) or not predicate.strip():
+                return path
+        if name == "*" and predicate is None:
+            return ".//*"
+        if name == "*":
+            tests.append(f"({predicate})")
+        elif predicate is None:
+            tests.append(f"self::{name}")
+        else:
+            tests.append(f"(self::{name} and ({predicate}))")
+    return ".//*[" + " or ".join(tests) + "]"
+
+
 def guarded_path(path: str) -> str:
     """``path`` with a native test before each of its ``re:test`` calls on attributes."""
     return _RE_TEST.sub(_guarded_call, path)
@@ -197,7 +255,7 @@ def selects_elements(path: str) -> bool:
 def guarded(expression: XPath) -> XPath:
     """``expression`` compiled again with its guards, or itself when nothing is to gain or it does not compile."""
     path = expression.path
-    new = guarded_path(path)
+    new = guarded_path(merged_union(path))
     if new == path:
         return expression
     try:
