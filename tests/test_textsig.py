@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines import textsig
 
@@ -27,3 +31,18 @@ def test_names_at_sentence_starts_and_after_hyphens_are_not_anchors():
     found = textsig.anchors("Heute kam Angela Merkel. Gestern nicht. Ein e-Mail-Verkehr mit Foo-Bar.")
     assert {"angela", "merkel", "foo-bar"} <= found
     assert not {"heute", "gestern", "mail", "verkehr", "ein"} & found
+
+
+# The patterns check the character before a match after its first character (a set Python's re skips to in C);
+# they find what the plain form, a lookbehind first, finds.
+_PLAIN_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u202f\u00a0 ]\d+)*(?![\w])")
+_PLAIN_CAPITALISED = re.compile(r"(?<![\w])(?=[" + re.escape("".join(c for c in map(chr, range(0x10000)) if c.isupper()))
+                                + r"])([^\W\d_][\w]*(?:-\w+)*)")
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.text(alphabet="aZé É9٣0.,-_ \u00a0\u202f\nΣσⅫ_x", max_size=40))
+def test_the_patterns_find_what_their_plain_form_finds(text):
+    assert [m.span() for m in textsig._NUMBER_RE.finditer(text)] == [m.span() for m in _PLAIN_NUMBER.finditer(text)]
+    assert ([m.span(1) for m in textsig._capitalised().finditer(text)]
+            == [m.span(1) for m in _PLAIN_CAPITALISED.finditer(text)])
