@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 from crawler.scrapy_compat import wake_engine
 from distributed.frontier import READY, distributed
 from distributed.scheduler import LeasedScheduler
+from pipelines.language import load_profiles
 from pipelines.pool import CpuPool
 
 logger = logging.getLogger(__name__)
@@ -66,10 +67,10 @@ class WorkerLifecycle:
         if self.poll_every > 0:
             self.poll_loop = task.LoopingCall(self.poll)
             self.poll_loop.start(self.poll_every, now=False)
-        # A worker is a service that reads pages as soon as work arrives: start its
-        # extraction processes now, not with its first page (pipelines/pool.py).
-
-
+        # A worker is a service that reads pages as soon as work arrives: its language
+        # detector is loaded and its extraction processes started now, not with its first
+        # page (pipelines/language.py, pipelines/pool.py).
+        load_profiles()
         pool = self.crawler.get_extension(CpuPool)
         if pool is not None:
             pool.pool.start()

@@ -98,3 +98,13 @@ def test_golden_newspaper4k_pages():
         language = detect_language(f"{found.title}\n{found.text}", declared=found.html_lang).language
         agreed += language == meta["language"][:2]
     assert checked >= 10 and agreed / checked >= 0.85, (checked, agreed)
+
+
+def test_a_long_running_worker_can_load_the_profiles_ahead():
+    from langdetect import detector_factory
+
+    from pipelines.language import load_profiles
+
+    load_profiles()
+    assert detector_factory._factory is not None
+    assert {"fr", "de", "ja", "zh-cn"} <= set(detector_factory._factory.get_lang_list())

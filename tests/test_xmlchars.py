@@ -51,3 +51,15 @@ def test_another_pattern_is_left_alone(monkeypatch):
     monkeypatch.setattr(utils, "INVALID_XML_CHARS", other)
     assert not xmlchars.install()
     assert utils.INVALID_XML_CHARS is other
+
+
+def test_uninstall_puts_trafilaturas_own_pattern_back():
+    from trafilatura import utils
+
+    xmlchars.uninstall()
+    try:
+        assert isinstance(utils.INVALID_XML_CHARS, re.Pattern)
+        assert utils.INVALID_XML_CHARS.pattern == xmlchars.PATTERN
+    finally:
+        assert xmlchars.install()
+    assert isinstance(utils.INVALID_XML_CHARS, xmlchars.SearchFirst)
