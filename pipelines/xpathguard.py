@@ -221,10 +221,9 @@ def merged_union(path: str) -> str:
         if match is None:
             return path
         name, predicate = match.group(1), match.group(2)
-        if predicate is not None:
-            inner = _top_level(predicate, "|")  # balanced, so the step has exactly one predicate
-            if inner is None or _POSITIONAL.search(_LITERAL.sub("", predicate)) or not predicate.strip():
-                return path
+        if predicate is not None and (_top_level(predicate, "|") is None  # unbalanced: more than one predicate
+                                      or _POSITIONAL.search(_LITERAL.sub("", predicate)) or not predicate.strip()):
+            return path
         if name == "*" and predicate is None:
             return ".//*"
         if name == "*":
